@@ -42,3 +42,47 @@ export const VLLM = {
    */
   cudaGraphBytes: 0.44 * GiB,
 } as const;
+
+/**
+ * Pinned container images per engine (never `latest`), each with where the version was seen released.
+ * `render` writes these into the Dockerfile, compose file and Kubernetes manifests.
+ */
+export const ENGINE_IMAGES: Record<
+  "vllm" | "sglang" | "trtllm" | "llamacpp" | "ollama" | "tgi",
+  { image: string; version: string; source: string }
+> = {
+  vllm: {
+    image: "vllm/vllm-openai:v0.28.0",
+    version: "0.28.0",
+    source: "https://github.com/coreweave/ml-containers/pull/218 ('vLLM 0.28.0 was released', 2026-08-26)",
+  },
+  sglang: {
+    image: "lmsysorg/sglang:v0.5.20",
+    version: "0.5.20",
+    source:
+      "https://github.com/aws/deep-learning-containers/pull/6772 ('upstream v0.5.20 released 2026-09-18'); tag scheme lmsysorg/sglang:vX.Y.Z per https://github.com/sgl-project/sglang/pull/10671",
+  },
+  trtllm: {
+    image: "nvcr.io/nvidia/tensorrt-llm/release:1.2.1",
+    version: "1.2.1",
+    source:
+      "https://github.com/triton-inference-server/server/pull/8801 (26.05 compatibility row: TensorRT-LLM 1.2.1)",
+  },
+  llamacpp: {
+    image: "ghcr.io/ggml-org/llama.cpp:server-cuda-b9246",
+    version: "b9246",
+    source:
+      "https://github.com/noonghunna/club-3090/pull/188 ('pin both composes to the validated build server-cuda-b9246 (2026-05-20)')",
+  },
+  ollama: {
+    image: "ollama/ollama:0.20.2",
+    version: "0.20.2",
+    source: "https://github.com/eleiton/ollama-intel-arc/pull/50 (bump image tag to 0.20.2, 2026-04-04)",
+  },
+  tgi: {
+    image: "ghcr.io/huggingface/text-generation-inference:3.3.4",
+    version: "3.3.4",
+    source:
+      "https://github.com/IlyasMoutawwakil/py-txi/pull/19 (image ghcr.io/huggingface/text-generation-inference:3.3.4)",
+  },
+};

@@ -41,6 +41,15 @@ export const estimateOptionsSchema = z.object({
   gpuMemoryUtilization: z._default(fraction("--gpu-memory-utilization"), 0.9),
   maxNumBatchedTokens: z.optional(intFlag("--max-num-batched-tokens")),
   maxNumSeqs: z.optional(intFlag("--max-num-seqs")),
+  inputTokens: z._default(intFlag("--input-tokens"), 1024),
+  outputTokens: z._default(intFlag("--output-tokens"), 256),
+  requestRate: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^\d*\.?\d+$/, "takes a number of requests per second")),
+      z.pipe(z.transform(Number), z.number().check(z.refine((n) => n > 0, "must be above 0"))),
+    ),
+  ),
+  engine: z._default(z.enum(["vllm", "sglang", "trtllm", "llamacpp", "ollama", "tgi"]), "vllm"),
   json: z.optional(z.boolean()),
 });
 
@@ -72,6 +81,12 @@ export function collectEstimate(modelArg: string, rawOpts: Record<string, unknow
     maxNumBatchedTokens: o.maxNumBatchedTokens,
     maxNumSeqs: o.maxNumSeqs,
     catalog: gpuCatalog,
+    workload: {
+      inputTokens: o.inputTokens,
+      outputTokens: o.outputTokens,
+      requestRate: o.requestRate ?? null,
+    },
+    engine: o.engine,
   });
 }
 
@@ -172,9 +187,33 @@ function printGpuTable(list: PlacementResult[], r: EstimateResult): void {
   );
 }
 
+function printPerformance(r: EstimateResult): void {
+  const p = r.performance;
+  if (!p) return;
+  const w = r.workload;
+  const load = w.requestRate !== null ? `${w.requestRate} req/s` : `${w.concurrency} concurrent`;
+  const ms = (v: number) => (v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`);
+  out("");
+  out(
+    `${c.bold("Performance")} on ${p.count}× ${p.gpu} (${w.inputTokens} in / ${w.outputTokens} out tokens, ${load}): ` +
+      `TTFT ${ms(p.ttftMs)}, TPOT ${ms(p.tpotMs)}, e2e ${ms(p.e2eLatencyMs)}; ` +
+      `${Math.round(p.outputTokensPerSec)} output tok/s, ${p.requestsPerSec} req/s ` +
+      c.dim(`(±${Math.round(p.errorBand * 100)} %, ${p.bottleneck}-bound)`),
+  );
+  if (p.saturated)
+    out(c.red(`  the request rate exceeds what ${p.capacity} concurrent sequences finish: the queue grows`));
+  else if (p.queued > 0)
+    out(
+      c.red(
+        `  ${Math.round(p.queued)} requests queue: the KV cache and max-num-seqs cap the batch at ${p.capacity}`,
+      ),
+    );
+}
+
 export function printEstimate(r: EstimateResult): void {
   printModel(r);
   if (r.placement) printPlacement(r.placement, r);
   if (r.gpus) printGpuTable(r.gpus, r);
+  printPerformance(r);
   for (const n of r.notes) info(`note: ${n}`);
 }

@@ -117,6 +117,14 @@ program
   .option("--gpu-memory-utilization <f>", "vLLM's share of GPU memory to use", "0.9")
   .option("--max-num-batched-tokens <n>", "vLLM's prefill chunk / profile size (default: vLLM's for the GPU)")
   .option("--max-num-seqs <n>", "vLLM's max running sequences (default: vLLM's for the GPU)")
+  .option("--input-tokens <n>", "prompt length the performance prediction assumes", "1024")
+  .option("--output-tokens <n>", "completion length the performance prediction assumes", "256")
+  .option("--request-rate <r>", "requests per second (Poisson) instead of --concurrency users")
+  .option(
+    "--engine <name>",
+    "engine the performance prediction assumes: vllm sglang trtllm llamacpp ollama tgi",
+    "vllm",
+  )
   .option("--json", "print the result as JSON on stdout")
   .addHelpText(
     "after",
@@ -147,6 +155,80 @@ program
   .action(async (opts: { json?: boolean }) => {
     const { runGpus } = await import("./catalogs.js");
     runGpus(opts);
+  });
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+program
+  .command("plan")
+  .summary("the cheapest deployment that meets your latency and load targets")
+  .description(
+    "Search GPU types, GPU counts, tensor/pipeline parallelism, replicas, precisions and KV cache dtypes for\n" +
+      "the cheapest deployment that meets the targets, with predicted latency, throughput and cost.\n" +
+      "Answers come from flags, then --config spec.yaml, then prompts (only on a terminal, never with CI set).\n" +
+      "Exit codes: 0 a plan meets every target; 2 none does (the closest is shown); 1 bad input.",
+  )
+  .option("-c, --config <file>", "YAML spec (llmdeploy schema prints its JSON Schema); flags override it")
+  .option("-m, --model <model>", "catalog id, size alias (70b), Hugging Face id or local path")
+  .option(
+    "-p, --precision <p>",
+    "allowed precision, repeatable or comma-separated (auto = checkpoint's own)",
+    collect,
+  )
+  .option("--kv-cache-dtype <dtype>", "allowed KV cache dtype: auto, fp8 (repeatable)", collect)
+  .option(
+    "--max-model-len <n>",
+    "context length every request must fit (default: the model's, capped at 8192)",
+  )
+  .option("--input-tokens <n>", "typical prompt length (default 1024)")
+  .option("--output-tokens <n>", "typical completion length (default 256)")
+  .option("--concurrency <n>", "requests in flight at once (default 16)")
+  .option("--request-rate <r>", "requests per second, Poisson arrivals (instead of --concurrency)")
+  .option(
+    "--ttft-ms <ms>",
+    "target time to first token, p95 under a request rate (default 2000; none: no target)",
+  )
+  .option("--tpot-ms <ms>", "target time per output token (default 50; none: no target)")
+  .option("--e2e-ms <ms>", "target end-to-end latency (default: none)")
+  .option("--gpu <id>", "allowed GPU type, repeatable (default: every catalog GPU)", collect)
+  .option("--max-gpus <n>", "most GPUs in total (default 64)")
+  .option("--budget-per-hour <usd>", "most US$ per hour for the whole deployment")
+  .option("--pricing <basis>", "cloud (catalog prices) or onprem (--gpu-price)")
+  .option(
+    "--gpu-price <gpu=usd>",
+    "US$ per GPU-hour for a GPU type, repeatable (on-prem or negotiated)",
+    collect,
+  )
+  .option("--engine <name>", "vllm (default), sglang, trtllm, llamacpp, ollama, tgi")
+  .option("--packaging <kind>", "compose (default) or kubernetes")
+  .option("--security <level>", "basic (default), enhanced or enterprise")
+  .option("--service-name <name>", "name of the service (default: from the model id)")
+  .option("--port <n>", "port the engine listens on")
+  .option("--gpu-memory-utilization <f>", "vLLM's share of GPU memory (default 0.9)")
+  .option("--defaults", "fill every unanswered question with the documented defaults; never prompt")
+  .option("--json", "print the plan object as JSON on stdout")
+  .option("--yaml", "print the plan object as YAML on stdout")
+  .option("-o, --out <dir>", "write plan.yaml (and the deployment files) into this folder")
+  .option("--force", "overwrite files in --out that differ")
+  .addHelpText(
+    "after",
+    "\nExamples:\n" +
+      "  llmdeploy plan --model 70b --defaults\n" +
+      "  llmdeploy plan --model llama-3.1-8b --input-tokens 512 --output-tokens 256 --concurrency 32 --tpot-ms 30 --gpu l4 --gpu l40s\n" +
+      "  llmdeploy plan --model 70b --precision bf16 --precision int4 --request-rate 5 --ttft-ms 1500 --json\n" +
+      "  llmdeploy plan --config examples/70b-int4.yaml --out deploy/\n",
+  )
+  .action(async (opts: Record<string, unknown>) => {
+    const { runPlan } = await import("./plan.js");
+    await runPlan(opts);
+  });
+
+program
+  .command("schema")
+  .summary("print the JSON Schema of the plan spec file")
+  .action(async () => {
+    const { runSchema } = await import("./plan.js");
+    runSchema();
   });
 
 try {

@@ -15,6 +15,8 @@ import {
   type StageWeights,
   weightsPerStage,
 } from "./placement.js";
+import type { EngineName, Performance } from "../plan/types.js";
+import { predictPerformance } from "./perf.js";
 import { defaultVllmSettings, type GpuLedger, type VllmSettings, vllmPlacement } from "./vllm.js";
 import { choosePrecision, weightsBytes } from "./weights.js";
 
@@ -44,7 +46,13 @@ export interface EstimateRequest {
   maxNumBatchedTokens?: number | undefined;
   maxNumSeqs?: number | undefined;
   catalog: readonly GpuEntry[];
+  /** The load the performance prediction assumes (concurrency comes from `concurrency`). */
+  workload?: { inputTokens: number; outputTokens: number; requestRate: number | null } | undefined;
+  engine?: EngineName | undefined;
 }
+
+/** Request shape assumed when the user gives none (the plan spec's documented defaults). */
+export const DEFAULT_WORKLOAD = { inputTokens: 1024, outputTokens: 256, requestRate: null };
 
 export interface PlacementResult {
   gpu: string;
@@ -61,6 +69,8 @@ export interface PlacementResult {
   engineSettings: VllmSettings;
   costPerHourUsd: number | null;
   priceSource: string | null;
+  /** Predicted latency and throughput at the request's load (when the placement fits). */
+  performance: Performance | null;
 }
 
 export interface EstimateResult {
@@ -107,6 +117,13 @@ export interface EstimateResult {
   };
   placement?: PlacementResult;
   gpus?: PlacementResult[];
+  /** The workload the performance figures assume. */
+  workload: { inputTokens: number; outputTokens: number; concurrency: number; requestRate: number | null };
+  /**
+   * Predicted performance of the placement (--gpu), or of the cheapest fitting GPU in the list;
+   * null when nothing fits. `gpu` and `count` say which.
+   */
+  performance: (Performance & { gpu: string; count: number }) | null;
   notes: string[];
 }
 
@@ -190,6 +207,13 @@ export function estimate(req: EstimateRequest): EstimateResult {
   if (arch.dtype === "float32" && !req.precision)
     notes.push("fp32 checkpoint: vLLM serves it in 16 bit (dtype auto)");
 
+  const workload = req.workload ?? DEFAULT_WORKLOAD;
+  if (workload.inputTokens + workload.outputTokens > maxModelLen) {
+    throw new UserError(
+      `--input-tokens ${workload.inputTokens} + --output-tokens ${workload.outputTokens} exceed the max model len ${maxModelLen}`,
+      "raise --max-model-len or shorten the request",
+    );
+  }
   const kvPerSeq = kvBytesForSequence(arch, req.kvCacheDtype, maxModelLen);
   // Weights per GPU depend on the split only, not on the GPU type: compute each split once.
   const stageCache = new Map<string, StageWeights[]>();
@@ -228,13 +252,38 @@ export function estimate(req: EstimateRequest): EstimateResult {
     }
     const price = cheapestPrice(gpu);
     const count = tp * pp;
+    const nodes = Math.ceil(count / GPUS_PER_NODE);
+    const performance = p.fits
+      ? predictPerformance({
+          arch,
+          params: counts,
+          precision,
+          kvCacheDtype: req.kvCacheDtype,
+          gpu,
+          tp,
+          pp,
+          nodes,
+          replicas: 1,
+          engine: req.engine ?? "vllm",
+          stages: stageWeights(tp, pp),
+          kvCacheTokens: p.kvCacheTokens,
+          maxNumSeqs: settings.maxNumSeqs,
+          maxNumBatchedTokens: settings.maxNumBatchedTokens,
+          workload: {
+            inputTokens: workload.inputTokens,
+            outputTokens: workload.outputTokens,
+            concurrency: workload.requestRate === null ? req.concurrency : null,
+            requestRate: workload.requestRate,
+          },
+        })
+      : null;
     return {
       gpu: gpu.id,
       gpuName: gpu.name,
       count,
       tensorParallel: tp,
       pipelineParallel: pp,
-      nodes: Math.ceil(count / GPUS_PER_NODE),
+      nodes,
       fits,
       reason,
       perGpu: p.perGpu,
@@ -243,6 +292,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       engineSettings: settings,
       costPerHourUsd: price ? Math.round(price.usdPerGpuHour * count * 100) / 100 : null,
       priceSource: price ? `${price.provider} ${price.basis}, ${price.date}` : null,
+      performance,
     };
   };
 
@@ -292,6 +342,8 @@ export function estimate(req: EstimateRequest): EstimateResult {
       kvCacheBytesPerSequence: kvPerSeq,
       kvCacheBytesForConcurrency: kvPerSeq * req.concurrency,
     },
+    workload: { ...workload, concurrency: req.concurrency },
+    performance: null,
     notes,
   };
 
@@ -325,6 +377,18 @@ export function estimate(req: EstimateRequest): EstimateResult {
     }
   } else {
     result.gpus = req.catalog.map(search);
+  }
+  const withPerf = (p: PlacementResult | undefined) =>
+    p?.performance ? { ...p.performance, gpu: p.gpu, count: p.count } : null;
+  if (result.placement) result.performance = withPerf(result.placement);
+  else if (result.gpus) {
+    const fits = result.gpus.filter((g) => g.fits && g.performance);
+    const unsaturated = fits.filter((g) => !g.performance!.saturated);
+    const fitting = unsaturated.length ? unsaturated : fits;
+    const cheapest = [...fitting].sort(
+      (a, b) => (a.costPerHourUsd ?? Infinity) - (b.costPerHourUsd ?? Infinity),
+    )[0];
+    result.performance = withPerf(cheapest);
   }
   return result;
 }

@@ -114,6 +114,8 @@ export interface StageWeights {
   layers: number[];
   /** Bytes of weights on each GPU of this stage. */
   bytesPerGpu: number;
+  /** Of which routed-expert weights (a decode step reads only the experts its tokens visit). */
+  expertBytesPerGpu: number;
 }
 
 /**
@@ -134,14 +136,18 @@ export function weightsPerStage(
     const last = s === stages.length - 1;
     const inStage = new Set(layers);
     let bytes = 0;
+    let expertBytes = 0;
     for (const t of tensors) {
       let here: boolean;
       if (t.layer !== null) here = inStage.has(t.layer);
       else if (t.role === "embedding") here = first || (last && arch.tieWordEmbeddings && pp > 1);
       else if (t.role === "vision") here = first;
       else here = last; // final norm, lm_head
-      if (here) bytes += tensorBytes(shardTensor(t, arch, tp), precision.format, skip);
+      if (!here) continue;
+      const b = tensorBytes(shardTensor(t, arch, tp), precision.format, skip);
+      bytes += b;
+      if (t.role === "expert") expertBytes += b;
     }
-    return { layers, bytesPerGpu: bytes };
+    return { layers, bytesPerGpu: bytes, expertBytesPerGpu: expertBytes };
   });
 }

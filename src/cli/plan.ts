@@ -1,0 +1,404 @@
+/**
+ * `llmdeploy plan`: collect the spec (flags, then --config, then prompts for what is still missing),
+ * resolve the model, run the planner, print the plan (table, --json or --yaml) and write it with --out.
+ * Exit codes: 0 a plan meets every target, 2 none does (the closest is shown), 1 bad input.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import pkg from "../../package.json" with { type: "json" };
+import { findGpu, gpus as gpuCatalog, models as modelCatalog } from "../catalog/index.js";
+import { UserError } from "../errors.js";
+import { resolveModel } from "../models/resolve.js";
+import {
+  normalizeSpec,
+  REQUIRED_ANSWERS,
+  SPEC_DEFAULTS,
+  type SpecInput,
+  specJsonSchema,
+  specSchema,
+} from "../plan/spec.js";
+import type { Deployment, Plan } from "../plan/types.js";
+import { planDeployment } from "../sizing/plan.js";
+import { c, gib, info, out, params, printJson } from "./output.js";
+import {
+  askCheckbox,
+  askConfirm,
+  askNumber,
+  askSearch,
+  askSelect,
+  canPrompt,
+  noTtyError,
+} from "./prompts.js";
+import { renderTable } from "./table.js";
+
+export interface PlanFlags {
+  config?: string;
+  model?: string;
+  precision?: string[];
+  kvCacheDtype?: string[];
+  maxModelLen?: string;
+  inputTokens?: string;
+  outputTokens?: string;
+  concurrency?: string;
+  requestRate?: string;
+  ttftMs?: string;
+  tpotMs?: string;
+  e2eMs?: string;
+  gpu?: string[];
+  maxGpus?: string;
+  budgetPerHour?: string;
+  pricing?: string;
+  gpuPrice?: string[];
+  engine?: string;
+  packaging?: string;
+  security?: string;
+  serviceName?: string;
+  port?: string;
+  gpuMemoryUtilization?: string;
+  defaults?: boolean;
+  json?: boolean;
+  yaml?: boolean;
+  out?: string;
+  force?: boolean;
+}
+
+function num(flag: string, v: string | undefined, integer: boolean): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UserError(`${flag} takes a positive ${integer ? "whole number" : "number"}, got "${v}"`);
+  }
+  return n;
+}
+
+function targetFlag(flag: string, v: string | undefined): number | "none" | undefined {
+  if (v === undefined) return undefined;
+  if (v === "none" || v === "0") return "none";
+  return num(flag, v, false);
+}
+
+const splitList = (vs: string[] | undefined): string[] | undefined =>
+  vs
+    ?.flatMap((v) => v.split(","))
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Flags as a spec object (only what was given). */
+export function specFromFlags(f: PlanFlags): SpecInput {
+  const s: Record<string, unknown> = {
+    model: f.model,
+    precision: splitList(f.precision),
+    kvCacheDtype: splitList(f.kvCacheDtype),
+    maxModelLen: num("--max-model-len", f.maxModelLen, true),
+    inputTokens: num("--input-tokens", f.inputTokens, true),
+    outputTokens: num("--output-tokens", f.outputTokens, true),
+    concurrency: num("--concurrency", f.concurrency, true),
+    requestRate: num("--request-rate", f.requestRate, false),
+    gpus: splitList(f.gpu),
+    maxGpus: num("--max-gpus", f.maxGpus, true),
+    budgetPerHour: num("--budget-per-hour", f.budgetPerHour, false),
+    pricing: f.pricing,
+    engine: f.engine,
+    packaging: f.packaging,
+    security: f.security,
+    serviceName: f.serviceName,
+    port: num("--port", f.port, true),
+    gpuMemoryUtilization: num("--gpu-memory-utilization", f.gpuMemoryUtilization, false),
+  };
+  const t = {
+    ttftMs: targetFlag("--ttft-ms", f.ttftMs),
+    tpotMs: targetFlag("--tpot-ms", f.tpotMs),
+    e2eMs: targetFlag("--e2e-ms", f.e2eMs),
+  };
+  if (Object.values(t).some((v) => v !== undefined)) s.targets = t;
+  if (f.gpuPrice?.length) {
+    const prices: Record<string, number> = {};
+    for (const kv of splitList(f.gpuPrice)!) {
+      const m = /^([^=]+)=([\d.]+)$/.exec(kv);
+      if (!m)
+        throw new UserError(
+          `--gpu-price takes GPU=USD_PER_HOUR, got "${kv}"`,
+          "e.g. --gpu-price h100-sxm=2.10",
+        );
+      prices[m[1]!] = Number(m[2]);
+    }
+    s.gpuPrices = prices;
+  }
+  for (const k of Object.keys(s)) if (s[k] === undefined) delete s[k];
+  return s as SpecInput;
+}
+
+function parseSpec(raw: unknown, where: string): SpecInput {
+  const r = specSchema.safeParse(raw);
+  if (r.success) return r.data;
+  const i = r.error.issues[0]!;
+  const field = i.path.length ? i.path.join(".") : "(top level)";
+  const msg =
+    i.code === "unrecognized_keys" ? `unknown field ${i.keys.map((k) => `"${k}"`).join(", ")}` : i.message;
+  throw new UserError(`${where}: ${field}: ${msg}`, "llmdeploy schema prints the spec's JSON Schema");
+}
+
+async function loadConfig(path: string): Promise<SpecInput> {
+  if (!existsSync(path)) {
+    throw new UserError(
+      `spec file ${path} does not exist`,
+      "pass the path of a YAML spec (see examples/*.yaml)",
+    );
+  }
+  const text = readFileSync(path, "utf8");
+  const { parse } = await import("yaml");
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (e) {
+    const first = ((e as Error).message ?? "").split("\n")[0];
+    throw new UserError(
+      `${path} is not valid YAML: ${first}`,
+      "check the indentation and quoting at that line",
+    );
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new UserError(
+      `${path} must hold a mapping of spec fields`,
+      "e.g. model: llama-3.1-8b (see examples/*.yaml)",
+    );
+  }
+  return parseSpec(raw, path);
+}
+
+/** Ask, on a terminal, for what neither flags nor the spec file answered. */
+async function promptMissing(s: SpecInput): Promise<SpecInput> {
+  const r: SpecInput = { ...s };
+  if (!r.model) {
+    r.model = await askSearch(
+      "Model (type to search the catalog, or an HF id / local path)",
+      modelCatalog.map((m) => ({ name: `${m.name}  (${m.id})`, value: m.id, description: m.hfId })),
+    );
+  }
+  if (!r.precision) {
+    const p = await askSelect(
+      "Weight precision",
+      [
+        { name: "the checkpoint's own", value: "auto" },
+        { name: "any of bf16 / fp8 / int4 (cheapest that meets the targets)", value: "auto,fp8,int4" },
+        { name: "fp8", value: "fp8" },
+        { name: "int4 (AWQ)", value: "int4" },
+        { name: "GGUF Q4_K_M (llama.cpp)", value: "q4_k_m" },
+      ],
+      "auto",
+    );
+    r.precision = p.split(",");
+    if (p === "q4_k_m" && !r.engine) r.engine = "llamacpp";
+  }
+  if (!r.maxModelLen)
+    r.maxModelLen = (await askNumber("Context length (max model len, tokens)", 8192, { integer: true }))!;
+  if (!r.inputTokens)
+    r.inputTokens = (await askNumber("Typical prompt length (tokens)", SPEC_DEFAULTS.inputTokens, {
+      integer: true,
+    }))!;
+  if (!r.outputTokens)
+    r.outputTokens = (await askNumber("Typical completion length (tokens)", SPEC_DEFAULTS.outputTokens, {
+      integer: true,
+    }))!;
+  if (!r.concurrency && !r.requestRate) {
+    r.concurrency = (await askNumber("Concurrent requests to serve", SPEC_DEFAULTS.concurrency, {
+      integer: true,
+    }))!;
+  }
+  if (!r.targets) {
+    const ttft = await askNumber("Target time to first token, ms", SPEC_DEFAULTS.ttftMs, { allowNone: true });
+    const tpot = await askNumber("Target time per output token, ms", SPEC_DEFAULTS.tpotMs, {
+      allowNone: true,
+    });
+    r.targets = { ttftMs: ttft ?? "none", tpotMs: tpot ?? "none" };
+  }
+  if (!r.gpus) {
+    const picked = await askCheckbox(
+      "GPU types to consider (space to select; none selected = all)",
+      gpuCatalog.map((g) => ({ name: g.name, value: g.id })),
+    );
+    if (picked.length) r.gpus = picked;
+  }
+  if (r.budgetPerHour === undefined) {
+    const b = await askNumber("Budget, US$ per hour", null, { allowNone: true });
+    if (b !== null) r.budgetPerHour = b;
+  }
+  if (!r.packaging) {
+    r.packaging = await askSelect<"compose" | "kubernetes">("Packaging", [
+      { name: "docker compose", value: "compose" },
+      { name: "Kubernetes", value: "kubernetes" },
+    ]);
+  }
+  if (!r.security) {
+    r.security = await askSelect<"basic" | "enhanced" | "enterprise">("Security level", [
+      { name: "basic: API keys", value: "basic" },
+      { name: "enhanced: + TLS, rate limit, read-only root FS", value: "enhanced" },
+      { name: "enterprise: + NetworkPolicy, mTLS-ready proxy, audit log", value: "enterprise" },
+    ]);
+  }
+  return r;
+}
+
+export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; interactive: boolean }> {
+  const fromFile = flags.config ? await loadConfig(flags.config) : {};
+  const fromFlags = parseSpec(specFromFlags(flags), "flags");
+  let spec: SpecInput = {
+    ...fromFile,
+    ...fromFlags,
+    ...(fromFile.targets || fromFlags.targets
+      ? { targets: { ...fromFile.targets, ...fromFlags.targets } }
+      : {}),
+  };
+  const missing = REQUIRED_ANSWERS.filter((a) => spec[a.key] === undefined);
+  if (spec.concurrency === undefined && spec.requestRate === undefined) {
+    missing.push({ key: "concurrency", flag: "--concurrency (or --request-rate)" });
+  }
+  let interactive = false;
+  if (!flags.defaults) {
+    if (canPrompt()) {
+      interactive = true;
+      spec = parseSpec(await promptMissing(spec), "answers");
+    } else if (missing.length) {
+      throw noTtyError(missing.map((m) => m.flag));
+    }
+  } else if (!spec.model) {
+    throw new UserError("--defaults needs a model", "e.g. llmdeploy plan --model 70b --defaults");
+  }
+  if (spec.concurrency !== undefined && spec.requestRate !== undefined) {
+    throw new UserError(
+      "give --concurrency or --request-rate, not both",
+      "closed loop (users) or open loop (rate)",
+    );
+  }
+  const model = await resolveModel(spec.model!);
+  if (model.note) info(model.note);
+  const normalized = normalizeSpec(spec, model.id, model.arch.maxPositionEmbeddings);
+  normalized.gpus = normalized.gpus.map((g) => findGpu(g).id);
+  const prices: Record<string, number> = {};
+  for (const [k, v] of Object.entries(spec.gpuPrices ?? {})) prices[findGpu(k).id] = v;
+  if (normalized.pricing === "onprem" && !Object.keys(prices).length) {
+    info("note: on-prem pricing without --gpu-price: costs are unknown and plans are ranked by latency");
+  }
+  const plan = planDeployment({
+    spec: normalized,
+    model: {
+      id: model.id,
+      name: model.name,
+      hfId: model.hfId,
+      arch: model.arch,
+      ref: model.hfId ?? (model.source?.url ? model.source.url.replace(/\/config\.json$/, "") : model.id),
+    },
+    catalog: gpuCatalog,
+    generatedBy: `llmdeploy ${pkg.version}`,
+    gpuPrices: prices,
+  });
+  return { plan, interactive };
+}
+
+const ms = (v: number) => (v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`);
+const usd = (v: number | null) => (v === null ? "-" : `$${v.toFixed(2)}`);
+
+function row(d: Deployment): string[] {
+  return [
+    `${d.replicas > 1 ? `${d.replicas} × (` : ""}${d.gpuCount}× ${d.gpuName}${d.replicas > 1 ? ")" : ""}`,
+    `${d.tensorParallel}×${d.pipelineParallel}`,
+    d.precision + (d.kvCacheDtype === "fp8" ? " kv-fp8" : ""),
+    ms(d.performance.ttftMs),
+    ms(d.performance.tpotMs),
+    String(Math.round(d.performance.outputTokensPerSec)),
+    usd(d.cost.perHourUsd),
+    d.cost.perMillionOutputTokensUsd === null ? "-" : `$${d.cost.perMillionOutputTokensUsd.toFixed(2)}`,
+    d.meetsTargets ? c.green("yes") : c.red("no"),
+  ];
+}
+
+export function printPlan(plan: Plan): void {
+  const d = plan.recommendation;
+  const s = plan.spec;
+  const load = s.requestRate !== null ? `${s.requestRate} req/s` : `${s.concurrency} concurrent`;
+  out(
+    `${c.bold(plan.model.name)} ${c.dim(`(${plan.model.hfId ?? plan.model.id}, ${params(plan.model.params)} parameters)`)}`,
+  );
+  out(
+    `  workload: ${s.inputTokens} in / ${s.outputTokens} out tokens, ${load}, max model len ${s.maxModelLen}; ` +
+      `targets: TTFT ${s.targets.ttftMs ?? "-"} ms, TPOT ${s.targets.tpotMs ?? "-"} ms, e2e ${s.targets.e2eMs ?? "-"} ms`,
+  );
+  out("");
+  const head = plan.feasible
+    ? c.green("Recommended")
+    : c.red("No configuration meets every target; the closest");
+  out(
+    `${head}: ${c.bold(`${d.replicas > 1 ? `${d.replicas} replicas × ` : ""}${d.gpuCount}× ${d.gpuName}`)}, ` +
+      `TP ${d.tensorParallel} × PP ${d.pipelineParallel}, ${d.mode}` +
+      (d.nodes > 1 ? ` (${d.nodes} nodes of ${d.gpusPerNode})` : "") +
+      `, ${d.precision}, ${d.engine.name} (${d.engine.image})`,
+  );
+  const p = d.performance;
+  out(
+    `  TTFT ${ms(p.ttftMs)}, TPOT ${ms(p.tpotMs)} (${Math.round(p.outputTokensPerSecPerUser)} tok/s per user), ` +
+      `e2e ${ms(p.e2eLatencyMs)}; ${Math.round(p.outputTokensPerSec)} output tok/s, ${p.requestsPerSec} req/s ` +
+      c.dim(`(±${Math.round(p.errorBand * 100)} %, ${p.bottleneck}-bound)`),
+  );
+  if (p.percentiles) {
+    out(
+      `  p50/p95: TTFT ${ms(p.percentiles.ttftP50Ms)} / ${ms(p.percentiles.ttftP95Ms)}, e2e ${ms(p.percentiles.e2eP50Ms)} / ${ms(p.percentiles.e2eP95Ms)}`,
+    );
+  }
+  if (p.queued > 0)
+    out(
+      `  ${c.red(`${Math.round(p.queued)} requests wait`)}: the batch is capped at ${p.capacity} by the KV cache / max-num-seqs`,
+    );
+  if (d.misses.length) out(`  ${c.red("misses")}: ${d.misses.join("; ")}`);
+  out(
+    `  cost: ${usd(d.cost.perHourUsd)}/h, ${d.cost.perMonthUsd === null ? "-" : `$${d.cost.perMonthUsd}`}/month, ` +
+      `${d.cost.perMillionOutputTokensUsd === null ? "-" : `$${d.cost.perMillionOutputTokensUsd.toFixed(2)}`} per 1M output tokens ${c.dim(`(${d.cost.basis})`)}`,
+  );
+  const g = d.memory.perGpu;
+  out(
+    `  per GPU: weights ${gib(g.weightsBytes)}, activations ${gib(g.activationBytes)}, non-torch ${gib(g.nonTorchBytes)}, ` +
+      `CUDA graphs ${gib(g.cudaGraphBytes)}, KV cache ${gib(g.kvCacheBytes)} of ${gib(g.totalBytes)} ` +
+      `(${d.memory.kvCacheTokens} tokens, ${d.memory.maxConcurrency}× ${s.maxModelLen})`,
+  );
+  out(
+    `  host per node: ${d.host.cpuCores} cores, ${d.host.ramGiB} GiB RAM, ${d.host.diskGiB} GiB disk, /dev/shm ${d.host.shmGiB} GiB` +
+      (d.host.network ? `; ${d.host.network}` : ""),
+  );
+  if (plan.alternatives.length) {
+    out("");
+    out(c.bold("Alternatives (cost vs latency)"));
+    out(
+      renderTable(
+        ["deployment", "TP×PP", "precision", "TTFT", "TPOT", "out tok/s", "$/h", "$/1M out", "meets"].map(
+          (h) => c.bold(h),
+        ),
+        [row(d), ...plan.alternatives.map(row)],
+      ),
+    );
+  }
+  for (const n of plan.notes) info(`note: ${n}`);
+}
+
+async function writePlan(plan: Plan, dir: string, force: boolean): Promise<void> {
+  const { writePlanFiles } = await import("./plan-write.js");
+  await writePlanFiles(plan, dir, force);
+}
+
+export async function runPlan(flags: PlanFlags): Promise<void> {
+  const { plan, interactive } = await collectPlan(flags);
+  if (flags.json) printJson(plan);
+  else if (flags.yaml) {
+    const { stringify } = await import("yaml");
+    process.stdout.write(stringify(plan));
+  } else printPlan(plan);
+  let outDir = flags.out;
+  if (!outDir && interactive && !flags.json && !flags.yaml) {
+    if (await askConfirm(`Write plan.yaml and the deployment files to ./${plan.spec.serviceName}?`, true)) {
+      outDir = plan.spec.serviceName;
+    }
+  }
+  if (outDir) await writePlan(plan, outDir, Boolean(flags.force));
+  if (!plan.feasible) process.exitCode = 2;
+}
+
+export function runSchema(): void {
+  printJson(specJsonSchema());
+}

@@ -1,0 +1,151 @@
+/**
+ * The plan spec: one zod schema for what `llmdeploy plan` needs, whether it comes from flags, a YAML
+ * file (`--config spec.yaml`) or prompts. `llmdeploy schema` prints it as JSON Schema.
+ */
+import * as z from "zod";
+import type { PlanSpec } from "./types.js";
+
+const positiveInt = z.number().int().positive();
+const positive = z.number().positive();
+/** A latency target in ms, or null / "none" for no target. */
+const target = z.union([positive, z.null(), z.literal("none")]).optional();
+const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t).min(1)]);
+
+export const ENGINES = ["vllm", "sglang", "trtllm", "llamacpp", "ollama", "tgi"] as const;
+export const PACKAGINGS = ["compose", "kubernetes"] as const;
+export const SECURITY_LEVELS = ["basic", "enhanced", "enterprise"] as const;
+
+export const specSchema = z
+  .object({
+    model: z
+      .string()
+      .min(1)
+      .describe("catalog id, size alias (70b), Hugging Face id, or a local path")
+      .optional(),
+    precision: oneOrMany(z.string())
+      .describe(
+        "allowed weight precisions (auto = the checkpoint's own); the cheapest that meets the targets wins",
+      )
+      .optional(),
+    kvCacheDtype: oneOrMany(z.enum(["auto", "fp8"]))
+      .describe("allowed KV cache dtypes")
+      .optional(),
+    maxModelLen: positiveInt.describe("context length every sequence must fit (--max-model-len)").optional(),
+    inputTokens: positiveInt.describe("typical prompt length in tokens").optional(),
+    outputTokens: positiveInt.describe("typical completion length in tokens").optional(),
+    concurrency: positiveInt.describe("requests in flight at once (closed loop)").optional(),
+    requestRate: positive.describe("requests per second (open loop, Poisson arrivals)").optional(),
+    targets: z
+      .object({
+        ttftMs: target.describe("time to first token, ms (p95 under a request rate)"),
+        tpotMs: target.describe("time per output token, ms"),
+        e2eMs: target.describe("end-to-end request latency, ms (p95 under a request rate)"),
+      })
+      .strict()
+      .optional(),
+    gpus: oneOrMany(z.string()).describe("allowed GPU types (llmdeploy gpus); default: all").optional(),
+    maxGpus: positiveInt.describe("most GPUs in total, all replicas together").optional(),
+    budgetPerHour: positive.describe("most US dollars per hour for the whole deployment").optional(),
+    pricing: z
+      .enum(["cloud", "onprem"])
+      .describe("cloud: catalog hourly prices; onprem: gpuPrices you give")
+      .optional(),
+    gpuPrices: z
+      .record(z.string(), z.number().nonnegative())
+      .describe("US dollars per GPU-hour by GPU id, overriding the catalog (e.g. amortised on-prem cost)")
+      .optional(),
+    engine: z.enum(ENGINES).optional(),
+    packaging: z.enum(PACKAGINGS).optional(),
+    security: z.enum(SECURITY_LEVELS).optional(),
+    serviceName: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, "lowercase letters, digits and '-' (a DNS label)")
+      .optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    gpuMemoryUtilization: z.number().gt(0).max(1).optional(),
+  })
+  .strict();
+
+export type SpecInput = z.infer<typeof specSchema>;
+
+/** The documented defaults (README "Spec"), applied by --defaults and by the prompts' suggestions. */
+export const SPEC_DEFAULTS = {
+  inputTokens: 1024,
+  outputTokens: 256,
+  concurrency: 16,
+  ttftMs: 2000,
+  tpotMs: 50,
+  maxModelLenCap: 8192,
+  maxGpus: 64,
+  engine: "vllm",
+  packaging: "compose",
+  security: "basic",
+  pricing: "cloud",
+  port: 8000,
+  gpuMemoryUtilization: 0.9,
+} as const;
+
+/** What a non-interactive run must be told (or given --defaults for), with the flag that tells it. */
+export const REQUIRED_ANSWERS: { key: keyof SpecInput; flag: string }[] = [
+  { key: "model", flag: "--model" },
+  { key: "inputTokens", flag: "--input-tokens" },
+  { key: "outputTokens", flag: "--output-tokens" },
+];
+
+const asList = <T>(v: T | T[] | undefined): T[] | undefined =>
+  v === undefined ? undefined : Array.isArray(v) ? v : [v];
+const tgt = (v: number | null | "none" | undefined, dflt: number | null): number | null =>
+  v === undefined ? dflt : v === null || v === "none" ? null : v;
+
+export function serviceNameFor(modelId: string): string {
+  const s = modelId
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 42)
+    .replace(/-+$/, "");
+  return s || "llm";
+}
+
+/** Fill every default. `modelContext` caps the default max model len; `modelId` names the service. */
+export function normalizeSpec(input: SpecInput, modelId: string, modelContext: number): PlanSpec {
+  if (!input.model) throw new Error("normalizeSpec needs a model");
+  const engine = input.engine ?? SPEC_DEFAULTS.engine;
+  const gguf = engine === "llamacpp" || engine === "ollama";
+  const concurrency =
+    input.requestRate !== undefined ? null : (input.concurrency ?? SPEC_DEFAULTS.concurrency);
+  return {
+    model: input.model,
+    precisions: asList(input.precision)?.map((p) => p.toLowerCase()) ?? [gguf ? "q4_k_m" : "auto"],
+    kvCacheDtypes: asList(input.kvCacheDtype) ?? ["auto"],
+    maxModelLen: input.maxModelLen ?? Math.min(modelContext, SPEC_DEFAULTS.maxModelLenCap),
+    inputTokens: input.inputTokens ?? SPEC_DEFAULTS.inputTokens,
+    outputTokens: input.outputTokens ?? SPEC_DEFAULTS.outputTokens,
+    concurrency,
+    requestRate: input.requestRate ?? null,
+    targets: {
+      ttftMs: tgt(input.targets?.ttftMs, SPEC_DEFAULTS.ttftMs),
+      tpotMs: tgt(input.targets?.tpotMs, SPEC_DEFAULTS.tpotMs),
+      e2eMs: tgt(input.targets?.e2eMs, null),
+    },
+    gpus: asList(input.gpus) ?? [],
+    maxGpus: input.maxGpus ?? SPEC_DEFAULTS.maxGpus,
+    budgetPerHourUsd: input.budgetPerHour ?? null,
+    pricing: input.pricing ?? SPEC_DEFAULTS.pricing,
+    engine,
+    packaging: input.packaging ?? SPEC_DEFAULTS.packaging,
+    security: input.security ?? SPEC_DEFAULTS.security,
+    serviceName: input.serviceName ?? serviceNameFor(modelId),
+    port: input.port ?? (engine === "ollama" ? 11434 : engine === "llamacpp" ? 8080 : SPEC_DEFAULTS.port),
+    gpuMemoryUtilization: input.gpuMemoryUtilization ?? SPEC_DEFAULTS.gpuMemoryUtilization,
+  };
+}
+
+/** JSON Schema of the spec file, for editors and CI validation. */
+export function specJsonSchema(): unknown {
+  return {
+    ...(z.toJSONSchema(specSchema) as Record<string, unknown>),
+    title: "llmdeploy plan spec",
+    description: "Input of `llmdeploy plan --config spec.yaml`; every field may also be given as a flag.",
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * The plan: what `llmdeploy plan` decides and what `llmdeploy render` turns into files.
+ * `plan --out DIR` writes it as plan.yaml; `plan --json` prints it. This is a contract read by CI users
+ * and by `render`, `bench --plan` and `verify --plan`: add fields freely, rename none.
+ *
+ * Bytes are integers; latencies in milliseconds; prices in US dollars.
+ */
+
+export type EngineName = "vllm" | "sglang" | "trtllm" | "llamacpp" | "ollama" | "tgi";
+export type Packaging = "compose" | "kubernetes";
+export type SecurityLevel = "basic" | "enhanced" | "enterprise";
+export type PricingBasis = "cloud" | "onprem";
+/** As users say it: one GPU; one node with several GPUs (TP); several nodes (PP across nodes). */
+export type DeploymentMode = "standalone" | "single-node" | "distributed";
+
+/** The user's requirements with every default filled in (see src/plan/spec.ts for the input schema). */
+export interface PlanSpec {
+  model: string;
+  /** Allowed weight precisions; the planner picks the cheapest that meets the targets. */
+  precisions: string[];
+  kvCacheDtypes: ("auto" | "fp8")[];
+  /** Context length every sequence must fit (the engine's --max-model-len). */
+  maxModelLen: number;
+  /** Typical request: prompt and completion sizes in tokens. */
+  inputTokens: number;
+  outputTokens: number;
+  /** Closed-loop load: requests in flight at once. */
+  concurrency: number | null;
+  /** Open-loop load: requests per second (Poisson). */
+  requestRate: number | null;
+  targets: { ttftMs: number | null; tpotMs: number | null; e2eMs: number | null };
+  /** Allowed GPU ids (empty: every catalog GPU). */
+  gpus: string[];
+  maxGpus: number;
+  budgetPerHourUsd: number | null;
+  pricing: PricingBasis;
+  engine: EngineName;
+  packaging: Packaging;
+  security: SecurityLevel;
+  /** Name of the service (containers, Kubernetes objects, served model name). */
+  serviceName: string;
+  /** Port the engine listens on inside its container. */
+  port: number;
+  gpuMemoryUtilization: number;
+}
+
+export interface PerGpuMemory {
+  totalBytes: number;
+  weightsBytes: number;
+  activationBytes: number;
+  nonTorchBytes: number;
+  cudaGraphBytes: number;
+  kvCacheBytes: number;
+}
+
+export interface Performance {
+  ttftMs: number;
+  tpotMs: number;
+  e2eLatencyMs: number;
+  /** Output tokens per second, all users together. */
+  outputTokensPerSec: number;
+  /** Output tokens per second seen by one user (1000 / tpotMs). */
+  outputTokensPerSecPerUser: number;
+  requestsPerSec: number;
+  /** Requests the deployment runs at once in this prediction (capped by KV capacity and max-num-seqs). */
+  batch: number;
+  /** Requests waiting because the batch is full (closed loop) or the arrival rate exceeds capacity. */
+  queued: number;
+  /** p50 / p95 where queueing makes them differ from the mean (open-loop load). */
+  percentiles: { ttftP50Ms: number; ttftP95Ms: number; e2eP50Ms: number; e2eP95Ms: number } | null;
+  /** Relative error expected from the calibration set (e.g. 0.25 = ±25 %). */
+  errorBand: number;
+  /** What limits decode: "memory-bandwidth", "compute", "interconnect". */
+  bottleneck: string;
+  /** Open loop: arrivals outpace the deployment; the queue grows without bound. */
+  saturated: boolean;
+  /** Requests the deployment can run at once (KV cache, max-num-seqs, prefill budget). */
+  capacity: number;
+}
+
+export interface Cost {
+  perHourUsd: number | null;
+  perMonthUsd: number | null;
+  perMillionOutputTokensUsd: number | null;
+  /** Purchase price of the GPUs for on-prem plans, when the catalog has one. */
+  purchaseUsd: number | null;
+  basis: string;
+}
+
+export interface HostNeeds {
+  /** Per node. */
+  cpuCores: number;
+  ramGiB: number;
+  diskGiB: number;
+  /** /dev/shm for the engine's worker processes (NCCL, PyTorch IPC). */
+  shmGiB: number;
+  /** Between nodes (distributed plans), e.g. "400 Gb/s InfiniBand or RoCE"; null on one node. */
+  network: string | null;
+}
+
+export interface EngineSettings {
+  name: EngineName;
+  /** Pinned container image (never `latest`). */
+  image: string;
+  maxModelLen: number;
+  gpuMemoryUtilization: number;
+  maxNumSeqs: number;
+  maxNumBatchedTokens: number;
+  blockSize: number;
+  kvCacheDtype: "auto" | "fp8";
+  /** vLLM --quantization when the engine must be told (e.g. fp8 on a 16-bit checkpoint); null otherwise. */
+  quantization: string | null;
+  /** vLLM --dtype: "half" on GPUs without bfloat16 (Volta, Turing), "auto" (the checkpoint's) otherwise. */
+  dtype: "auto" | "half";
+  /** The model argument the engine loads (HF id or local path / GGUF file). */
+  modelRef: string;
+  servedModelName: string;
+}
+
+export interface Deployment {
+  gpu: string;
+  gpuName: string;
+  /** GPUs per replica. */
+  gpuCount: number;
+  gpusPerNode: number;
+  nodes: number;
+  tensorParallel: number;
+  pipelineParallel: number;
+  replicas: number;
+  mode: DeploymentMode;
+  precision: string;
+  kvCacheDtype: "auto" | "fp8";
+  engine: EngineSettings;
+  memory: {
+    perGpu: PerGpuMemory;
+    weightsBytes: number;
+    kvCacheTokens: number;
+    maxConcurrency: number;
+  };
+  performance: Performance;
+  cost: Cost;
+  host: HostNeeds;
+  meetsTargets: boolean;
+  /** One sentence per missed target, e.g. "TPOT 31 ms > 20 ms". */
+  misses: string[];
+}
+
+export interface Plan {
+  apiVersion: "llmdeploy/v1";
+  kind: "Plan";
+  generatedBy: string;
+  spec: PlanSpec;
+  model: {
+    id: string;
+    name: string;
+    hfId: string | null;
+    params: number;
+    activeParams: number;
+  };
+  /** The cheapest deployment that meets every target (or the closest one when none does). */
+  recommendation: Deployment;
+  /** Runners-up: the cost-vs-latency Pareto set, best first. */
+  alternatives: Deployment[];
+  /** Whether any configuration met every target. */
+  feasible: boolean;
+  notes: string[];
+}
