@@ -4,6 +4,7 @@
  * Exit codes: 0 a plan meets every target, 2 none does (the closest is shown), 1 bad input.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import pkg from "../../package.json" with { type: "json" };
 import { findGpu, gpus as gpuCatalog, models as modelCatalog } from "../catalog/index.js";
 import { UserError } from "../errors.js";
@@ -137,7 +138,7 @@ function parseSpec(raw: unknown, where: string): SpecInput {
   throw new UserError(`${where}: ${field}: ${msg}`, "llmdeploy schema prints the spec's JSON Schema");
 }
 
-async function loadConfig(path: string): Promise<SpecInput> {
+function loadConfig(path: string): SpecInput {
   if (!existsSync(path)) {
     throw new UserError(
       `spec file ${path} does not exist`,
@@ -145,10 +146,9 @@ async function loadConfig(path: string): Promise<SpecInput> {
     );
   }
   const text = readFileSync(path, "utf8");
-  const { parse } = await import("yaml");
   let raw: unknown;
   try {
-    raw = parse(text);
+    raw = parseYaml(text);
   } catch (e) {
     const first = ((e as Error).message ?? "").split("\n")[0];
     throw new UserError(
@@ -239,7 +239,7 @@ async function promptMissing(s: SpecInput): Promise<SpecInput> {
 }
 
 export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; interactive: boolean }> {
-  const fromFile = flags.config ? await loadConfig(flags.config) : {};
+  const fromFile = flags.config ? loadConfig(flags.config) : {};
   const fromFlags = parseSpec(specFromFlags(flags), "flags");
   let spec: SpecInput = {
     ...fromFile,
@@ -386,8 +386,7 @@ export async function runPlan(flags: PlanFlags): Promise<void> {
   const { plan, interactive } = await collectPlan(flags);
   if (flags.json) printJson(plan);
   else if (flags.yaml) {
-    const { stringify } = await import("yaml");
-    process.stdout.write(stringify(plan));
+    process.stdout.write(stringifyYaml(plan));
   } else printPlan(plan);
   let outDir = flags.out;
   if (!outDir && interactive && !flags.json && !flags.yaml) {
