@@ -34,6 +34,11 @@ const cases = [
     args: [bin, "estimate", "70b", "--int4", "--json"],
     target: 1.5,
   },
+  {
+    name: "llmdeploy plan --model 70b --defaults",
+    args: [bin, "plan", "--model", "70b", "--defaults"],
+    target: 2,
+  },
 ];
 console.log(`runs per command: ${runs} (median wall time)`);
 console.log(`node -e 0                               ${baseline.toFixed(1).padStart(7)} ms`);

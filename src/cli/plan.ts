@@ -4,7 +4,6 @@
  * Exit codes: 0 a plan meets every target, 2 none does (the closest is shown), 1 bad input.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import pkg from "../../package.json" with { type: "json" };
 import { findGpu, gpus as gpuCatalog, models as modelCatalog } from "../catalog/index.js";
 import { UserError } from "../errors.js";
@@ -138,7 +137,13 @@ function parseSpec(raw: unknown, where: string): SpecInput {
   throw new UserError(`${where}: ${field}: ${msg}`, "llmdeploy schema prints the spec's JSON Schema");
 }
 
-function loadConfig(path: string): SpecInput {
+/** yaml is CommonJS: its bundled namespace carries the API on `default`. */
+async function yamlLib(): Promise<typeof import("yaml")> {
+  const m = (await import("yaml")) as typeof import("yaml") & { default?: typeof import("yaml") };
+  return m.default ?? m;
+}
+
+async function loadConfig(path: string): Promise<SpecInput> {
   if (!existsSync(path)) {
     throw new UserError(
       `spec file ${path} does not exist`,
@@ -148,7 +153,7 @@ function loadConfig(path: string): SpecInput {
   const text = readFileSync(path, "utf8");
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    raw = (await yamlLib()).parse(text);
   } catch (e) {
     const first = ((e as Error).message ?? "").split("\n")[0];
     throw new UserError(
@@ -239,7 +244,7 @@ async function promptMissing(s: SpecInput): Promise<SpecInput> {
 }
 
 export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; interactive: boolean }> {
-  const fromFile = flags.config ? loadConfig(flags.config) : {};
+  const fromFile = flags.config ? await loadConfig(flags.config) : {};
   const fromFlags = parseSpec(specFromFlags(flags), "flags");
   let spec: SpecInput = {
     ...fromFile,
@@ -386,7 +391,7 @@ export async function runPlan(flags: PlanFlags): Promise<void> {
   const { plan, interactive } = await collectPlan(flags);
   if (flags.json) printJson(plan);
   else if (flags.yaml) {
-    process.stdout.write(stringifyYaml(plan));
+    process.stdout.write((await yamlLib()).stringify(plan));
   } else printPlan(plan);
   let outDir = flags.out;
   if (!outDir && interactive && !flags.json && !flags.yaml) {

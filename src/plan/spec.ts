@@ -2,69 +2,72 @@
  * The plan spec: one zod schema for what `llmdeploy plan` needs, whether it comes from flags, a YAML
  * file (`--config spec.yaml`) or prompts. `llmdeploy schema` prints it as JSON Schema.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
+import { en } from "zod/locales";
 import type { PlanSpec } from "./types.js";
 
-const positiveInt = z.number().int().positive();
-const positive = z.number().positive();
+// zod/mini (a fraction of classic zod's start-up cost) with the English messages.
+z.config(en());
+
+const d = (text: string) => z.describe(text);
+const positiveInt = z.int().check(z.positive());
+const positive = z.number().check(z.positive());
 /** A latency target in ms, or null / "none" for no target. */
-const target = z.union([positive, z.null(), z.literal("none")]).optional();
-const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t).min(1)]);
+const target = (text: string) => z.optional(z.union([positive, z.null(), z.literal("none")]).check(d(text)));
+const oneOrMany = <T extends z.ZodMiniType>(t: T) => z.union([t, z.array(t).check(z.minLength(1))]);
+const opt = <T extends z.ZodMiniType>(t: T, text: string) => z.optional(t.check(d(text)) as T);
 
 export const ENGINES = ["vllm", "sglang", "trtllm", "llamacpp", "ollama", "tgi"] as const;
 export const PACKAGINGS = ["compose", "kubernetes"] as const;
 export const SECURITY_LEVELS = ["basic", "enhanced", "enterprise"] as const;
 
-export const specSchema = z
-  .object({
-    model: z
+export const specSchema = z.strictObject({
+  model: opt(
+    z.string().check(z.minLength(1)),
+    "catalog id, size alias (70b), Hugging Face id, or a local path",
+  ),
+  precision: opt(
+    oneOrMany(z.string()),
+    "allowed weight precisions (auto = the checkpoint's own); the cheapest that meets the targets wins",
+  ),
+  kvCacheDtype: opt(oneOrMany(z.enum(["auto", "fp8"])), "allowed KV cache dtypes"),
+  maxModelLen: opt(positiveInt, "context length every sequence must fit (--max-model-len)"),
+  inputTokens: opt(positiveInt, "typical prompt length in tokens"),
+  outputTokens: opt(positiveInt, "typical completion length in tokens"),
+  concurrency: opt(positiveInt, "requests in flight at once (closed loop)"),
+  requestRate: opt(positive, "requests per second (open loop, Poisson arrivals)"),
+  targets: z.optional(
+    z.strictObject({
+      ttftMs: target("time to first token, ms (p95 under a request rate)"),
+      tpotMs: target("time per output token, ms"),
+      e2eMs: target("end-to-end request latency, ms (p95 under a request rate)"),
+    }),
+  ),
+  gpus: opt(oneOrMany(z.string()), "allowed GPU types (llmdeploy gpus); default: all"),
+  maxGpus: opt(positiveInt, "most GPUs in total, all replicas together"),
+  budgetPerHour: opt(positive, "most US dollars per hour for the whole deployment"),
+  pricing: opt(z.enum(["cloud", "onprem"]), "cloud: catalog hourly prices; onprem: gpuPrices you give"),
+  gpuPrices: opt(
+    z.record(z.string(), z.number().check(z.nonnegative())),
+    "US dollars per GPU-hour by GPU id, overriding the catalog (e.g. amortised on-prem cost)",
+  ),
+  engine: opt(z.enum(ENGINES), "inference engine"),
+  packaging: opt(z.enum(PACKAGINGS), "docker compose or Kubernetes manifests"),
+  security: opt(
+    z.enum(SECURITY_LEVELS),
+    "basic: API keys; enhanced: + TLS, rate limit; enterprise: + NetworkPolicy, audit log",
+  ),
+  serviceName: opt(
+    z
       .string()
-      .min(1)
-      .describe("catalog id, size alias (70b), Hugging Face id, or a local path")
-      .optional(),
-    precision: oneOrMany(z.string())
-      .describe(
-        "allowed weight precisions (auto = the checkpoint's own); the cheapest that meets the targets wins",
-      )
-      .optional(),
-    kvCacheDtype: oneOrMany(z.enum(["auto", "fp8"]))
-      .describe("allowed KV cache dtypes")
-      .optional(),
-    maxModelLen: positiveInt.describe("context length every sequence must fit (--max-model-len)").optional(),
-    inputTokens: positiveInt.describe("typical prompt length in tokens").optional(),
-    outputTokens: positiveInt.describe("typical completion length in tokens").optional(),
-    concurrency: positiveInt.describe("requests in flight at once (closed loop)").optional(),
-    requestRate: positive.describe("requests per second (open loop, Poisson arrivals)").optional(),
-    targets: z
-      .object({
-        ttftMs: target.describe("time to first token, ms (p95 under a request rate)"),
-        tpotMs: target.describe("time per output token, ms"),
-        e2eMs: target.describe("end-to-end request latency, ms (p95 under a request rate)"),
-      })
-      .strict()
-      .optional(),
-    gpus: oneOrMany(z.string()).describe("allowed GPU types (llmdeploy gpus); default: all").optional(),
-    maxGpus: positiveInt.describe("most GPUs in total, all replicas together").optional(),
-    budgetPerHour: positive.describe("most US dollars per hour for the whole deployment").optional(),
-    pricing: z
-      .enum(["cloud", "onprem"])
-      .describe("cloud: catalog hourly prices; onprem: gpuPrices you give")
-      .optional(),
-    gpuPrices: z
-      .record(z.string(), z.number().nonnegative())
-      .describe("US dollars per GPU-hour by GPU id, overriding the catalog (e.g. amortised on-prem cost)")
-      .optional(),
-    engine: z.enum(ENGINES).optional(),
-    packaging: z.enum(PACKAGINGS).optional(),
-    security: z.enum(SECURITY_LEVELS).optional(),
-    serviceName: z
-      .string()
-      .regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, "lowercase letters, digits and '-' (a DNS label)")
-      .optional(),
-    port: z.number().int().min(1).max(65535).optional(),
-    gpuMemoryUtilization: z.number().gt(0).max(1).optional(),
-  })
-  .strict();
+      .check(
+        z.regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, "lowercase letters, digits and '-' (a DNS label)"),
+      ),
+    "name of the service (containers, Kubernetes objects, served model name)",
+  ),
+  port: opt(z.int().check(z.minimum(1), z.maximum(65535)), "port the engine listens on"),
+  gpuMemoryUtilization: opt(z.number().check(z.gt(0), z.lte(1)), "vLLM's share of GPU memory"),
+});
 
 export type SpecInput = z.infer<typeof specSchema>;
 

@@ -24,7 +24,7 @@ import type { GpuEntry } from "../catalog/types.js";
 import type { ModelArch } from "../models/arch.js";
 import type { EngineName, Performance } from "../plan/types.js";
 import type { ParamCount } from "./inventory.js";
-import { type KvCacheDtype, kvBytesForSequence } from "./kv.js";
+import { type KvCacheDtype, kvBytesPerTokenPerLayer } from "./kv.js";
 import { stageLayers, type StageWeights } from "./placement.js";
 import type { Precision } from "./weights.js";
 
@@ -120,7 +120,28 @@ function prepare(inp: PerfInput) {
   const linkBw = link.gbsUnidirectional.value * 1e9 * COLLECTIVES.linkEfficiency;
   const linkLatency = COLLECTIVES.allReduceLatencyUs[link.kind] / 1e6;
   const actBytes = 2; // 16-bit activations cross the links
-  return { eff, layerSets, bw, flops, matmul, linkBw, linkLatency, actBytes };
+  // Per stage: full-attention and sliding-window layers, so a pass costs O(stages), not O(layers).
+  const stageKinds = layerSets.map((layers) => {
+    const sliding = arch.slidingWindow ? layers.filter((l) => arch.layerTypes[l] === "sliding").length : 0;
+    return { layers: layers.length, full: layers.length - sliding, sliding };
+  });
+  // Attention FLOPs per token per layer per context token (attentionFlopsPerTokenLayer / context).
+  const attnCoef = attentionFlopsPerTokenLayer({ ...arch, layerTypes: ["full"] }, 0, 1);
+  const kvPerTokenLayer = kvBytesPerTokenPerLayer(arch, inp.kvCacheDtype, inp.tp);
+  const window = arch.slidingWindow ?? Infinity;
+  return {
+    eff,
+    stageKinds,
+    bw,
+    flops,
+    matmul,
+    linkBw,
+    linkLatency,
+    actBytes,
+    attnCoef,
+    kvPerTokenLayer,
+    window,
+  };
 }
 
 type Prepared = ReturnType<typeof prepare>;
@@ -144,32 +165,29 @@ function passTime(
   const prefillTokens = Math.max(0, tokens - decodeSeqs);
   for (let s = 0; s < pp; s++) {
     const st = inp.stages[s]!;
-    const layers = pr.layerSets[s]!;
-    const share = layers.length / arch.numLayers;
+    const k = pr.stageKinds[s]!;
+    const share = k.layers / arch.numLayers;
     const weightBytes =
       st.bytesPerGpu - st.expertBytesPerGpu + st.expertBytesPerGpu * expertsTouched(arch, tokens);
-    const kvBytes = decodeSeqs * kvBytesForSequence(arch, inp.kvCacheDtype, context, tp, layers);
-    let attn = 0;
-    for (const l of layers) {
-      attn +=
-        decodeSeqs * attentionFlopsPerTokenLayer(arch, l, context) +
-        // a prompt chunk attends, on average, to half of itself
-        prefillTokens * attentionFlopsPerTokenLayer(arch, l, prefillTokens / 2);
-    }
+    // Tokens of context each layer attends to: sliding layers stop at their window.
+    const seen = (ctx: number) => k.full * ctx + k.sliding * Math.min(ctx, pr.window);
+    const kvBytes = decodeSeqs * pr.kvPerTokenLayer * seen(context);
+    // A prompt chunk attends, on average, to half of itself.
+    const attn = pr.attnCoef * (decodeSeqs * seen(context) + prefillTokens * seen(prefillTokens / 2));
     const f = (2 * pr.matmul * share * tokens + attn) / tp;
     const m = ((weightBytes + kvBytes) / pr.bw) * MS;
     const c = (f / pr.flops) * MS;
     const ar =
       tp > 1
         ? 2 *
-          layers.length *
+          k.layers *
           (pr.linkLatency + ((2 * (tp - 1)) / tp) * ((tokens * arch.hiddenSize * pr.actBytes) / pr.linkBw)) *
           MS
         : 0;
     memory += m;
     compute += c;
     comm += ar;
-    total += Math.max(m, c) + ar + (layers.length * pr.eff.layerOverheadUs) / 1e3;
+    total += Math.max(m, c) + ar + (k.layers * pr.eff.layerOverheadUs) / 1e3;
   }
   if (pp > 1) {
     // Hidden states handed from stage to stage: over the network between nodes, else the node's link.
