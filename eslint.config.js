@@ -13,6 +13,15 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS entry points: the bin shim (bin/package.json says commonjs) and the launcher.
+    files: ["bin/**/*.js", "scripts/**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", __dirname: "readonly", module: "writable" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     // The engine is pure: no I/O, no console.
     files: ["src/sizing/**", "src/render/**"],
     rules: {

@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import "../dist/cli.js";
+// CommonJS (bin/package.json): no ESM loader to boot before the CLI starts. See scripts/launch.cjs.
+require("../dist/launch.cjs");

@@ -231,8 +231,4 @@ program
     runSchema();
   });
 
-try {
-  await program.parseAsync(process.argv);
-} catch (e) {
-  handle(e);
-}
+program.parseAsync(process.argv).catch(handle);

@@ -4,6 +4,7 @@
  * Exit codes: 0 a plan meets every target, 2 none does (the closest is shown), 1 bad input.
  */
 import { existsSync, readFileSync } from "node:fs";
+import type * as YamlModule from "yaml";
 import pkg from "../../package.json" with { type: "json" };
 import { findGpu, gpus as gpuCatalog, models as modelCatalog } from "../catalog/index.js";
 import { UserError } from "../errors.js";
@@ -137,9 +138,10 @@ function parseSpec(raw: unknown, where: string): SpecInput {
   throw new UserError(`${where}: ${field}: ${msg}`, "llmdeploy schema prints the spec's JSON Schema");
 }
 
+type YamlLib = typeof YamlModule;
 /** yaml is CommonJS: its bundled namespace carries the API on `default`. */
-async function yamlLib(): Promise<typeof import("yaml")> {
-  const m = (await import("yaml")) as typeof import("yaml") & { default?: typeof import("yaml") };
+async function yamlLib(): Promise<YamlLib> {
+  const m = (await import("yaml")) as YamlLib & { default?: YamlLib };
   return m.default ?? m;
 }
 

@@ -1,0 +1,28 @@
+// The CLI launcher, copied to dist/launch.cjs by the build (bin/llmdeploy.js imports it).
+//
+// Start-up time is a feature: Node 20 has no module compile cache, so the CLI is one CommonJS bundle
+// (dist/cli.cjs) run through vm.Script with a V8 code cache (dist/cli.cjs.cache) that the build
+// writes after a warm-up run. V8 checks the cache against its version, flags and the source; when
+// it does not match (another Node version, an edited bundle) it is ignored and the bundle compiles
+// as usual. Set LLMDEPLOY_WRITE_CODE_CACHE=1 to (re)write the cache at exit.
+"use strict";
+const { readFileSync, writeFileSync } = require("node:fs");
+const { dirname, join } = require("node:path");
+const Module = require("node:module");
+const vm = require("node:vm");
+
+const file = join(__dirname, "cli.cjs");
+const cacheFile = `${file}.cache`;
+const source = readFileSync(file, "utf8");
+let cachedData;
+try {
+  cachedData = readFileSync(cacheFile);
+} catch {
+  cachedData = undefined;
+}
+const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+if (process.env.LLMDEPLOY_WRITE_CODE_CACHE === "1") {
+  process.on("exit", () => writeFileSync(cacheFile, script.createCachedData()));
+}
+const mod = { exports: {} };
+script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, dirname(file));
