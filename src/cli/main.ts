@@ -231,4 +231,20 @@ program
     runSchema();
   });
 
+program
+  .command("completion")
+  .summary("print a shell completion script (bash, zsh or fish)")
+  .argument("<shell>", "bash, zsh or fish")
+  .addHelpText(
+    "after",
+    "\nExamples:\n" +
+      "  llmdeploy completion bash > ~/.local/share/bash-completion/completions/llmdeploy\n" +
+      '  llmdeploy completion zsh > "${fpath[1]}/_llmdeploy"\n' +
+      "  llmdeploy completion fish > ~/.config/fish/completions/llmdeploy.fish\n",
+  )
+  .action(async (shell: string) => {
+    const { completionScript } = await import("./completion.js");
+    process.stdout.write(completionScript(program, shell));
+  });
+
 program.parseAsync(process.argv).catch(handle);
