@@ -3,6 +3,7 @@
 //   dist/launch.cjs with a V8 code cache (see scripts/launch.cjs for why);
 // - dist/cli.cjs.cache: that cache, written by one warm-up run of `estimate 70b --int4`;
 // - dist/index.js + dist/types: the library entry (ESM) and its declarations (tsc).
+// Both entries bundle their dependencies, so the published package has no runtime dependencies.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, rmSync } from "node:fs";
@@ -31,7 +32,6 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  packages: "external",
   logLevel: "warning",
 });
 copyFileSync("scripts/launch.cjs", "dist/launch.cjs");

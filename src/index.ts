@@ -9,4 +9,7 @@ export { kvBytesPerToken, kvBytesForSequence, kvBytesPerTokenPerLayer } from "./
 export { PRECISIONS, lookupPrecision, weightsBytes, tensorBytes } from "./sizing/weights.js";
 export { estimate, type EstimateRequest, type EstimateResult } from "./sizing/estimate.js";
 export { vllmPlacement, activationPeakBytes, defaultVllmSettings } from "./sizing/vllm.js";
+export { predictPerformance, type PerfInput, type Workload } from "./sizing/perf.js";
+export { planDeployment, type PlanInput } from "./sizing/plan.js";
+export type { Plan, PlanSpec, Deployment, Performance } from "./plan/types.js";
 export { UserError } from "./errors.js";
