@@ -22,6 +22,32 @@ const llama31Rope = {
   original_max_position_embeddings: 8192,
   rope_type: "llama3",
 };
+
+/**
+ * Llama 3.1 70B and Llama 3.3 70B ship the same config.json architecture fields (3.3 is a post-training
+ * update of the same network): one object, verbatim from both Hub configs.
+ */
+const llama70bConfig = {
+  architectures: ["LlamaForCausalLM"],
+  attention_bias: false,
+  hidden_act: "silu",
+  hidden_size: 8192,
+  intermediate_size: 28672,
+  max_position_embeddings: 131072,
+  mlp_bias: false,
+  model_type: "llama",
+  num_attention_heads: 64,
+  num_hidden_layers: 80,
+  num_key_value_heads: 8,
+  pretraining_tp: 1,
+  rms_norm_eps: 1e-5,
+  rope_scaling: llama31Rope,
+  rope_theta: 500000.0,
+  tie_word_embeddings: false,
+  torch_dtype: "bfloat16",
+  vocab_size: 128256,
+};
+
 /** Llama 3.2 1B / 3B rope_scaling block. */
 const llama32Rope = { ...llama31Rope, factor: 32.0 };
 
@@ -190,26 +216,7 @@ export const modelsA: ModelEntry[] = [
     hfId: "meta-llama/Llama-3.1-70B-Instruct",
     otherHfIds: ["meta-llama/Meta-Llama-3.1-70B-Instruct", "meta-llama/Llama-3.1-70B"],
     aliases: ["llama3.1-70b", "llama-3.1-70b-instruct", "llama3.1-70b-instruct"],
-    config: {
-      architectures: ["LlamaForCausalLM"],
-      attention_bias: false,
-      hidden_act: "silu",
-      hidden_size: 8192,
-      intermediate_size: 28672,
-      max_position_embeddings: 131072,
-      mlp_bias: false,
-      model_type: "llama",
-      num_attention_heads: 64,
-      num_hidden_layers: 80,
-      num_key_value_heads: 8,
-      pretraining_tp: 1,
-      rms_norm_eps: 1e-5,
-      rope_scaling: llama31Rope,
-      rope_theta: 500000.0,
-      tie_word_embeddings: false,
-      torch_dtype: "bfloat16",
-      vocab_size: 128256,
-    },
+    config: llama70bConfig,
     configSource: hubConfig("meta-llama/Llama-3.1-70B-Instruct"),
     publishedParams: {
       value: 70553706496,
@@ -351,26 +358,7 @@ export const modelsA: ModelEntry[] = [
     name: "Llama 3.3 70B Instruct",
     hfId: "meta-llama/Llama-3.3-70B-Instruct",
     aliases: ["llama3.3-70b", "llama-3.3-70b-instruct", "llama3.3-70b-instruct"],
-    config: {
-      architectures: ["LlamaForCausalLM"],
-      attention_bias: false,
-      hidden_act: "silu",
-      hidden_size: 8192,
-      intermediate_size: 28672,
-      max_position_embeddings: 131072,
-      mlp_bias: false,
-      model_type: "llama",
-      num_attention_heads: 64,
-      num_hidden_layers: 80,
-      num_key_value_heads: 8,
-      pretraining_tp: 1,
-      rms_norm_eps: 1e-5,
-      rope_scaling: llama31Rope,
-      rope_theta: 500000.0,
-      tie_word_embeddings: false,
-      torch_dtype: "bfloat16",
-      vocab_size: 128256,
-    },
+    config: llama70bConfig,
     configSource: hubConfig("meta-llama/Llama-3.3-70B-Instruct"),
     publishedParams: {
       value: 70553706496,
