@@ -2,6 +2,7 @@
  * `estimate`: the memory ledger of a model at a precision, and where it fits. Pure: data in, data out.
  */
 import { VLLM } from "../catalog/engines.js";
+import { ENGINE_EFFICIENCY } from "../catalog/perf.js";
 import { cheapestPrice } from "../catalog/prices.js";
 import type { GpuEntry, Source } from "../catalog/types.js";
 import { UserError } from "../errors.js";
@@ -267,7 +268,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
           engine: req.engine ?? "vllm",
           stages: stageWeights(tp, pp),
           kvCacheTokens: p.kvCacheTokens,
-          maxNumSeqs: settings.maxNumSeqs,
+          maxNumSeqs: ENGINE_EFFICIENCY[req.engine ?? "vllm"].defaultMaxSeqs ?? settings.maxNumSeqs,
           maxNumBatchedTokens: settings.maxNumBatchedTokens,
           workload: {
             inputTokens: workload.inputTokens,

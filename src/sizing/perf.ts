@@ -89,6 +89,8 @@ export function peakTflops(gpu: GpuEntry, precision: Precision): number {
   const k = precision.format.kind;
   if (k === "fp8") return gpu.nativeFp8 && gpu.tflops.fp8 ? gpu.tflops.fp8.value : f16;
   if (k === "int8") return gpu.tflops.int8?.value ?? f16;
+  // llama.cpp multiplies GGUF blocks with its int8 MMQ kernels (activations quantized to q8_1).
+  if (k === "gguf") return gpu.tflops.int8?.value ?? f16;
   // Weight-only formats (AWQ, GPTQ, W4A16, MXFP4 on pre-Blackwell, bitsandbytes, GGUF) dequantize
   // into 16-bit matmuls.
   return f16;
@@ -249,7 +251,7 @@ export function predictPerformance(inp: PerfInput): Performance & { saturated: b
   const pr = prepare(inp);
   const { inputTokens: I, outputTokens: O } = inp.workload;
   const chunk = pr.eff.prefillChunk ?? inp.maxNumBatchedTokens;
-  const maxSeqs = pr.eff.defaultMaxSeqs ?? inp.maxNumSeqs;
+  const maxSeqs = inp.maxNumSeqs;
   // Sequences one replica holds at once: the KV cache (each needs I + O tokens) and the scheduler cap.
   const kvSeqs = Math.floor(inp.kvCacheTokens / Math.max(1, I + O));
   // Beyond chunk × O / (I + O) running sequences, prompt work alone fills every step.

@@ -17,6 +17,7 @@ import type { ModelArch } from "../models/arch.js";
 import type { Cost, Deployment, HostNeeds, Plan, PlanSpec } from "../plan/types.js";
 import { countParams, inventory, type ParamCount, type Tensor } from "./inventory.js";
 import { parallelismProblem, precisionProblem, type StageWeights, weightsPerStage } from "./placement.js";
+import { llamacppPlacement } from "./llamacpp.js";
 import { predictPerformance } from "./perf.js";
 import { defaultVllmSettings, vllmPlacement } from "./vllm.js";
 import {
@@ -196,6 +197,8 @@ export function planDeployment(input: PlanInput): Plan {
   const candidates: Candidate[] = [];
   const shapes = replicaShapes(spec.maxGpus);
   const load = spec.requestRate !== null ? spec.requestRate : (spec.concurrency ?? 1);
+  // llama-server --parallel: a slot per concurrent request (at most 32); 4 under an open loop.
+  const slots = Math.min(32, spec.requestRate !== null ? 4 : (spec.concurrency ?? 4));
 
   for (const p of precisions) {
     for (const kv of spec.kvCacheDtypes) {
@@ -206,25 +209,47 @@ export function planDeployment(input: PlanInput): Plan {
         for (const { count, tp, pp } of shapes) {
           if (count >= cheapestSuccess) break;
           if (parallelismProblem(arch, tp, pp, p)) continue;
-          if (isGgufEngine(spec.engine) && (tp > 1 || pp > 1) && spec.engine === "ollama") continue;
-          const settings = {
-            ...defaultVllmSettings(gpu.memoryBytes.value, gpu.name),
-            gpuMemoryUtilization: spec.gpuMemoryUtilization,
-          };
-          const stages = stagesFor(p, tp, pp);
-          const placement = vllmPlacement({
-            arch,
-            tensors,
-            precision: p,
-            skip: arch.quantization?.skip ?? [],
-            kvCacheDtype: kv,
-            gpuMemoryBytes: gpu.memoryBytes.value,
-            tp,
-            pp,
-            maxModelLen: spec.maxModelLen,
-            settings,
-            stageWeights: stages,
-          });
+          const gguf = isGgufEngine(spec.engine);
+          // llama.cpp splits layers over the GPUs of one node (--split-mode layer); Ollama uses one GPU.
+          if (gguf && (tp > 1 || count > GPUS_PER_NODE || (spec.engine === "ollama" && count > 1))) continue;
+          const settings = gguf
+            ? {
+                ...defaultVllmSettings(gpu.memoryBytes.value, gpu.name),
+                maxNumSeqs: slots,
+                maxNumBatchedTokens: 2048,
+              }
+            : {
+                ...defaultVllmSettings(gpu.memoryBytes.value, gpu.name),
+                gpuMemoryUtilization: spec.gpuMemoryUtilization,
+              };
+          const placement = gguf
+            ? llamacppPlacement({
+                arch,
+                tensors,
+                precision: p,
+                kvCacheDtype: kv,
+                gpuMemoryBytes: gpu.memoryBytes.value,
+                gpus: pp,
+                maxModelLen: spec.maxModelLen,
+                slots,
+              })
+            : vllmPlacement({
+                arch,
+                tensors,
+                precision: p,
+                skip: arch.quantization?.skip ?? [],
+                kvCacheDtype: kv,
+                gpuMemoryBytes: gpu.memoryBytes.value,
+                tp,
+                pp,
+                maxModelLen: spec.maxModelLen,
+                settings,
+                stageWeights: stagesFor(p, tp, pp),
+              });
+          const stages = gguf
+            ? (placement as ReturnType<typeof llamacppPlacement>).stages
+            : stagesFor(p, tp, pp);
+          const maxConcurrency = "maxConcurrency" in placement ? placement.maxConcurrency : slots;
           if (!placement.fits) continue;
           const nodes = Math.ceil(count / GPUS_PER_NODE);
           const maxReplicas = Math.max(1, Math.floor(spec.maxGpus / count));
@@ -325,7 +350,7 @@ export function planDeployment(input: PlanInput): Plan {
                 },
                 weightsBytes: stages.reduce((s, st) => s + st.bytesPerGpu * tp, 0),
                 kvCacheTokens: placement.kvCacheTokens,
-                maxConcurrency: placement.maxConcurrency,
+                maxConcurrency,
               },
               performance: perf,
               cost,
@@ -426,7 +451,9 @@ export function planDeployment(input: PlanInput): Plan {
     feasible: meeting.length > 0,
     notes: [
       ...notes,
-      `engine behaviour modelled: vLLM ${VLLM.version}; performance ±${Math.round(recommendation.d.performance.errorBand * 100)} % (calibration set)`,
+      isGgufEngine(spec.engine)
+        ? `memory modelled as llama.cpp allocates it (weights, --parallel slots × max-model-len of KV, compute buffer); performance ±${Math.round(recommendation.d.performance.errorBand * 100)} % (calibration set)`
+        : `memory modelled as vLLM ${VLLM.version} budgets it; performance ±${Math.round(recommendation.d.performance.errorBand * 100)} % (calibration set)`,
     ],
   };
 }
