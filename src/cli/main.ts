@@ -193,12 +193,18 @@ program
   .option("--gpu <id>", "allowed GPU type, repeatable (default: every catalog GPU)", collect)
   .option("--max-gpus <n>", "most GPUs in total (default 64)")
   .option("--budget-per-hour <usd>", "most US$ per hour for the whole deployment")
-  .option("--pricing <basis>", "cloud (catalog prices) or onprem (--gpu-price)")
+  .option("--pricing <basis>", "cloud (catalog prices) or onprem (--gpu-purchase / --gpu-price)")
   .option(
     "--gpu-price <gpu=usd>",
-    "US$ per GPU-hour for a GPU type, repeatable (on-prem or negotiated)",
+    "US$ per GPU-hour for a GPU type, repeatable (negotiated or amortised)",
     collect,
   )
+  .option(
+    "--gpu-purchase <gpu=usd>",
+    "on-prem: purchase price per GPU, repeatable; implies --pricing onprem",
+    collect,
+  )
+  .option("--amortization-months <n>", "months on-prem GPUs are written off over (default 36)")
   .option("--engine <name>", "vllm (default), sglang, trtllm, llamacpp, ollama, tgi")
   .option("--packaging <kind>", "compose (default) or kubernetes")
   .option("--security <level>", "basic (default), enhanced or enterprise")

@@ -49,6 +49,8 @@ export interface PlanFlags {
   budgetPerHour?: string;
   pricing?: string;
   gpuPrice?: string[];
+  gpuPurchase?: string[];
+  amortizationMonths?: string;
   engine?: string;
   packaging?: string;
   security?: string;
@@ -103,6 +105,7 @@ export function specFromFlags(f: PlanFlags): SpecInput {
     security: f.security,
     serviceName: f.serviceName,
     port: num("--port", f.port, true),
+    amortizationMonths: num("--amortization-months", f.amortizationMonths, true),
     gpuMemoryUtilization: num("--gpu-memory-utilization", f.gpuMemoryUtilization, false),
   };
   const t = {
@@ -123,6 +126,19 @@ export function specFromFlags(f: PlanFlags): SpecInput {
       prices[m[1]!] = Number(m[2]);
     }
     s.gpuPrices = prices;
+  }
+  if (f.gpuPurchase?.length) {
+    const prices: Record<string, number> = {};
+    for (const kv of splitList(f.gpuPurchase)!) {
+      const m = /^([^=]+)=([\d.]+)$/.exec(kv);
+      if (!m)
+        throw new UserError(
+          `--gpu-purchase takes GPU=USD, got "${kv}"`,
+          "e.g. --gpu-purchase h100-sxm=25000",
+        );
+      prices[m[1]!] = Number(m[2]);
+    }
+    s.gpuPurchaseUsd = prices;
   }
   for (const k of Object.keys(s)) if (s[k] === undefined) delete s[k];
   return s as SpecInput;
@@ -282,8 +298,13 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
   normalized.gpus = normalized.gpus.map((g) => findGpu(g).id);
   const prices: Record<string, number> = {};
   for (const [k, v] of Object.entries(spec.gpuPrices ?? {})) prices[findGpu(k).id] = v;
-  if (normalized.pricing === "onprem" && !Object.keys(prices).length) {
-    info("note: on-prem pricing without --gpu-price: costs are unknown and plans are ranked by latency");
+  const purchase: Record<string, number> = {};
+  for (const [k, v] of Object.entries(normalized.gpuPurchaseUsd)) purchase[findGpu(k).id] = v;
+  normalized.gpuPurchaseUsd = purchase;
+  if (normalized.pricing === "onprem" && !Object.keys(prices).length && !Object.keys(purchase).length) {
+    info(
+      "note: on-prem pricing without --gpu-purchase or --gpu-price: costs are unknown and plans are ranked by latency",
+    );
   }
   const plan = planDeployment({
     spec: normalized,

@@ -51,6 +51,11 @@ export const specSchema = z.strictObject({
     z.record(z.string(), z.number().check(z.nonnegative())),
     "US dollars per GPU-hour by GPU id, overriding the catalog (e.g. amortised on-prem cost)",
   ),
+  gpuPurchaseUsd: opt(
+    z.record(z.string(), z.number().check(z.positive())),
+    "purchase price per GPU by GPU id (on-prem): amortised over amortizationMonths into an hourly cost",
+  ),
+  amortizationMonths: opt(positiveInt, "months over which on-prem GPUs are written off (default 36)"),
   engine: opt(z.enum(ENGINES), "inference engine"),
   packaging: opt(z.enum(PACKAGINGS), "docker compose or Kubernetes manifests"),
   security: opt(
@@ -134,7 +139,9 @@ export function normalizeSpec(input: SpecInput, modelId: string, modelContext: n
     gpus: asList(input.gpus) ?? [],
     maxGpus: input.maxGpus ?? SPEC_DEFAULTS.maxGpus,
     budgetPerHourUsd: input.budgetPerHour ?? null,
-    pricing: input.pricing ?? SPEC_DEFAULTS.pricing,
+    pricing: input.pricing ?? (input.gpuPurchaseUsd ? "onprem" : SPEC_DEFAULTS.pricing),
+    gpuPurchaseUsd: input.gpuPurchaseUsd ?? {},
+    amortizationMonths: input.amortizationMonths ?? 36,
     engine,
     packaging: input.packaging ?? SPEC_DEFAULTS.packaging,
     security: input.security ?? SPEC_DEFAULTS.security,

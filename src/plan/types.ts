@@ -34,6 +34,9 @@ export interface PlanSpec {
   maxGpus: number;
   budgetPerHourUsd: number | null;
   pricing: PricingBasis;
+  /** On-prem: purchase price per GPU (USD) by GPU id, and the months it is written off over. */
+  gpuPurchaseUsd: Record<string, number>;
+  amortizationMonths: number;
   engine: EngineName;
   packaging: Packaging;
   security: SecurityLevel;

@@ -175,13 +175,26 @@ export function planDeployment(input: PlanInput): Plan {
   const ckptPrecision = checkpointPrecision(arch);
   const checkpointBytes = weightsBytes(tensors, ckptPrecision, arch.quantization?.skip ?? []);
 
-  const price = (g: GpuEntry): { usd: number; basis: string } | null => {
+  const price = (g: GpuEntry): { usd: number; basis: string; purchase: number | null } | null => {
+    const bought = spec.gpuPurchaseUsd[g.id];
+    if (bought !== undefined) {
+      const hours = spec.amortizationMonths * HOURS_PER_MONTH;
+      return {
+        usd: bought / hours,
+        basis: `on-prem: $${bought} per GPU written off over ${spec.amortizationMonths} months (power, hosting not included)`,
+        purchase: bought,
+      };
+    }
     const own = input.gpuPrices?.[g.id];
     if (own !== undefined)
-      return { usd: own, basis: `${spec.pricing === "onprem" ? "on-prem" : "given"} price per GPU-hour` };
+      return {
+        usd: own,
+        basis: `${spec.pricing === "onprem" ? "on-prem" : "given"} price per GPU-hour`,
+        purchase: null,
+      };
     if (spec.pricing === "onprem") return null;
     const p = cheapestPrice(g);
-    return p ? { usd: p.usdPerGpuHour, basis: `${p.provider} ${p.basis}, ${p.date}` } : null;
+    return p ? { usd: p.usdPerGpuHour, basis: `${p.provider} ${p.basis}, ${p.date}`, purchase: null } : null;
   };
 
   const stageMemo = new Map<string, StageWeights[]>();
@@ -305,7 +318,7 @@ export function planDeployment(input: PlanInput): Plan {
                 hourly === null || perf.outputTokensPerSec <= 0
                   ? null
                   : round2((hourly / (perf.outputTokensPerSec * 3600)) * 1e6),
-              purchaseUsd: null,
+              purchaseUsd: pr?.purchase ? pr.purchase * total : null,
               basis: pr
                 ? pr.basis
                 : spec.pricing === "onprem"

@@ -85,6 +85,30 @@ describe("llmdeploy plan from spec files", () => {
   });
 });
 
+describe("plan: on-prem costs", () => {
+  it("a purchase price is written off over the amortisation months", async () => {
+    const r = await cli([
+      "plan",
+      "--model",
+      "8b",
+      "--defaults",
+      "--gpu",
+      "l40s",
+      "--gpu-purchase",
+      "l40s=8766",
+      "--amortization-months",
+      "12",
+      "--json",
+    ]);
+    expect(r.exitCode).toBe(0);
+    const d = JSON.parse(r.stdout).recommendation;
+    // $8766 over 12 months of 730.5 hours = $1.00 per GPU-hour
+    expect(d.cost.perHourUsd).toBeCloseTo(d.gpuCount * d.replicas * 1.0, 2);
+    expect(d.cost.purchaseUsd).toBe(8766 * d.gpuCount * d.replicas);
+    expect(JSON.parse(r.stdout).spec.pricing).toBe("onprem");
+  });
+});
+
 describe("plan: exit codes and bad input", () => {
   it("exit 2 when no configuration meets the targets, with the closest and what to relax", async () => {
     const r = await cli(["plan", "--model", "70b", "--defaults", "--tpot-ms", "2", "--json"]);
