@@ -19,7 +19,7 @@
  * arrivals at rate λ) is solved for its mean occupancy, and p50/p95 waiting times come from the
  * Erlang-C delay of an M/M/c queue with c = capacity.
  */
-import { COLLECTIVES, DEFAULT_ERROR_BAND, ENGINE_EFFICIENCY } from "../catalog/perf.js";
+import { COLLECTIVES, DEFAULT_ERROR_BAND, ENGINE_EFFICIENCY, VENDOR_EFFICIENCY } from "../catalog/perf.js";
 import type { GpuEntry } from "../catalog/types.js";
 import type { ModelArch } from "../models/arch.js";
 import type { EngineName, Performance } from "../plan/types.js";
@@ -89,8 +89,6 @@ export function peakTflops(gpu: GpuEntry, precision: Precision): number {
   const k = precision.format.kind;
   if (k === "fp8") return gpu.nativeFp8 && gpu.tflops.fp8 ? gpu.tflops.fp8.value : f16;
   if (k === "int8") return gpu.tflops.int8?.value ?? f16;
-  // llama.cpp multiplies GGUF blocks with its int8 MMQ kernels (activations quantized to q8_1).
-  if (k === "gguf") return gpu.tflops.int8?.value ?? f16;
   // Weight-only formats (AWQ, GPTQ, W4A16, MXFP4 on pre-Blackwell, bitsandbytes, GGUF) dequantize
   // into 16-bit matmuls.
   return f16;
@@ -115,8 +113,9 @@ function prepare(inp: PerfInput) {
   const { arch, gpu, pp } = inp;
   const eff = ENGINE_EFFICIENCY[inp.engine];
   const layerSets = stageLayers(arch.numLayers, pp);
-  const bw = gpu.memoryBandwidthGBs.value * 1e9 * eff.bandwidth;
-  const flops = peakTflops(gpu, inp.precision) * 1e12 * eff.compute;
+  const vendor = VENDOR_EFFICIENCY[gpu.vendor];
+  const bw = gpu.memoryBandwidthGBs.value * 1e9 * eff.bandwidth * vendor;
+  const flops = peakTflops(gpu, inp.precision) * 1e12 * eff.compute * vendor;
   const matmul = matmulParamsPerToken(arch, inp.params);
   const link = gpu.interconnect;
   const linkBw = link.gbsUnidirectional.value * 1e9 * COLLECTIVES.linkEfficiency;
@@ -176,9 +175,14 @@ function passTime(
     const kvBytes = decodeSeqs * pr.kvPerTokenLayer * seen(context);
     // A prompt chunk attends, on average, to half of itself.
     const attn = pr.attnCoef * (decodeSeqs * seen(context) + prefillTokens * seen(prefillTokens / 2));
-    const f = (2 * pr.matmul * share * tokens + attn) / tp;
-    const m = ((weightBytes + kvBytes) / pr.bw) * MS;
-    const c = (f / pr.flops) * MS;
+    // GEMMs and attention are separate kernels, one after the other: each is bound by its own
+    // bytes (weights; KV cache) or its own FLOPs.
+    const gemmMem = (weightBytes / pr.bw) * MS;
+    const gemmCmp = ((2 * pr.matmul * share * tokens) / tp / pr.flops) * MS;
+    const attnMem = (kvBytes / pr.bw) * MS;
+    const attnCmp = (attn / tp / pr.flops) * MS;
+    const m = gemmMem + attnMem;
+    const c = gemmCmp + attnCmp;
     const ar =
       tp > 1
         ? 2 *
@@ -189,7 +193,11 @@ function passTime(
     memory += m;
     compute += c;
     comm += ar;
-    total += Math.max(m, c) + ar + (k.layers * pr.eff.layerOverheadUs) / 1e3;
+    total +=
+      Math.max(gemmMem, gemmCmp) +
+      Math.max(attnMem, attnCmp) +
+      ar +
+      (k.layers * pr.eff.layerOverheadUs) / 1e3;
   }
   if (pp > 1) {
     // Hidden states handed from stage to stage: over the network between nodes, else the node's link.
@@ -231,6 +239,23 @@ function serviceAt(inp: PerfInput, pr: Prepared, batch: number, chunk: number) {
   if (batch > 1) ttft += tpotMs / 2;
   const e2e = ttft + Math.max(0, O - 1) * tpotMs;
   return { tpotMs, ttftMs: ttft, e2eMs: e2e, decode };
+}
+
+/**
+ * A static batch of `sequences` prompts submitted together (a benchmark's fixed batch): the time until
+ * all of them have their first token, the prompts pushed through in chunks of max_num_batched_tokens.
+ */
+export function batchPrefillMs(inp: PerfInput, sequences: number): number {
+  const pr = prepare(inp);
+  const chunk = pr.eff.prefillChunk ?? inp.maxNumBatchedTokens;
+  let left = sequences * inp.workload.inputTokens;
+  let ms = 0;
+  while (left > 0) {
+    const t = Math.min(chunk, left);
+    ms += passTime(inp, pr, t, 0, 0).ms;
+    left -= t;
+  }
+  return ms;
 }
 
 /** Erlang C: probability that an arrival waits, M/M/c with offered load a (Erlangs). */
