@@ -132,7 +132,8 @@ program
       "  llmdeploy estimate 70b --int4\n" +
       "  llmdeploy estimate llama-3.1-8b --gpu l4 --max-model-len 16384\n" +
       "  llmdeploy estimate deepseek-v3 --gpu h200 --gpus 8 --json\n" +
-      "  llmdeploy estimate ./my-model/ --kv-cache-dtype fp8\n",
+      "  llmdeploy estimate Qwen/Qwen2.5-7B-Instruct --kv-cache-dtype fp8 --input-tokens 4000 --concurrency 32\n" +
+      "  llmdeploy estimate 8b --precision q4_k_m --engine llamacpp --gpu rtx-4090\n",
   )
   .action(async (model: string, opts: Record<string, unknown>) => {
     const { runEstimate } = await import("./estimate.js");
@@ -143,6 +144,7 @@ program
   .command("models")
   .summary("list the model catalog")
   .option("--json", "print an array of objects on stdout")
+  .addHelpText("after", "\nExamples:\n  llmdeploy models\n  llmdeploy models --json\n")
   .action(async (opts: { json?: boolean }) => {
     const { runModels } = await import("./catalogs.js");
     runModels(opts);
@@ -152,6 +154,7 @@ program
   .command("gpus")
   .summary("list the GPU catalog")
   .option("--json", "print an array of objects on stdout")
+  .addHelpText("after", "\nExamples:\n  llmdeploy gpus\n  llmdeploy gpus --json\n")
   .action(async (opts: { json?: boolean }) => {
     const { runGpus } = await import("./catalogs.js");
     runGpus(opts);
@@ -221,8 +224,8 @@ program
     "\nExamples:\n" +
       "  llmdeploy plan --model 70b --defaults\n" +
       "  llmdeploy plan --model llama-3.1-8b --input-tokens 512 --output-tokens 256 --concurrency 32 --tpot-ms 30 --gpu l4 --gpu l40s\n" +
-      "  llmdeploy plan --model 70b --precision bf16 --precision int4 --request-rate 5 --ttft-ms 1500 --json\n" +
-      "  llmdeploy plan --config examples/70b-int4.yaml --out deploy/\n",
+      "  llmdeploy plan --model 70b --defaults --precision bf16 --precision int4 --request-rate 5 --ttft-ms 1500 --json\n" +
+      "  llmdeploy plan --config examples/specs/llama-70b-int4.yaml --out deploy/\n",
   )
   .action(async (opts: Record<string, unknown>) => {
     const { runPlan } = await import("./plan.js");
@@ -232,6 +235,7 @@ program
 program
   .command("schema")
   .summary("print the JSON Schema of the plan spec file")
+  .addHelpText("after", "\nExamples:\n  llmdeploy schema > llmdeploy-spec.schema.json\n")
   .action(async () => {
     const { runSchema } = await import("./plan.js");
     runSchema();

@@ -1,0 +1,51 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { cli } from "./helpers.js";
+
+// Every command's --help ends with examples; each must run as written (from the repository root,
+// where examples/ lives). Lines that redirect to files or need a running server are checked by
+// their own tests.
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+function examplesOf(help: string): string[][] {
+  const i = help.indexOf("Examples:");
+  if (i < 0) return [];
+  return help
+    .slice(i)
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith("llmdeploy ") && !/[>|]/.test(l))
+    .map((l) => l.split(/\s+/).slice(1));
+}
+
+describe("--help examples run as written", async () => {
+  const top = await cli(["--help"]);
+  const commands = [...top.stdout.matchAll(/^ {2}([a-z]+)\b/gm)]
+    .map((m) => m[1]!)
+    .filter((c) => c !== "help");
+
+  it("every command has examples in its --help", async () => {
+    expect(commands.length).toBeGreaterThanOrEqual(6);
+    for (const c of commands) {
+      const h = await cli([c, "--help"]);
+      expect(h.stdout, c).toMatch(/Examples:\n {2}llmdeploy /);
+    }
+  });
+
+  for (const c of ["estimate", "plan", "models", "gpus"]) {
+    it(`${c}`, async () => {
+      const h = await cli([c, "--help"]);
+      const examples = examplesOf(h.stdout);
+      expect(examples.length).toBeGreaterThan(0);
+      for (const args of examples) {
+        const out = mkdtempSync(join(tmpdir(), "llmdeploy-example-"));
+        const run = args.map((a, i) => (args[i - 1] === "--out" ? join(out, a) : a));
+        const r = await cli(run, { cwd: root });
+        expect(r.exitCode, `llmdeploy ${args.join(" ")}\n${r.stderr}`).toBe(0);
+      }
+    }, 60_000);
+  }
+});
