@@ -447,6 +447,12 @@ export function planDeployment(input: PlanInput): Plan {
     }
   }
 
+  if (recommendation.d.engine.dtype === "half") {
+    notes.push(
+      `${recommendation.d.gpuName} has no bfloat16: the engine runs this bfloat16 checkpoint in float16 (--dtype half); ` +
+        "models trained in bfloat16 can overflow in float16 (Gemma is known to), so check outputs before going live",
+    );
+  }
   return {
     apiVersion: "llmdeploy/v1",
     kind: "Plan",
