@@ -2,7 +2,7 @@
 // residuals: `npm run calibrate:fit`. The printed constants are copied into src/catalog/perf.ts by hand
 // (a reviewer sees every change); test/unit/calibration.test.ts keeps the committed ones honest.
 import { readFileSync } from "node:fs";
-import { gpus, models } from "../src/catalog/index.js";
+import { devices as gpus, models } from "../src/catalog/index.js";
 import { COLLECTIVES, ENGINE_EFFICIENCY, VENDOR_EFFICIENCY } from "../src/catalog/perf.js";
 import { type CalibrationRecord, calibrate, errorSummary } from "../src/sizing/calibration.js";
 

@@ -49,7 +49,7 @@ export const VLLM = {
  */
 export const ENGINE_IMAGES: Record<
   "vllm" | "sglang" | "trtllm" | "llamacpp" | "ollama" | "tgi",
-  { image: string; version: string; source: string }
+  { image: string; version: string; source: string; cpuImage?: string }
 > = {
   vllm: {
     image: "vllm/vllm-openai:v0.28.0",
@@ -70,6 +70,8 @@ export const ENGINE_IMAGES: Record<
   },
   llamacpp: {
     image: "ghcr.io/ggml-org/llama.cpp:server-cuda-b9246",
+    // The same build without CUDA (llama.cpp docs/docker.md: the "server" and "server-cuda" images).
+    cpuImage: "ghcr.io/ggml-org/llama.cpp:server-b9246",
     version: "b9246",
     source:
       "https://github.com/noonghunna/club-3090/pull/188 ('pin both composes to the validated build server-cuda-b9246 (2026-05-20)')",

@@ -94,10 +94,13 @@ export const ENGINE_EFFICIENCY: Record<EngineName, EngineEfficiency> = {
  * AMD is fitted to the MI300X records of the calibration set (vLLM, gpt-oss-120b); Intel has no
  * measurement there and is left at 1 (its predictions carry no calibrated error band).
  */
-export const VENDOR_EFFICIENCY: Record<"NVIDIA" | "AMD" | "Intel", number> = {
+export const VENDOR_EFFICIENCY: Record<"NVIDIA" | "AMD" | "Intel" | "CPU", number> = {
   NVIDIA: 1,
   AMD: 0.6,
   Intel: 1,
+  // CPU hosts (any vendor) against llama.cpp's GPU efficiency: NUMA, DRAM page misses. Fitted to the
+  // EPYC 9554 record (Phi-4 Q4_K_M, 28.74 tokens/s single stream).
+  CPU: 0.72,
 };
 
 /**

@@ -70,6 +70,11 @@ export interface GpuEntry {
   aliases?: string[];
   name: string;
   vendor: "NVIDIA" | "AMD" | "Intel";
+  /**
+   * "cpu": a CPU host for llama.cpp / Ollama (memory = the host's RAM, bandwidth = its DRAM channels,
+   * no interconnect between devices). Absent means a GPU.
+   */
+  kind?: "gpu" | "cpu";
   architecture: string;
   /** Compute capability for NVIDIA (e.g. 9.0); informs which kernels/precisions exist. */
   computeCapability?: number;

@@ -1,6 +1,6 @@
 /** `llmdeploy models` and `llmdeploy gpus`: the catalogs as tables or JSON arrays. */
 import { SIZE_ALIASES } from "../catalog/aliases.js";
-import { cheapestPrice, gpus, models } from "../catalog/index.js";
+import { cheapestPrice, devices, models } from "../catalog/index.js";
 import { parseHfConfig } from "../models/hfconfig.js";
 import { countParams } from "../sizing/inventory.js";
 import { c, out, params, printJson } from "./output.js";
@@ -47,11 +47,12 @@ export function runModels(opts: { json?: boolean }): void {
 }
 
 export function collectGpus() {
-  return gpus.map((g) => {
+  return devices.map((g) => {
     const p = cheapestPrice(g);
     return {
       id: g.id,
       name: g.name,
+      kind: g.kind ?? "gpu",
       aliases: g.aliases ?? [],
       vendor: g.vendor,
       memoryMarketed: `${g.memoryMarketed.value} ${g.memoryMarketed.unit}`,
@@ -77,7 +78,7 @@ export function runGpus(opts: { json?: boolean }): void {
   for (const g of list) {
     rows.push([
       g.id,
-      g.name,
+      g.kind === "cpu" ? `${g.name} (cpu)` : g.name,
       g.memoryMarketed,
       (g.memoryBytes / 1024 ** 3).toFixed(1),
       String(g.memoryBandwidthGBs),
@@ -88,4 +89,5 @@ export function runGpus(opts: { json?: boolean }): void {
     ]);
   }
   out(renderTable(head, rows));
+  out(c.dim("kind cpu: a CPU host for --engine llamacpp / ollama (TFLOPS: the cores' vector FMA rate)."));
 }

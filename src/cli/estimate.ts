@@ -67,13 +67,20 @@ export function collectEstimate(modelArg: string, rawOpts: Record<string, unknow
       "e.g. llmdeploy estimate 70b --gpu h100 --tp 4",
     );
   }
+  const gpu = o.gpu ? findGpu(o.gpu) : undefined;
+  if (gpu?.kind === "cpu") {
+    throw new UserError(
+      `${gpu.id} is a CPU host; estimate sizes vLLM on GPUs`,
+      `size a CPU deployment with llama.cpp: llmdeploy plan --model ${modelArg} --engine llamacpp --gpu ${gpu.id} --defaults`,
+    );
+  }
   return estimate({
     model,
     precision: o.precision,
     kvCacheDtype: parseKvDtype(o.kvCacheDtype),
     maxModelLen: o.maxModelLen,
     concurrency: o.concurrency,
-    gpu: o.gpu ? findGpu(o.gpu) : undefined,
+    gpu,
     gpus: o.gpus,
     tp: o.tp,
     pp: o.pp,

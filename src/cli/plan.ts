@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type * as YamlModule from "yaml";
 import pkg from "../../package.json" with { type: "json" };
-import { findGpu, gpus as gpuCatalog, models as modelCatalog } from "../catalog/index.js";
+import { devices, findGpu, gpus as gpuCatalog, models as modelCatalog } from "../catalog/index.js";
 import { UserError } from "../errors.js";
 import { resolveModel } from "../models/resolve.js";
 import {
@@ -315,7 +315,7 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
       arch: model.arch,
       ref: model.hfId ?? (model.source?.url ? model.source.url.replace(/\/config\.json$/, "") : model.id),
     },
-    catalog: gpuCatalog,
+    catalog: devices,
     generatedBy: `llmdeploy ${pkg.version}`,
     gpuPrices: prices,
   });
@@ -382,7 +382,7 @@ export function printPlan(plan: Plan): void {
   );
   const g = d.memory.perGpu;
   out(
-    `  per GPU: weights ${gib(g.weightsBytes)}, activations ${gib(g.activationBytes)}, non-torch ${gib(g.nonTorchBytes)}, ` +
+    `  per ${d.deviceKind === "cpu" ? "host" : "GPU"}: weights ${gib(g.weightsBytes)}, activations ${gib(g.activationBytes)}, non-torch ${gib(g.nonTorchBytes)}, ` +
       `CUDA graphs ${gib(g.cudaGraphBytes)}, KV cache ${gib(g.kvCacheBytes)} of ${gib(g.totalBytes)} ` +
       `(${d.memory.kvCacheTokens} tokens, ${d.memory.maxConcurrency}× ${s.maxModelLen})`,
   );

@@ -123,6 +123,8 @@ export interface EngineSettings {
 export interface Deployment {
   gpu: string;
   gpuName: string;
+  /** "cpu" when the device is a CPU host (llama.cpp / Ollama without a GPU). */
+  deviceKind: "gpu" | "cpu";
   /** GPUs per replica. */
   gpuCount: number;
   gpusPerNode: number;

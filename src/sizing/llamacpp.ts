@@ -44,6 +44,8 @@ export function llamacppPlacement(args: {
   gpus: number;
   maxModelLen: number;
   slots: number;
+  /** A CPU host: everything, the embedding included, lives in its RAM; no CUDA context. */
+  cpu?: boolean;
 }): LlamacppPlacement {
   const { arch, tensors, precision, gpus, maxModelLen, slots } = args;
   const layerSets = stageLayers(arch.numLayers, gpus);
@@ -65,7 +67,7 @@ export function llamacppPlacement(args: {
         t.layer !== null
           ? inStage.has(t.layer)
           : t.role === "embedding"
-            ? false
+            ? Boolean(args.cpu)
             : t.role === "vision"
               ? false
               : last;
@@ -85,13 +87,14 @@ export function llamacppPlacement(args: {
         slots *
         (args.kvCacheDtype === "fp8" ? 0.5 * kvScale : 1),
     );
-    const used = bytes + kv + compute + CUDA_CONTEXT_BYTES;
+    const context = args.cpu ? 0 : CUDA_CONTEXT_BYTES;
+    const used = bytes + kv + compute + context;
     const ledger: GpuLedger = {
       totalBytes: args.gpuMemoryBytes,
       budgetBytes: args.gpuMemoryBytes,
       weightsBytes: bytes,
       activationBytes: compute,
-      nonTorchBytes: CUDA_CONTEXT_BYTES,
+      nonTorchBytes: context,
       kvCacheBytes: kv,
       cudaGraphBytes: 0,
     };

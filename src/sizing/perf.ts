@@ -113,7 +113,7 @@ function prepare(inp: PerfInput) {
   const { arch, gpu, pp } = inp;
   const eff = ENGINE_EFFICIENCY[inp.engine];
   const layerSets = stageLayers(arch.numLayers, pp);
-  const vendor = VENDOR_EFFICIENCY[gpu.vendor];
+  const vendor = VENDOR_EFFICIENCY[gpu.kind === "cpu" ? "CPU" : gpu.vendor];
   const bw = gpu.memoryBandwidthGBs.value * 1e9 * eff.bandwidth * vendor;
   const flops = peakTflops(gpu, inp.precision) * 1e12 * eff.compute * vendor;
   const matmul = matmulParamsPerToken(arch, inp.params);

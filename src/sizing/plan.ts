@@ -131,7 +131,17 @@ export function planDeployment(input: PlanInput): Plan {
   const params: ParamCount = countParams(arch, tensors);
   const notes: string[] = [];
 
-  const allowedGpus = spec.gpus.length ? catalog.filter((g) => spec.gpus.includes(g.id)) : [...catalog];
+  const ggufEngine = isGgufEngine(spec.engine);
+  const allowedGpus = spec.gpus.length
+    ? catalog.filter((g) => spec.gpus.includes(g.id))
+    : catalog.filter((g) => g.kind !== "cpu" || ggufEngine);
+  const cpuAsked = allowedGpus.filter((g) => g.kind === "cpu");
+  if (cpuAsked.length && !ggufEngine) {
+    throw new UserError(
+      `${cpuAsked[0]!.id} is a CPU host: only llama.cpp and Ollama serve models without a GPU`,
+      "add --engine llamacpp (and a GGUF precision such as --precision q4_k_m), or choose GPUs",
+    );
+  }
   if (!allowedGpus.length)
     throw new UserError("no GPU type allowed", "drop --gpu, or name GPUs from llmdeploy gpus");
   if (spec.maxModelLen > arch.maxPositionEmbeddings) {
@@ -225,6 +235,7 @@ export function planDeployment(input: PlanInput): Plan {
           const gguf = isGgufEngine(spec.engine);
           // llama.cpp splits layers over the GPUs of one node (--split-mode layer); Ollama uses one GPU.
           if (gguf && (tp > 1 || count > GPUS_PER_NODE || (spec.engine === "ollama" && count > 1))) continue;
+          if (gpu.kind === "cpu" && count > 1) continue;
           const settings = gguf
             ? {
                 ...defaultVllmSettings(gpu.memoryBytes.value, gpu.name),
@@ -245,6 +256,7 @@ export function planDeployment(input: PlanInput): Plan {
                 gpus: pp,
                 maxModelLen: spec.maxModelLen,
                 slots,
+                cpu: gpu.kind === "cpu",
               })
             : vllmPlacement({
                 arch,
@@ -329,6 +341,7 @@ export function planDeployment(input: PlanInput): Plan {
             const d: Deployment = {
               gpu: gpu.id,
               gpuName: gpu.name,
+              deviceKind: gpu.kind === "cpu" ? "cpu" : "gpu",
               gpuCount: count,
               gpusPerNode,
               nodes,
@@ -340,7 +353,10 @@ export function planDeployment(input: PlanInput): Plan {
               kvCacheDtype: kv,
               engine: {
                 name: spec.engine,
-                image: ENGINE_IMAGES[spec.engine].image,
+                image:
+                  gpu.kind === "cpu"
+                    ? (ENGINE_IMAGES[spec.engine].cpuImage ?? ENGINE_IMAGES[spec.engine].image)
+                    : ENGINE_IMAGES[spec.engine].image,
                 maxModelLen: spec.maxModelLen,
                 gpuMemoryUtilization: spec.gpuMemoryUtilization,
                 maxNumSeqs: settings.maxNumSeqs,

@@ -66,6 +66,27 @@ describe("llmdeploy plan from spec files", () => {
     expect(d.host.network).toMatch(/Gb\/s/);
   });
 
+  it("llama.cpp on a workstation GPU and on a CPU-only host", async () => {
+    let r = await cli(["plan", "--config", spec("llamacpp-8b-workstation.yaml"), "--json"]);
+    expect(r.exitCode).toBe(0);
+    let d = JSON.parse(r.stdout).recommendation;
+    expect(d.engine.name).toBe("llamacpp");
+    expect(d.precision).toBe("q4_k_m");
+    expect(d.engine.image).toMatch(/llama\.cpp:server-cuda-b\d+$/);
+    r = await cli(["plan", "--config", spec("cpu-llamacpp.yaml"), "--json"]);
+    expect(r.exitCode).toBe(0);
+    d = JSON.parse(r.stdout).recommendation;
+    expect(d.deviceKind).toBe("cpu");
+    expect(d.gpu).toBe("epyc-9554");
+    expect(d.engine.image).toMatch(/llama\.cpp:server-b\d+$/);
+    // a CPU host keeps everything in RAM: the embedding too, and no CUDA context
+    expect(d.memory.perGpu.nonTorchBytes).toBe(0);
+    // vLLM cannot use a CPU host
+    r = await cli(["plan", "--model", "8b", "--defaults", "--gpu", "epyc-9554"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/CPU host: only llama\.cpp and Ollama/);
+  });
+
   it("flags override the spec file; --yaml prints the same plan", async () => {
     const r = await cli([
       "plan",

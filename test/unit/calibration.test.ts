@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { gpus, models } from "../../src/catalog/index.js";
+import { devices, models } from "../../src/catalog/index.js";
 import { DEFAULT_ERROR_BAND } from "../../src/catalog/perf.js";
 import { type CalibrationRecord, calibrate, errorSummary } from "../../src/sizing/calibration.js";
 
@@ -11,7 +11,7 @@ const data = JSON.parse(
 ) as { records: CalibrationRecord[] };
 
 describe("calibration against published measurements", () => {
-  const { residuals, skipped } = calibrate(data.records, models, gpus);
+  const { residuals, skipped } = calibrate(data.records, models, devices);
   const summary = errorSummary(residuals);
 
   it("every record names its source and quotes it", () => {
