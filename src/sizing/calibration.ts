@@ -12,7 +12,13 @@ import { countParams, inventory } from "./inventory.js";
 import { batchPrefillMs, type PerfInput, predictPerformance } from "./perf.js";
 import { weightsPerStage } from "./placement.js";
 import { defaultVllmSettings, vllmPlacement } from "./vllm.js";
-import { bindPrecision, checkpointPrecision, lookupPrecision, type Precision } from "./weights.js";
+import {
+  bindPrecision,
+  checkpointPrecision,
+  lookupPrecision,
+  mxfp4Backend,
+  type Precision,
+} from "./weights.js";
 
 export interface CalibrationRecord {
   id: string;
@@ -155,8 +161,9 @@ export function predictRecord(
   const engine = norm(r.engine).replace(/[-.]/g, "") as EngineName;
   if (!ENGINES.has(engine)) return { skipped: `engine ${r.engine}` };
   const arch = parseHfConfig(entry.config, entry.id);
-  const precision = precisionFor(r.precision, arch);
-  if (!precision) return { skipped: `precision ${r.precision}` };
+  const bare0 = precisionFor(r.precision, arch);
+  if (!bare0) return { skipped: `precision ${r.precision}` };
+  const precision = mxfp4Backend(bare0, gpu);
   const tensors = inventory(arch);
   if (r.inputTokens === null || r.outputTokens === null || r.inputTokens === undefined) {
     return { skipped: "variable-length dataset without average lengths" };

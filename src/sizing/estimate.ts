@@ -19,7 +19,7 @@ import {
 import type { EngineName, Performance } from "../plan/types.js";
 import { predictPerformance } from "./perf.js";
 import { defaultVllmSettings, type GpuLedger, type VllmSettings, vllmPlacement } from "./vllm.js";
-import { choosePrecision, weightsBytes } from "./weights.js";
+import { choosePrecision, mxfp4Backend, type Precision, weightsBytes } from "./weights.js";
 
 /** GPUs in one node: the tensor-parallel group stays inside a node; pipeline stages span nodes. */
 export const GPUS_PER_NODE = 8;
@@ -218,10 +218,12 @@ export function estimate(req: EstimateRequest): EstimateResult {
   const kvPerSeq = kvBytesForSequence(arch, req.kvCacheDtype, maxModelLen);
   // Weights per GPU depend on the split only, not on the GPU type: compute each split once.
   const stageCache = new Map<string, StageWeights[]>();
-  const stageWeights = (tp: number, pp: number): StageWeights[] => {
-    const key = `${tp}x${pp}`;
+  // The engine's precision on a GPU: MXFP4 experts padded as that GPU's MoE backend stores them.
+  const onGpu = (gpu: GpuEntry) => mxfp4Backend(precision, gpu);
+  const stageWeights = (tp: number, pp: number, p: Precision = precision): StageWeights[] => {
+    const key = `${tp}x${pp}:${p.format.kind === "mxfp4" && p.format.pad ? p.format.pad.backend : ""}`;
     let w = stageCache.get(key);
-    if (!w) stageCache.set(key, (w = weightsPerStage(arch, tensors, precision, tp, pp, skip)));
+    if (!w) stageCache.set(key, (w = weightsPerStage(arch, tensors, p, tp, pp, skip)));
     return w;
   };
 
@@ -233,10 +235,11 @@ export function estimate(req: EstimateRequest): EstimateResult {
       maxNumBatchedTokens: req.maxNumBatchedTokens ?? base.maxNumBatchedTokens,
       maxNumSeqs: req.maxNumSeqs ?? base.maxNumSeqs,
     };
+    const gpuPrecision = onGpu(gpu);
     const p = vllmPlacement({
       arch,
       tensors,
-      precision,
+      precision: gpuPrecision,
       skip,
       kvCacheDtype: req.kvCacheDtype,
       gpuMemoryBytes: gpu.memoryBytes.value,
@@ -244,7 +247,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       pp,
       maxModelLen,
       settings,
-      stageWeights: stageWeights(tp, pp),
+      stageWeights: stageWeights(tp, pp, gpuPrecision),
     });
     let { fits, reason } = p;
     if (fits && p.maxConcurrency < req.concurrency) {
@@ -258,7 +261,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       ? predictPerformance({
           arch,
           params: counts,
-          precision,
+          precision: gpuPrecision,
           kvCacheDtype: req.kvCacheDtype,
           gpu,
           tp,
@@ -266,7 +269,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
           nodes,
           replicas: 1,
           engine: req.engine ?? "vllm",
-          stages: stageWeights(tp, pp),
+          stages: stageWeights(tp, pp, gpuPrecision),
           kvCacheTokens: p.kvCacheTokens,
           maxNumSeqs: ENGINE_EFFICIENCY[req.engine ?? "vllm"].defaultMaxSeqs ?? settings.maxNumSeqs,
           maxNumBatchedTokens: settings.maxNumBatchedTokens,

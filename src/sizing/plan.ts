@@ -24,6 +24,7 @@ import {
   bindPrecision,
   checkpointPrecision,
   lookupPrecision,
+  mxfp4Backend,
   type Precision,
   weightsBytes,
 } from "./weights.js";
@@ -209,7 +210,7 @@ export function planDeployment(input: PlanInput): Plan {
 
   const stageMemo = new Map<string, StageWeights[]>();
   const stagesFor = (p: Precision, tp: number, pp: number) => {
-    const key = `${p.id}:${tp}x${pp}`;
+    const key = `${p.id}:${tp}x${pp}:${p.format.kind === "mxfp4" && p.format.pad ? p.format.pad.backend : ""}`;
     let v = stageMemo.get(key);
     if (!v)
       stageMemo.set(key, (v = weightsPerStage(arch, tensors, p, tp, pp, arch.quantization?.skip ?? [])));
@@ -223,10 +224,12 @@ export function planDeployment(input: PlanInput): Plan {
   // llama-server --parallel: a slot per concurrent request (at most 32); 4 under an open loop.
   const slots = Math.min(32, spec.requestRate !== null ? 4 : (spec.concurrency ?? 4));
 
-  for (const p of precisions) {
+  for (const p0 of precisions) {
     for (const kv of spec.kvCacheDtypes) {
       for (const gpu of allowedGpus) {
-        if (gpuPrecisionProblem(gpu, p)) continue;
+        if (gpuPrecisionProblem(gpu, p0)) continue;
+        // MXFP4 experts as this GPU's MoE backend pads them.
+        const p = mxfp4Backend(p0, gpu);
         const pr = price(gpu);
         let cheapestSuccess = Infinity;
         for (const { count, tp, pp } of shapes) {

@@ -25,8 +25,12 @@ export type WeightFormat =
   | { kind: "gptq"; bits: number; groupSize: number; descAct: boolean }
   /** compressed-tensors pack-quantized W4A16 (symmetric): packed int32 weights, bf16 scale per group. */
   | { kind: "w4a16"; groupSize: number }
-  /** OCP MX FP4 on MoE experts: 32 E2M1 values (16 bytes) + one E8M0 scale byte per block. */
-  | { kind: "mxfp4" }
+  /**
+   * OCP MX FP4 on MoE experts: 32 E2M1 values (16 bytes) + one E8M0 scale byte per block. `pad`: the
+   * multiples vLLM's MoE backend rounds each expert's inner (per TP rank) and hidden sizes up to
+   * (see mxfp4Backend); absent, the checkpoint's own shapes.
+   */
+  | { kind: "mxfp4"; pad?: { inner: number; hidden: number; backend: string } }
   /**
    * bitsandbytes NF4/FP4 as vLLM holds it: 4-bit values and an fp32 absmax per 64 values; a
    * double-quantized checkpoint is expanded to this at load (vLLM's _dequantize_dq).
@@ -252,9 +256,20 @@ export function tensorBytes(t: Tensor, format: WeightFormat, skip: readonly stri
       const groups = ceilDiv(cols, format.groupSize);
       return count * (rows * cols * 0.5 + rows * groups * 2 + 16);
     }
-    case "mxfp4":
-      // blocks of 32 along the input dimension: 16 bytes of E2M1 pairs + 1 byte E8M0 scale
-      return count * rows * ceilDiv(cols, 32) * 17;
+    case "mxfp4": {
+      // blocks of 32 along the input dimension: 16 bytes of E2M1 pairs + 1 byte E8M0 scale. With a
+      // backend's padding, gate/up ([inner, hidden], split by rows) and down ([hidden, inner], split
+      // by columns) are zero-padded to its multiples, and the padding is resident too.
+      let r = rows;
+      let c = cols;
+      if (format.pad && t.role === "expert") {
+        const up = (v: number, m: number) => ceilDiv(v, m) * m;
+        const inner = t.tp === "row" ? "cols" : "rows";
+        r = up(rows, inner === "rows" ? format.pad.inner : format.pad.hidden);
+        c = up(cols, inner === "cols" ? format.pad.inner : format.pad.hidden);
+      }
+      return count * r * ceilDiv(c, 32) * 17;
+    }
     case "bnb4": {
       // 4-bit values + fp32 absmax per 64 values = 4.5 bits per weight resident
       const v = rows * cols;
@@ -398,4 +413,29 @@ export function weightsBytes(tensors: readonly Tensor[], p: Precision, skip: rea
   let sum = 0;
   for (const t of tensors) sum += tensorBytes(t, p.format, skip);
   return sum;
+}
+
+/**
+ * The MoE backend vLLM picks for MXFP4 experts on a GPU, and the padding it applies
+ * (vllm/model_executor/layers/quantization/mxfp4.py; docs/research/quant-formats.md §5):
+ *   Blackwell (SM100) FlashInfer: inner and hidden to multiples of 256;
+ *   Hopper: inner to 64 (Triton), hidden to 256, which the published H100 figures show (gpt-oss-120b
+ *     64.38 GiB at TP 1 in llm-d's empirical vLLM memory results);
+ *   Ampere and Ada (Marlin, weight-only): inner to 128, hidden to 256 (gpt-oss-120b TP 4 on A100:
+ *     17.22 GiB per GPU in test/fixtures/vllm-logs/gpt-oss-120b-a100-tp4.log).
+ * Other precisions, and GPUs whose backend is not known (AMD), are returned unchanged.
+ */
+export function mxfp4Backend(
+  p: Precision,
+  gpu: { vendor: string; computeCapability?: number | undefined },
+): Precision {
+  if (p.format.kind !== "mxfp4" || gpu.vendor !== "NVIDIA" || gpu.computeCapability === undefined) return p;
+  const cc = gpu.computeCapability;
+  const pad =
+    cc >= 10
+      ? { inner: 256, hidden: 256, backend: "FlashInfer (SM100)" }
+      : cc >= 9
+        ? { inner: 64, hidden: 256, backend: "Triton (SM90)" }
+        : { inner: 128, hidden: 256, backend: "Marlin" };
+  return { ...p, format: { kind: "mxfp4", pad } };
 }

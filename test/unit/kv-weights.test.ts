@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { models } from "../../src/catalog/index.js";
+import { findGpu, models } from "../../src/catalog/index.js";
 import { parseHfConfig } from "../../src/models/hfconfig.js";
 import { inventory } from "../../src/sizing/inventory.js";
 import { kvBytesForSequence, kvBytesPerToken, kvBytesPerTokenPerLayer } from "../../src/sizing/kv.js";
@@ -8,6 +8,7 @@ import {
   choosePrecision,
   ggufUseMoreBits,
   lookupPrecision,
+  mxfp4Backend,
   PRECISIONS,
   tensorBytes,
   weightsBytes,
@@ -101,6 +102,30 @@ describe("weight bytes per format", () => {
     expect(tensorBytes(e, PRECISIONS.mxfp4!.format)).toBe(32 * 2880 * 90 * 17);
     const attn = { ...e, role: "attention" as const, count: 1 };
     expect(tensorBytes(attn, PRECISIONS.mxfp4!.format)).toBe(2880 * 2880 * 2);
+  });
+
+  it("MXFP4 as vLLM's MoE backend pads it: gpt-oss-120b at TP 4 on A100 (Marlin) and on H100", () => {
+    const gpt = models.find((m) => m.id === "gpt-oss-120b")!;
+    const arch = parseHfConfig(gpt.config, gpt.id);
+    const marlin = mxfp4Backend(PRECISIONS.mxfp4!, findGpu("a100-80g"));
+    // One rank's down_proj of 128 experts: [hidden 2880, inner 2880/4 = 720], padded to [3072, 768]:
+    // 3072 rows × 24 blocks of 32 × 17 bytes = 1,253,376 bytes per expert (unpadded: 2880 × 23 × 17).
+    const down = inventory(arch).find((t) => t.role === "expert" && t.name.includes("down_proj"))!;
+    const shard = shardTensor(down, arch, 4);
+    expect(shard.cols).toBe(720);
+    expect(tensorBytes(shard, marlin.format)).toBe(128 * 3072 * 24 * 17);
+    expect(tensorBytes(shard, PRECISIONS.mxfp4!.format)).toBe(128 * 2880 * Math.ceil(720 / 32) * 17);
+    // gate/up: [inner 720 -> 768, hidden 2880 -> 3072]: 768 rows × 96 blocks × 17 bytes per expert
+    const up = inventory(arch).find((t) => t.role === "expert" && t.name.includes("up_proj"))!;
+    expect(tensorBytes(shardTensor(up, arch, 4), marlin.format)).toBe(128 * 768 * 96 * 17);
+    // Hopper's path rounds the inner size to 64 (720 -> 768 as well) and the hidden size to 256; at
+    // TP 1 its inner 2880 is already a multiple of 64 while Marlin's 128 makes it 2944
+    const hopper = mxfp4Backend(PRECISIONS.mxfp4!, findGpu("h100"));
+    expect(tensorBytes(shard, hopper.format)).toBe(128 * 3072 * 24 * 17);
+    expect(tensorBytes(down, hopper.format)).toBe(128 * 3072 * (2880 / 32) * 17);
+    expect(tensorBytes(down, marlin.format)).toBe(128 * 3072 * (2944 / 32) * 17);
+    // other precisions are left alone
+    expect(mxfp4Backend(PRECISIONS.bf16!, findGpu("a100-80g"))).toBe(PRECISIONS.bf16);
   });
 
   it("FP8 block 128×128: one fp32 scale per block (DeepSeek-V3 style)", () => {

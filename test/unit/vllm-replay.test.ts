@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { models } from "../../src/catalog/index.js";
+import { findGpu, models } from "../../src/catalog/index.js";
 import { parseHfConfig } from "../../src/models/hfconfig.js";
 import { inventory } from "../../src/sizing/inventory.js";
 import { kvTokensForBytes, vllmPlacement } from "../../src/sizing/vllm.js";
-import { checkpointPrecision, lookupPrecision } from "../../src/sizing/weights.js";
+import { checkpointPrecision, lookupPrecision, mxfp4Backend } from "../../src/sizing/weights.js";
 
 // Published vLLM start-up logs (test/fixtures/vllm-logs, each with its URL in index.json): the engine
 // must land within 2 % of the weights and 10 % of the KV cache the log reports per GPU.
@@ -14,6 +14,8 @@ interface Case {
   model: string;
   precision?: string;
   totalGpuMemoryGiB?: number;
+  /** Catalog GPU, when the log says which (the MoE backend's padding depends on it). */
+  gpuId?: string;
   tensorParallel: number;
   gpuMemoryUtilization: number;
   maxModelLen: number;
@@ -37,7 +39,9 @@ describe("replay of published vLLM start-up logs", () => {
       const p = vllmPlacement({
         arch,
         tensors: inventory(arch),
-        precision: c.precision ? lookupPrecision(c.precision) : checkpointPrecision(arch),
+        precision: ((p) => (c.gpuId ? mxfp4Backend(p, findGpu(c.gpuId)) : p))(
+          c.precision ? lookupPrecision(c.precision) : checkpointPrecision(arch),
+        ),
         skip: [],
         kvCacheDtype: "auto",
         gpuMemoryBytes: (c.totalGpuMemoryGiB ?? 80) * GiB,
