@@ -34,6 +34,10 @@ IDS = {
 REPORTED = {
     'h100_sxm_80gb': (79.22, "https://github.com/vllm-project/vllm/pull/12126",
                       "it can work on H100-80G now: ... total_gpu_memory (79.22GiB) x gpu_memory_utilization (0.90) = 71.29GiB"),
+    'a100_sxm_80gb': (79.15, "https://github.com/vllm-project/vllm/issues/4408",
+                      "GPU 0 has a total capacity of 79.15 GiB"),
+    'rtx_3090_24gb': (23.58, "https://github.com/vllm-project/vllm/issues/10517",
+                      "Memory profiling results: total_gpu_memory=23.58GiB"),
 }
 out = []
 for g in d['gpus']:

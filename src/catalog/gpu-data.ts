@@ -850,14 +850,14 @@ export const gpus: GpuEntry[] = [
       ],
     },
     memoryBytes: {
-      value: 85899345920,
+      value: 84986665370,
       sources: [
         {
-          url: "https://github.com/ai-dynamo/aiconfigurator/tree/095f58a51c4ca8e61b66ec108d86f223f8d559ce",
-          quote: "a100_sxm.yaml: mem_capacity: 85899345920 # 80GiB",
+          url: "https://github.com/vllm-project/vllm/issues/4408",
+          quote: "GPU 0 has a total capacity of 79.15 GiB",
         },
       ],
-      note: "Capacity as the cited system file models it; the driver may report a little less.",
+      note: "Total memory as torch/vLLM report it (the rounded GiB figure of the log).",
     },
     memoryBandwidthGBs: {
       value: 2039,
@@ -2401,18 +2401,14 @@ export const gpus: GpuEntry[] = [
       ],
     },
     memoryBytes: {
-      value: 25769803776,
+      value: 25318832210,
       sources: [
         {
-          url: "https://github.com/RahulSChand/gpu_poor/blob/ad2fc0ef0e6ceeb7684363504eecc3342a5e7dc4/src/gpu_config.json",
-          quote: '"rtx-3090": {"bandwidth": 936, "compute": 16.3, "memory": 24}',
-        },
-        {
-          url: "https://github.com/xiaozheyao/triteia",
-          quote: "'memory': 24, # in GB",
+          url: "https://github.com/vllm-project/vllm/issues/10517",
+          quote: "Memory profiling results: total_gpu_memory=23.58GiB",
         },
       ],
-      note: "No driver-reported figure in the reference data: the marketed 24 GB taken as GiB of physical memory; the driver reports slightly less.",
+      note: "Total memory as torch/vLLM report it (the rounded GiB figure of the log).",
     },
     memoryBandwidthGBs: {
       value: 936,
