@@ -257,4 +257,30 @@ program
     process.stdout.write(completionScript(program, shell));
   });
 
+program
+  .command("render")
+  .summary("write the deployment files for a plan (Dockerfile, compose or Kubernetes, nginx, monitoring)")
+  .description(
+    "Render plan.yaml (from llmdeploy plan --out) into the files that run it: the engine's launch script and\n" +
+      "Dockerfile, docker compose or Kubernetes manifests, nginx (API keys, streaming, TLS), Prometheus\n" +
+      "scrape config and alerts, and a README. Every number comes from the plan. Secrets are never written:\n" +
+      "files refer to secret files or Kubernetes Secrets that you create.",
+  )
+  .argument("<plan>", "plan.yaml (or a folder that contains it)")
+  .option("-o, --out <dir>", "folder to write into (created if missing)")
+  .option("--force", "overwrite files that differ from what the plan renders")
+  .option("--dry-run", "list what would be written or changed; write nothing")
+  .option("--check", "exit 1 when the folder is not what the plan renders (for CI); write nothing")
+  .option("--generate-api-key", "also write secrets/api-keys.map with one random key (mode 0600)")
+  .addHelpText(
+    "after",
+    "\nExamples:\n" +
+      "  llmdeploy render examples/deployments/chat-7b/plan.yaml --out deploy/ --dry-run\n" +
+      "  llmdeploy render examples/deployments/chat-7b/plan.yaml --out examples/deployments/chat-7b --check\n",
+  )
+  .action(async (plan: string, opts: Record<string, unknown>) => {
+    const { runRender } = await import("./render.js");
+    await runRender(plan, opts);
+  });
+
 program.parseAsync(process.argv).catch(handle);

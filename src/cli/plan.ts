@@ -407,7 +407,8 @@ export function printPlan(plan: Plan): void {
 
 async function writePlan(plan: Plan, dir: string, force: boolean): Promise<void> {
   const { writePlanFiles } = await import("./plan-write.js");
-  await writePlanFiles(plan, dir, force);
+  const code = await writePlanFiles(plan, dir, force);
+  if (code) process.exitCode = code;
 }
 
 export async function runPlan(flags: PlanFlags): Promise<void> {

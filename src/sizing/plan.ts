@@ -369,7 +369,8 @@ export function planDeployment(input: PlanInput): Plan {
                 dtype: !gpu.bf16 && arch.dtype === "bfloat16" ? "half" : "auto",
                 quantization: p.id.startsWith("fp8") && ckptPrecision.format.kind === "float" ? "fp8" : null,
                 modelRef: model.ref,
-                servedModelName: spec.serviceName,
+                // What clients put in "model": the Hugging Face id when there is one.
+                servedModelName: model.hfId ?? spec.serviceName,
               },
               memory: {
                 perGpu: {

@@ -1,0 +1,42 @@
+/**
+ * A minimal template language for the text files in templates/: `{{name}}` inserts a value that the
+ * caller has already escaped for the target format (shell, nginx, Dockerfile, Markdown);
+ * `{{#name}}…{{/name}}` keeps its body when the value is truthy, `{{^name}}…{{/name}}` when falsy.
+ * An unknown name is an error, so a typo in a template cannot silently render an empty string.
+ */
+export type TemplateValues = Record<string, string | number | boolean | null | undefined>;
+
+export function fillTemplate(name: string, template: string, values: TemplateValues): string {
+  // A tag alone on its line takes its indentation and line break with it.
+  const section = /[ \t]*\{\{([#^])([\w.]+)\}\}[ \t]*\n?([\s\S]*?)[ \t]*\{\{\/\2\}\}[ \t]*\n?/g;
+  let text = template;
+  // Sections may nest one level: resolve the innermost first, until none is left.
+  for (let i = 0; i < 5 && section.test(text); i++) {
+    section.lastIndex = 0;
+    text = text.replace(section, (_m, kind: string, key: string, body: string) => {
+      if (!(key in values)) throw new Error(`template ${name}: unknown section {{${kind}${key}}}`);
+      const on = Boolean(values[key]);
+      return (kind === "#" ? on : !on) ? body : "";
+    });
+  }
+  return text.replace(/\{\{([\w.]+)\}\}/g, (_m, key: string) => {
+    if (!(key in values)) throw new Error(`template ${name}: unknown value {{${key}}}`);
+    const v = values[key];
+    return v === null || v === undefined ? "" : String(v);
+  });
+}
+
+/** A word for POSIX shells: single-quoted, with ' written as '\'' (newlines and $() stay literal). */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A string for nginx configuration: double-quoted, with \ and " escaped. */
+export function nginxQuote(s: string): string {
+  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/** A value inside Markdown inline code: one line, backticks replaced. */
+export function mdCode(s: string): string {
+  return "`" + s.replace(/[\r\n]+/g, " ").replace(/`/g, "'") + "`";
+}
