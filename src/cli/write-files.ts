@@ -79,7 +79,11 @@ export function writeOutput(files: RenderedFile[], outDir: string, opts: WriteOp
       mkdirSync(dirname(dir), { recursive: true });
       renameSync(tmp, dir);
     } catch (e) {
-      rmSync(tmp, { recursive: true, force: true });
+      try {
+        rmSync(tmp, { recursive: true, force: true });
+      } catch {
+        // nothing was created (its parent is not a folder)
+      }
       throw new UserError(
         `cannot write ${outDir}: ${(e as Error).message}`,
         "check the path and permissions",

@@ -135,8 +135,9 @@ export function nginxTarget(plan: Plan, packaging: "compose" | "kubernetes"): Ng
         httpsPort: 8443,
         keysFile: "/etc/nginx/secrets/api-keys.map",
         tlsDir: "/etc/nginx/tls",
-        accessLog: "/dev/stdout",
-        errorLog: "/dev/stderr",
+        // The official nginx image links these two files to the container's stdout and stderr.
+        accessLog: "/var/log/nginx/access.log",
+        errorLog: "/var/log/nginx/error.log",
         pidFile: "/tmp/nginx.pid",
         tempDir: "/tmp/nginx",
       }
@@ -146,8 +147,9 @@ export function nginxTarget(plan: Plan, packaging: "compose" | "kubernetes"): Ng
         httpsPort: 443,
         keysFile: "/etc/nginx/secrets/api-keys.map",
         tlsDir: "/etc/nginx/tls",
-        accessLog: "/dev/stdout",
-        errorLog: "/dev/stderr",
+        // The official nginx image links these two files to the container's stdout and stderr.
+        accessLog: "/var/log/nginx/access.log",
+        errorLog: "/var/log/nginx/error.log",
         pidFile: null,
         tempDir: null,
       };
@@ -280,8 +282,8 @@ function composeFiles(plan: Plan, n: Names): RenderedFile[] {
       ...(n.distributed ? { network_mode: "host" } : {}),
     };
   }
+  // No top-level `name`: older compose-spec schemas reject it; the project is named after the folder.
   const compose: Record<string, unknown> = {
-    name: n.svc,
     services,
     secrets: { hf_token: { file: "./secrets/hf_token" } },
     volumes: { "model-cache": {}, ...(cmd.metricsPath ? { "prometheus-data": {} } : {}) },
@@ -298,7 +300,6 @@ function composeFiles(plan: Plan, n: Names): RenderedFile[] {
   ];
   if (n.distributed) {
     const worker = {
-      name: `${n.svc}-worker`,
       services: {
         "ray-worker": {
           image: d.engine.image,
@@ -520,6 +521,24 @@ function k8sFiles(plan: Plan, n: Names, t: Templates): RenderedFile[] {
       },
     }),
   });
+  if (cmd.metricsPath) {
+    files.push({
+      path: "k8s/metrics-service.yaml",
+      content: yamlDoc(
+        head("headless Service for Prometheus to find every engine pod (not exposed through nginx)"),
+        {
+          apiVersion: "v1",
+          kind: "Service",
+          metadata: meta(`${n.svc}-metrics`),
+          spec: {
+            clusterIP: "None",
+            selector: n.distributed ? { ...selector, role: "leader" } : selector,
+            ports: [{ name: "engine", port: plan.spec.port, targetPort: "engine" }],
+          },
+        },
+      ),
+    });
+  }
   files.push({
     path: "k8s/pdb.yaml",
     content: yamlDoc(head("PodDisruptionBudget: drain one pod at a time"), {
@@ -641,19 +660,13 @@ function monitoringFiles(plan: Plan, n: Names): RenderedFile[] {
   const m = metricNames(cmd);
   if (!cmd.metricsPath || !m) return [];
   const k8s = plan.spec.packaging === "kubernetes";
+  // Kubernetes: the headless Service <name>-metrics resolves to every engine pod (DNS discovery works
+  // on every Prometheus build; Debian's leaves out the Kubernetes one).
   const scrape = k8s
     ? {
         job_name: n.svc,
         metrics_path: cmd.metricsPath,
-        kubernetes_sd_configs: [{ role: "pod" }],
-        relabel_configs: [
-          {
-            source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"],
-            regex: n.svc,
-            action: "keep",
-          },
-          { source_labels: ["__meta_kubernetes_pod_container_port_name"], regex: "engine", action: "keep" },
-        ],
+        dns_sd_configs: [{ names: [`${n.svc}-metrics`], type: "A", port: plan.spec.port }],
       }
     : {
         job_name: n.svc,

@@ -35,6 +35,16 @@ describe("npm pack → install into an empty folder → run", () => {
     const est = await run(["estimate", "70b", "--int4", "--json"]);
     expect(est.exitCode).toBe(0);
     expect(JSON.parse(est.stdout).model.id).toBe("llama-3.3-70b");
+    // templates are found inside the installed package
+    const out = join(work, "deploy");
+    const rendered = await run([
+      "render",
+      join(root, "examples/deployments/chat-7b/plan.yaml"),
+      "--out",
+      out,
+    ]);
+    expect(rendered.exitCode, rendered.stderr).toBe(0);
+    expect(readdirSync(out)).toContain("compose.yaml");
     const version = await run(["--version"]);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
 

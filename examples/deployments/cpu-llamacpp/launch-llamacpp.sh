@@ -4,6 +4,8 @@
 set -euo pipefail
 
 
+# Arguments are single-quoted words: a $ or ` in a model path stays literal, as intended.
+# shellcheck disable=SC2016
 args=(
   --model
   /models/Qwen2.5-7B-Instruct-Q4_K_M.gguf

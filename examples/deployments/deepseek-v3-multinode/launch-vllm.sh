@@ -9,6 +9,8 @@ if [[ -z "${HF_TOKEN:-}" && -r "${HF_TOKEN_FILE:-/run/secrets/hf_token}" ]]; the
   export HF_TOKEN
 fi
 export HF_HOME=/models
+# Arguments are single-quoted words: a $ or ` in a model path stays literal, as intended.
+# shellcheck disable=SC2016
 args=(
   serve
   deepseek-ai/DeepSeek-V3

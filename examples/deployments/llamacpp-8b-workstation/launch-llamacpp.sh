@@ -4,6 +4,8 @@
 set -euo pipefail
 
 
+# Arguments are single-quoted words: a $ or ` in a model path stays literal, as intended.
+# shellcheck disable=SC2016
 args=(
   --model
   /models/Llama-3.1-8B-Instruct-Q4_K_M.gguf
