@@ -49,3 +49,37 @@ for (const c of cases) {
     `${c.name.padEnd(40)}${ms.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}× node -e 0  (target ≤ ${c.target}×: ${ratio <= c.target ? "met" : "NOT met"})`,
   );
 }
+
+// The load client must not be the bottleneck: 256 concurrent streams at 20 ms per token against a
+// fake server on loopback, and the CPU the client used for it. The client runs asynchronously: the
+// fake server lives in this process's event loop.
+const { startFakeServer } = await import("../test/fixtures/fake-openai-server.mjs");
+const { execFile } = await import("node:child_process");
+const server = await startFakeServer({ ttftMs: 50, itlMs: 20 });
+const args = [
+  "bench",
+  "--url",
+  server.url,
+  "--concurrency",
+  "256",
+  "--requests",
+  "1024",
+  "--output-tokens",
+  "64",
+];
+const r = await new Promise((resolve) =>
+  execFile(
+    process.execPath,
+    [bin, ...args, "--json"],
+    { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 24 },
+    (err, stdout, stderr) => resolve({ status: err ? (err.code ?? 1) : 0, stdout, stderr }),
+  ),
+);
+await server.close();
+if (r.status !== 0) throw new Error(`bench exited ${r.status}: ${r.stderr}`);
+const b = JSON.parse(r.stdout);
+console.log(
+  `llmdeploy bench, 256 streams x 64 tokens at 20 ms/token: ${b.requests} requests in ${b.durationS.toFixed(1)} s, ` +
+    `${Math.round(b.outputTokensPerSec)} tokens/s; client CPU ${b.clientCpuSeconds.toFixed(2)} s = ` +
+    `${(b.clientCpuShare * 100).toFixed(0)} % of one core (target < 100 %: ${b.clientCpuShare < 1 ? "met" : "NOT met"})`,
+);

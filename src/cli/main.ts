@@ -283,4 +283,72 @@ program
     await runRender(plan, opts);
   });
 
+program
+  .command("bench")
+  .summary("load-test an OpenAI-compatible endpoint: latency percentiles, throughput, errors")
+  .description(
+    "Send streamed requests to --url (closed loop with --concurrency, or Poisson arrivals with\n" +
+      "--request-rate) and report TTFT, TPOT, inter-token latency and end-to-end latency (p50/p90/p95/p99),\n" +
+      "throughput and errors by kind. With --plan, compare with the plan's predictions.\n" +
+      "Exit codes: 0 done; 3 --fail-on-miss and a figure outside the plan's error band; 130 stopped (Ctrl-C).",
+  )
+  .option("--url <url>", "base URL of the server (e.g. http://localhost:8000)")
+  .option("--endpoint <kind>", "chat (/v1/chat/completions, default) or completions (/v1/completions)")
+  .option("--model <name>", "model name to request (default: the first of GET /v1/models)")
+  .option("--api-key <key>", "Bearer key (default: $LLMDEPLOY_API_KEY)")
+  .option("--concurrency <n>", "requests in flight at once (closed loop; default 1)")
+  .option("--request-rate <r>", "requests per second, Poisson arrivals (open loop)")
+  .option("--requests <n>", "stop after this many requests (default 100 without --duration)")
+  .option("--duration <s>", "stop after this many seconds")
+  .option("--input-tokens <n>", "synthetic prompt length in tokens (default 256)")
+  .option("--output-tokens <n>", "max_tokens per request, with ignore_eos (default 128)")
+  .option(
+    "--prompts <file.jsonl>",
+    'prompts instead of synthetic ones: {"prompt": ...} or {"messages": [...]} per line',
+  )
+  .option("--timeout <s>", "per-request timeout in seconds (default 300)")
+  .option("--seed <n>", "seed of the Poisson arrivals (default 1)")
+  .option("--plan <plan.yaml>", "compare with this plan's predicted TTFT, TPOT, e2e latency and throughput")
+  .option("--fail-on-miss", "exit 3 when a figure is outside the plan's error band")
+  .option("--json", "print the result as JSON on stdout")
+  .addHelpText(
+    "after",
+    "\nExamples:\n" +
+      "  llmdeploy bench --url http://localhost:8000 --concurrency 16 --requests 200\n" +
+      "  llmdeploy bench --url https://llm.internal --request-rate 4 --duration 120 --json\n" +
+      "  llmdeploy bench --url http://localhost --plan deploy/plan.yaml --concurrency 16 --fail-on-miss\n",
+  )
+  .action(async (opts: Record<string, unknown>) => {
+    const { runBench } = await import("./bench.js");
+    await runBench(opts);
+  });
+
+program
+  .command("verify")
+  .summary("compare a vLLM start-up log with the plan's memory ledger")
+  .description(
+    "Read the memory figures vLLM prints at start-up (weights, activation peak, non-torch memory, CUDA\n" +
+      "graphs, KV cache in GiB and tokens, maximum concurrency) and compare each with the plan's ledger,\n" +
+      "or with the ledger computed for --model on --gpu; explain the differences and the flag to change.",
+  )
+  .option("--log <file>", "the engine's start-up log")
+  .option("--plan <plan.yaml>", "the plan the engine was deployed from")
+  .option("--model <model>", "without --plan: the model (default: the one the log names)")
+  .option("--gpu <id>", "without --plan: the GPU type")
+  .option("--tp <n>", "tensor parallel size (default: from the log)")
+  .option("--pp <n>", "pipeline parallel size (default: from the log)")
+  .option("--max-model-len <n>", "default: from the log")
+  .option("--gpu-memory-utilization <f>", "default: from the log, else 0.9")
+  .option("--json", "print the comparison as JSON on stdout")
+  .addHelpText(
+    "after",
+    "\nExamples:\n" +
+      "  llmdeploy verify --log test/fixtures/vllm-logs/qwen2-7b-a100-tp2.log --model qwen2.5-7b --gpu a100-80g\n" +
+      "  llmdeploy verify --log test/fixtures/vllm-logs/qwen2-7b-a100-tp1.log --plan examples/deployments/chat-7b/plan.yaml --json\n",
+  )
+  .action(async (opts: Record<string, unknown>) => {
+    const { runVerify } = await import("./verify.js");
+    await runVerify(opts);
+  });
+
 program.parseAsync(process.argv).catch(handle);

@@ -35,14 +35,17 @@ describe("--help examples run as written", async () => {
     }
   });
 
-  for (const c of ["estimate", "plan", "models", "gpus"]) {
+  // bench needs a running server: its examples are exercised by test/e2e/bench.test.ts
+  for (const c of ["estimate", "plan", "models", "gpus", "render", "verify"]) {
     it(`${c}`, async () => {
       const h = await cli([c, "--help"]);
       const examples = examplesOf(h.stdout);
       expect(examples.length).toBeGreaterThan(0);
       for (const args of examples) {
         const out = mkdtempSync(join(tmpdir(), "llmdeploy-example-"));
-        const run = args.map((a, i) => (args[i - 1] === "--out" ? join(out, a) : a));
+        // Examples that write go to a temporary folder; --check and --dry-run only read.
+        const writes = !args.includes("--check") && !args.includes("--dry-run");
+        const run = args.map((a, i) => (writes && args[i - 1] === "--out" ? join(out, a) : a));
         const r = await cli(run, { cwd: root });
         expect(r.exitCode, `llmdeploy ${args.join(" ")}\n${r.stderr}`).toBe(0);
       }
