@@ -35,9 +35,17 @@ await build({
   logLevel: "warning",
 });
 copyFileSync("scripts/launch.cjs", "dist/launch.cjs");
-// Warm-up run: compiles what `estimate` needs and stores it in the code cache.
-execFileSync(process.execPath, ["dist/launch.cjs", "estimate", "70b", "--int4"], {
-  env: { ...process.env, LLMDEPLOY_WRITE_CODE_CACHE: "1", NO_COLOR: "1" },
+// Warm-up: the commands whose start-up time we promise, run in one process, compile what they need
+// into the code cache.
+execFileSync(process.execPath, ["dist/launch.cjs"], {
+  env: {
+    ...process.env,
+    NO_COLOR: "1",
+    LLMDEPLOY_WARMUP: JSON.stringify([
+      ["estimate", "70b", "--int4"],
+      ["plan", "--model", "70b", "--defaults"],
+    ]),
+  },
   stdio: "ignore",
 });
 execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {

@@ -4,7 +4,8 @@
 // (dist/cli.cjs) run through vm.Script with a V8 code cache (dist/cli.cjs.cache) that the build
 // writes after a warm-up run. V8 checks the cache against its version, flags and the source; when
 // it does not match (another Node version, an edited bundle) it is ignored and the bundle compiles
-// as usual. Set LLMDEPLOY_WRITE_CODE_CACHE=1 to (re)write the cache at exit.
+// as usual. Set LLMDEPLOY_WRITE_CODE_CACHE=1 to (re)write the cache at exit; the build sets
+// LLMDEPLOY_WARMUP to a JSON list of command lines run one after another before writing it.
 "use strict";
 const { readFileSync, writeFileSync } = require("node:fs");
 const { dirname, join } = require("node:path");
@@ -21,8 +22,24 @@ try {
   cachedData = undefined;
 }
 const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-if (process.env.LLMDEPLOY_WRITE_CODE_CACHE === "1") {
-  process.on("exit", () => writeFileSync(cacheFile, script.createCachedData()));
+const run = () => {
+  const mod = { exports: {} };
+  script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, dirname(file));
+};
+const warmup = process.env.LLMDEPLOY_WARMUP;
+if (warmup) {
+  // Build time: run each command line in turn so the cache holds what all of them compile.
+  (async () => {
+    for (const argv of JSON.parse(warmup)) {
+      process.argv = [process.argv[0], process.argv[1], ...argv];
+      run();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    writeFileSync(cacheFile, script.createCachedData());
+  })();
+} else {
+  if (process.env.LLMDEPLOY_WRITE_CODE_CACHE === "1") {
+    process.on("exit", () => writeFileSync(cacheFile, script.createCachedData()));
+  }
+  run();
 }
-const mod = { exports: {} };
-script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, dirname(file));
