@@ -17,7 +17,7 @@ export default tseslint.config(
     files: ["bin/**/*.js", "scripts/**/*.cjs"],
     languageOptions: {
       sourceType: "commonjs",
-      globals: { require: "readonly", __dirname: "readonly", module: "writable" },
+      globals: { require: "readonly", __dirname: "readonly", module: "writable", setTimeout: "readonly" },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
