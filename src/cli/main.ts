@@ -71,7 +71,15 @@ const program = new Command("llmdeploy")
         `${ce.red(str.trimEnd())}\n${ce.dim("hint:")} run llmdeploy --help, or llmdeploy <command> --help\n`,
       ),
   })
-  .hook("preAction", (cmd) => setQuiet(Boolean(cmd.opts().quiet)));
+  .hook("preAction", (cmd) => setQuiet(Boolean(cmd.opts().quiet)))
+  .addHelpText(
+    "after",
+    "\nStart here:\n" +
+      "  llmdeploy estimate 70b --int4              how much GPU memory, on which GPUs\n" +
+      "  llmdeploy plan --model 70b --defaults      the cheapest deployment that meets the targets\n" +
+      "  llmdeploy plan --config spec.yaml --out deploy/   ...and the files to run it\n" +
+      "  llmdeploy <command> --help                 every command's options, with examples\n",
+  );
 
 program
   .command("estimate")
@@ -137,7 +145,7 @@ program
   )
   .action(async (model: string, opts: Record<string, unknown>) => {
     const { runEstimate } = await import("./estimate.js");
-    runEstimate(model, opts);
+    await runEstimate(model, opts);
   });
 
 program
