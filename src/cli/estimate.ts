@@ -53,13 +53,16 @@ export const estimateOptionsSchema = z.object({
   json: z.optional(z.boolean()),
 });
 
-export function collectEstimate(modelArg: string, rawOpts: Record<string, unknown>): EstimateResult {
+export async function collectEstimate(
+  modelArg: string,
+  rawOpts: Record<string, unknown>,
+): Promise<EstimateResult> {
   const parsed = estimateOptionsSchema.parse(rawOpts);
   const o = {
     ...parsed,
     precision: parsed.precision ?? (["int4", "int8", "fp8", "fp16", "bf16"] as const).find((k) => parsed[k]),
   };
-  const model = resolveModel(modelArg);
+  const model = await resolveModel(modelArg);
   if (model.note) info(model.note);
   if ((o.gpus !== undefined || o.tp !== undefined || o.pp !== undefined) && !o.gpu && o.gpus === undefined) {
     throw new UserError(
@@ -97,8 +100,8 @@ export function collectEstimate(modelArg: string, rawOpts: Record<string, unknow
   });
 }
 
-export function runEstimate(modelArg: string, rawOpts: Record<string, unknown>): void {
-  const r = collectEstimate(modelArg, rawOpts);
+export async function runEstimate(modelArg: string, rawOpts: Record<string, unknown>): Promise<void> {
+  const r = await collectEstimate(modelArg, rawOpts);
   if (rawOpts.json) printJson(r);
   else printEstimate(r);
 }
@@ -165,6 +168,7 @@ function printGpuTable(list: PlacementResult[], r: EstimateResult): void {
     "KV/GPU",
     "KV tokens",
     `seqs @${r.maxModelLen}`,
+    "TPOT ms",
     "$/h",
   ];
   const rows: string[][] = [];
@@ -178,6 +182,7 @@ function printGpuTable(list: PlacementResult[], r: EstimateResult): void {
       p.fits ? (p.perGpu.kvCacheBytes / 1024 ** 3).toFixed(1) : "-",
       p.fits ? grouped(p.kvCacheTokens) : "-",
       p.fits ? String(Math.floor(p.maxConcurrency)) : "-",
+      p.performance ? p.performance.tpotMs.toFixed(1) : "-",
       p.costPerHourUsd !== null && p.fits ? p.costPerHourUsd.toFixed(2) : "-",
     ]);
   }
@@ -189,7 +194,7 @@ function printGpuTable(list: PlacementResult[], r: EstimateResult): void {
   );
   out(
     c.dim(
-      "GiB = 1024^3 bytes. ✗: does not fit within the GPUs tried. --gpu ID shows one placement in detail.",
+      `GiB = 1024^3 bytes. ✗: does not fit within the GPUs tried. TPOT at ${r.workload.requestRate !== null ? `${r.workload.requestRate} req/s` : `${r.workload.concurrency} concurrent`}, ${r.workload.inputTokens} in / ${r.workload.outputTokens} out. --gpu ID shows one placement in detail.`,
     ),
   );
 }

@@ -1,27 +1,41 @@
 /**
- * Resolving the <model> argument: a catalog id or alias, a size alias ("70b"), a Hugging Face id
- * that the catalog knows, or a local path (a model folder or a config.json file).
+ * Resolving the <model> argument:
+ * - a catalog id or alias, a size alias ("70b"), or a Hugging Face id the catalog knows (no I/O);
+ * - a local path: a model folder (config.json, plus *.safetensors / model.safetensors.index.json
+ *   when present, read for exact counts), a config.json, a .safetensors file next to its
+ *   config.json, or a .gguf file (or a folder holding one .gguf and no config.json);
+ * - any other Hugging Face id `org/name[@revision]`: config.json and the safetensors headers read
+ *   from the Hub with range requests, cached (src/models/hub.ts).
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, resolve as resolvePath } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve as resolvePath } from "node:path";
 import { SIZE_ALIASES } from "../catalog/aliases.js";
 import { models } from "../catalog/models/catalog.js";
 import type { ModelEntry, Source } from "../catalog/types.js";
 import { closest, UserError } from "../errors.js";
 import type { ModelArch } from "./arch.js";
+import { type CheckpointSummary, summarizeSafetensors } from "./checkpoint.js";
+import { loadGguf } from "./gguf.js";
 import { parseHfConfig } from "./hfconfig.js";
+import { fetchHubModel, hubOptions } from "./hub.js";
+import { readSafetensorsFile, type SafetensorsHeader } from "./safetensors.js";
 
 export interface ResolvedModel {
   id: string;
   name: string;
-  /** How the argument was understood. */
-  resolvedFrom: "catalog" | "size-alias" | "hf-id" | "local";
+  /**
+   * How the argument was understood: "hf-id" is a Hub id the catalog knows, "hub" one read from the
+   * Hub (or its cache), "local" a folder or config.json, "gguf" a GGUF file.
+   */
+  resolvedFrom: "catalog" | "size-alias" | "hf-id" | "local" | "hub" | "gguf";
   arch: ModelArch;
   hfId: string | null;
   source: Source | null;
   entry: ModelEntry | null;
   /** A sentence for the user, e.g. "70b -> Llama 3.3 70B Instruct (size alias)". */
   note: string | null;
+  /** Exact parameters and bytes from the checkpoint's tensor headers, when llmdeploy read them. */
+  checkpoint?: CheckpointSummary;
 }
 
 const norm = (s: string): string => s.trim().toLowerCase();
@@ -67,7 +81,11 @@ const looksLikePath = (s: string): boolean =>
   s.startsWith("/") ||
   s.startsWith("~") ||
   s.endsWith(".json") ||
+  /\.(gguf|safetensors)$/i.test(s) ||
   /^[A-Za-z]:\\/.test(s);
+
+/** org/name, optionally @revision (a branch, tag or commit). */
+const HUB_ID = /^(?:hf:)?([A-Za-z0-9][\w.-]*\/[\w.-]+)(?:@([\w./-]+))?$/;
 
 function readJson(path: string): unknown {
   const text = readFileSync(path, "utf8");
@@ -81,19 +99,66 @@ function readJson(path: string): unknown {
   }
 }
 
+/** Headers of the safetensors files of a folder: those the index names, else every *.safetensors. */
+function localHeaders(dir: string): SafetensorsHeader[] {
+  const indexFile = join(dir, "model.safetensors.index.json");
+  let files: string[];
+  if (existsSync(indexFile)) {
+    const map = (readJson(indexFile) as { weight_map?: unknown }).weight_map;
+    if (typeof map !== "object" || map === null)
+      throw new UserError(`${indexFile} has no weight_map`, "re-download model.safetensors.index.json");
+    files = [...new Set(Object.values(map as Record<string, unknown>).map(String))].sort();
+    for (const f of files) {
+      if (!existsSync(join(dir, f)))
+        throw new UserError(
+          `${join(dir, f)} is missing`,
+          "the index names it; download every shard of the model",
+        );
+    }
+  } else {
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith(".safetensors"))
+      .sort();
+  }
+  return files.map((f) => readSafetensorsFile(join(dir, f), f));
+}
+
+function fromGguf(path: string, input: string): ResolvedModel {
+  const { arch, checkpoint, name } = loadGguf(path);
+  const id = basename(path).replace(/\.gguf$/i, "");
+  return {
+    id,
+    name: name ?? id,
+    resolvedFrom: "gguf",
+    arch,
+    hfId: null,
+    source: { url: path },
+    entry: null,
+    note: `read ${input}: ${checkpoint.label}, ${checkpoint.tensors} tensors`,
+    checkpoint,
+  };
+}
+
 function fromLocal(input: string): ResolvedModel {
   const p = resolvePath(input.replace(/^~(?=$|\/)/, process.env.HOME ?? "~"));
   if (!existsSync(p)) {
     throw new UserError(
       `path ${input} does not exist`,
-      "pass a model folder containing config.json, a config.json file, or a catalog name (llmdeploy models)",
+      "pass a model folder containing config.json, a config.json file, a .gguf file, or a catalog name (llmdeploy models)",
     );
   }
-  const file = statSync(p).isDirectory() ? join(p, "config.json") : p;
+  const isDir = statSync(p).isDirectory();
+  if (!isDir && /\.gguf$/i.test(p)) return fromGguf(p, input);
+  const dir = isDir ? p : dirname(p);
+  const file = isDir || /\.safetensors$/i.test(p) ? join(dir, "config.json") : p;
   if (!existsSync(file)) {
+    const ggufs = isDir ? readdirSync(p).filter((f) => /\.gguf$/i.test(f)) : [];
+    if (ggufs.length === 1) return fromGguf(join(p, ggufs[0]!), input);
     throw new UserError(
       `${input} has no config.json`,
-      "a Hugging Face model folder holds config.json next to the weights",
+      ggufs.length > 1
+        ? `it holds several .gguf files; pass one of them (${ggufs.slice(0, 3).join(", ")})`
+        : "a Hugging Face model folder holds config.json next to the weights",
     );
   }
   const arch = parseHfConfig(readJson(file), file);
@@ -101,7 +166,13 @@ function fromLocal(input: string): ResolvedModel {
     p
       .split(/[\\/]/)
       .filter(Boolean)
-      .at(file === p ? -2 : -1) ?? input;
+      .at(isDir ? -1 : -2) ?? input;
+  const headers = isDir
+    ? localHeaders(dir)
+    : /\.safetensors$/i.test(p)
+      ? [readSafetensorsFile(p, basename(p))]
+      : [];
+  const checkpoint = headers.length ? summarizeSafetensors(headers, arch) : undefined;
   return {
     id: name,
     name,
@@ -110,11 +181,45 @@ function fromLocal(input: string): ResolvedModel {
     hfId: null,
     source: { url: file },
     entry: null,
-    note: `read ${file}`,
+    note: checkpoint
+      ? `read ${file} and ${headers.length} safetensors header${headers.length > 1 ? "s" : ""}: ${checkpoint.label}`
+      : `read ${file}`,
+    ...(checkpoint ? { checkpoint } : {}),
   };
 }
 
-export function resolveModel(input: string): ResolvedModel {
+function catalogNames(): string[] {
+  return [...models.map((m) => m.id), ...models.map((m) => m.hfId), ...Object.keys(SIZE_ALIASES)];
+}
+
+async function fromHub(id: string, revision: string, input: string): Promise<ResolvedModel> {
+  const opts = hubOptions();
+  const { snapshot, fromCache } = await fetchHubModel({
+    id,
+    revision,
+    opts,
+    suggestions: closest(id, catalogNames()),
+  });
+  const label = `${id}${revision === "main" ? "" : `@${revision}`}`;
+  const arch = parseHfConfig(snapshot.config, `${label} config.json`);
+  const checkpoint = snapshot.headers.length ? summarizeSafetensors(snapshot.headers, arch) : undefined;
+  const what = checkpoint
+    ? `config.json and ${snapshot.headers.length} safetensors header${snapshot.headers.length > 1 ? "s" : ""} (${checkpoint.label})`
+    : "config.json (no safetensors: sized from the architecture)";
+  return {
+    id: label,
+    name: id.split("/").at(-1) ?? id,
+    resolvedFrom: "hub",
+    arch,
+    hfId: id,
+    source: { url: `${snapshot.endpoint}/${id}/blob/${encodeURIComponent(revision)}/config.json` },
+    entry: null,
+    note: `${input}: read ${what} ${fromCache ? "from the cache" : `from ${snapshot.endpoint}`}`,
+    ...(checkpoint ? { checkpoint } : {}),
+  };
+}
+
+export async function resolveModel(input: string): Promise<ResolvedModel> {
   if (!input.trim())
     throw new UserError("no model given", "name a model: llmdeploy estimate 70b (see llmdeploy models)");
   if (looksLikePath(input)) return fromLocal(input);
@@ -127,11 +232,12 @@ export function resolveModel(input: string): ResolvedModel {
     return fromEntry(hit.entry, hit.via, note);
   }
   if (existsSync(input)) return fromLocal(input);
-  const names = [...models.map((m) => m.id), ...models.map((m) => m.hfId), ...Object.keys(SIZE_ALIASES)];
-  const near = closest(input, names);
+  const hub = HUB_ID.exec(input.trim());
+  if (hub) return fromHub(hub[1]!, hub[2] ?? "main", input);
+  const near = closest(input, catalogNames());
   if (input.includes("/")) {
     throw new UserError(
-      `${input} is not in the catalog`,
+      `${input} is not in the catalog, nor a Hugging Face id (org/name[@revision])`,
       `download its config.json and pass the folder or file path${near.length ? `; similar catalog models: ${near.join(", ")}` : ""}`,
     );
   }

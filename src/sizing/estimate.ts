@@ -7,6 +7,7 @@ import { cheapestPrice } from "../catalog/prices.js";
 import type { GpuEntry, Source } from "../catalog/types.js";
 import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
+import { type CheckpointSummary, checkpointBrief } from "../models/checkpoint.js";
 import { countParams, inventory, type ParamCount } from "./inventory.js";
 import { type KvCacheDtype, kvBytesForSequence, kvBytesPerToken } from "./kv.js";
 import {
@@ -34,6 +35,8 @@ export interface EstimateRequest {
     arch: ModelArch;
     resolvedFrom: string;
     source: Source | null;
+    /** Exact counts from the checkpoint's tensor headers (safetensors or GGUF), when read. */
+    checkpoint?: CheckpointSummary | undefined;
   };
   precision?: string | undefined;
   kvCacheDtype: KvCacheDtype;
@@ -81,6 +84,7 @@ export interface EstimateResult {
     hfId: string | null;
     resolvedFrom: string;
     source: Source | null;
+    /** Exact from the checkpoint when it was read (checkpoint.loadedParams), else from the architecture. */
     params: number;
     activeParams: number;
     paramsByRole: ParamCount["byRole"];
@@ -99,6 +103,8 @@ export interface EstimateResult {
       experts: number | null;
       expertsPerToken: number | null;
     };
+    /** What the checkpoint's headers say (present for local safetensors, Hub and GGUF models). */
+    checkpoint?: ReturnType<typeof checkpointBrief>;
   };
   precision: string;
   precisionLabel: string;
@@ -216,6 +222,20 @@ export function estimate(req: EstimateRequest): EstimateResult {
     );
   }
   const kvPerSeq = kvBytesForSequence(arch, req.kvCacheDtype, maxModelLen);
+  // A checkpoint whose headers were read, served in its own precision (no --precision): its weights
+  // are the bytes the engine loads from it (CheckpointSummary.loadedBytes), not the architecture's
+  // estimate; per-GPU weights scale by the same factor.
+  const ckpt = req.model.checkpoint;
+  const archWeights = weightsBytes(tensors, precision, skip);
+  const stored =
+    ckpt && !req.precision && archWeights > 0
+      ? { bytes: ckpt.loadedBytes, factor: ckpt.loadedBytes / archWeights }
+      : null;
+  if (stored && ckpt)
+    notes.push(
+      `weights as stored in ${ckpt.files.length} checkpoint file${ckpt.files.length > 1 ? "s" : ""} (${ckpt.label}): ` +
+        `${stored.bytes} bytes; split over GPUs in proportion to the architecture's split`,
+    );
   // Weights per GPU depend on the split only, not on the GPU type: compute each split once.
   const stageCache = new Map<string, StageWeights[]>();
   // The engine's precision on a GPU: MXFP4 experts padded as that GPU's MoE backend stores them.
@@ -223,7 +243,19 @@ export function estimate(req: EstimateRequest): EstimateResult {
   const stageWeights = (tp: number, pp: number, p: Precision = precision): StageWeights[] => {
     const key = `${tp}x${pp}:${p.format.kind === "mxfp4" && p.format.pad ? p.format.pad.backend : ""}`;
     let w = stageCache.get(key);
-    if (!w) stageCache.set(key, (w = weightsPerStage(arch, tensors, p, tp, pp, skip)));
+    if (!w) {
+      w = weightsPerStage(arch, tensors, p, tp, pp, skip);
+      if (stored) {
+        // The checkpoint's own bytes, split over TP ranks and PP stages as the architecture splits them.
+        const f = stored.factor;
+        w = w.map((st) => ({
+          ...st,
+          bytesPerGpu: Math.round(st.bytesPerGpu * f),
+          expertBytesPerGpu: Math.round(st.expertBytesPerGpu * f),
+        }));
+      }
+      stageCache.set(key, w);
+    }
     return w;
   };
 
@@ -329,19 +361,21 @@ export function estimate(req: EstimateRequest): EstimateResult {
       hfId: req.model.hfId,
       resolvedFrom: req.model.resolvedFrom,
       source: req.model.source,
-      params: counts.total,
-      activeParams: counts.active,
+      params: ckpt ? ckpt.loadedParams : counts.total,
+      // Tensors the architecture does not model (if any) are counted as always active.
+      activeParams: ckpt ? Math.max(0, counts.active + ckpt.loadedParams - counts.total) : counts.active,
       paramsByRole: counts.byRole,
       architecture: archSummary(arch),
+      ...(ckpt ? { checkpoint: checkpointBrief(ckpt) } : {}),
     },
     precision: precision.id,
-    precisionLabel: precision.label,
+    precisionLabel: stored && ckpt?.format === "gguf" ? ckpt.label : precision.label,
     kvCacheDtype: req.kvCacheDtype,
     maxModelLen,
     concurrency: req.concurrency,
     engine: { name: "vllm", version: VLLM.version, source: VLLM.source },
     memory: {
-      weightsBytes: weightsBytes(tensors, precision, skip),
+      weightsBytes: stored ? stored.bytes : archWeights,
       kvCacheBytesPerToken: kvBytesPerToken(arch, req.kvCacheDtype),
       kvCacheBytesPerSequence: kvPerSeq,
       kvCacheBytesForConcurrency: kvPerSeq * req.concurrency,
