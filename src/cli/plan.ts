@@ -294,6 +294,10 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
   }
   const model = await resolveModel(spec.model!);
   if (model.note) info(model.note);
+  if (model.checkpoint?.format === "gguf") {
+    // A GGUF file is served by llama.cpp (or Ollama) as it is quantized.
+    spec = { engine: "llamacpp", precision: ["auto"], ...spec };
+  }
   const normalized = normalizeSpec(spec, model.id, model.arch.maxPositionEmbeddings);
   normalized.gpus = normalized.gpus.map((g) => findGpu(g).id);
   const prices: Record<string, number> = {};
@@ -313,6 +317,7 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
       name: model.name,
       hfId: model.hfId,
       arch: model.arch,
+      checkpoint: model.checkpoint,
       ref: model.hfId ?? (model.source?.url ? model.source.url.replace(/\/config\.json$/, "") : model.id),
     },
     catalog: devices,

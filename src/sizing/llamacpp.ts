@@ -46,6 +46,8 @@ export function llamacppPlacement(args: {
   slots: number;
   /** A CPU host: everything, the embedding included, lives in its RAM; no CUDA context. */
   cpu?: boolean;
+  /** Stored bytes over the architecture's estimate, when the GGUF file itself was read. */
+  bytesScale?: number;
 }): LlamacppPlacement {
   const { arch, tensors, precision, gpus, maxModelLen, slots } = args;
   const layerSets = stageLayers(arch.numLayers, gpus);
@@ -81,6 +83,9 @@ export function llamacppPlacement(args: {
       const emb = tensors.find((t) => t.role === "embedding");
       if (emb) bytes += tensorBytes(emb, precision.format, arch.quantization?.skip ?? []);
     }
+    const scale = args.bytesScale ?? 1;
+    bytes = Math.round(bytes * scale);
+    experts = Math.round(experts * scale);
     stages.push({ layers, bytesPerGpu: bytes, expertBytesPerGpu: experts });
     const kv = Math.round(
       kvBytesForSequence(arch, "auto", maxModelLen, 1, layers) *

@@ -14,6 +14,7 @@ import { cheapestPrice } from "../catalog/prices.js";
 import type { GpuEntry } from "../catalog/types.js";
 import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
+import type { CheckpointSummary } from "../models/checkpoint.js";
 import type { Cost, Deployment, HostNeeds, Plan, PlanSpec } from "../plan/types.js";
 import { countParams, inventory, type ParamCount, type Tensor } from "./inventory.js";
 import { parallelismProblem, precisionProblem, type StageWeights, weightsPerStage } from "./placement.js";
@@ -39,6 +40,8 @@ export interface PlanModel {
   name: string;
   hfId: string | null;
   arch: ModelArch;
+  /** Exact bytes from the checkpoint's headers (Hub, local safetensors, GGUF), when they were read. */
+  checkpoint?: CheckpointSummary | undefined;
   /** What the engine loads: an HF id, a local folder or a GGUF file. */
   ref: string;
 }
@@ -159,9 +162,16 @@ export function planDeployment(input: PlanInput): Plan {
   }
 
   const precisions: Precision[] = [];
+  const ggufFile = model.checkpoint?.format === "gguf";
+  /** Precisions served straight from the checkpoint that was read: sized by its stored bytes. */
+  const stored = new Set<string>();
   for (const id of spec.precisions) {
-    const p = id === "auto" ? checkpointPrecision(arch) : bindPrecision(lookupPrecision(id), arch);
-    const gguf = GGUF.has(p.id);
+    let p = id === "auto" ? checkpointPrecision(arch) : bindPrecision(lookupPrecision(id), arch);
+    if (id === "auto" && model.checkpoint) {
+      p = { ...p, id: ggufFile ? "gguf" : p.id, label: model.checkpoint.label };
+      stored.add(p.id);
+    }
+    const gguf = GGUF.has(p.id) || (ggufFile && stored.has(p.id));
     if (gguf !== isGgufEngine(spec.engine)) {
       notes.push(
         gguf
@@ -184,7 +194,19 @@ export function planDeployment(input: PlanInput): Plan {
     );
   }
   const ckptPrecision = checkpointPrecision(arch);
-  const checkpointBytes = weightsBytes(tensors, ckptPrecision, arch.quantization?.skip ?? []);
+  const archCheckpointBytes = weightsBytes(tensors, ckptPrecision, arch.quantization?.skip ?? []);
+  const checkpointBytes = model.checkpoint?.bytes ?? archCheckpointBytes;
+  // Stored bytes over the architecture's estimate: per-GPU weights keep the architecture's split.
+  const storedScale =
+    model.checkpoint && archCheckpointBytes > 0 ? model.checkpoint.loadedBytes / archCheckpointBytes : 1;
+  const scaleStages = (st: StageWeights[], p: Precision): StageWeights[] =>
+    stored.has(p.id) && storedScale !== 1
+      ? st.map((x) => ({
+          ...x,
+          bytesPerGpu: Math.round(x.bytesPerGpu * storedScale),
+          expertBytesPerGpu: Math.round(x.expertBytesPerGpu * storedScale),
+        }))
+      : st;
 
   const price = (g: GpuEntry): { usd: number; basis: string; purchase: number | null } | null => {
     const bought = spec.gpuPurchaseUsd[g.id];
@@ -212,8 +234,10 @@ export function planDeployment(input: PlanInput): Plan {
   const stagesFor = (p: Precision, tp: number, pp: number) => {
     const key = `${p.id}:${tp}x${pp}:${p.format.kind === "mxfp4" && p.format.pad ? p.format.pad.backend : ""}`;
     let v = stageMemo.get(key);
-    if (!v)
-      stageMemo.set(key, (v = weightsPerStage(arch, tensors, p, tp, pp, arch.quantization?.skip ?? [])));
+    if (!v) {
+      v = scaleStages(weightsPerStage(arch, tensors, p, tp, pp, arch.quantization?.skip ?? []), p);
+      stageMemo.set(key, v);
+    }
     return v;
   };
 
@@ -260,6 +284,7 @@ export function planDeployment(input: PlanInput): Plan {
                 maxModelLen: spec.maxModelLen,
                 slots,
                 cpu: gpu.kind === "cpu",
+                bytesScale: stored.has(p.id) ? storedScale : 1,
               })
             : vllmPlacement({
                 arch,

@@ -3,7 +3,7 @@
  * served by a fake Hub on loopback (then from the cache with the Hub gone), a local safetensors
  * folder, and a .gguf file. Expected counts are worked out in test/fixtures/checkpoints.ts.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -151,6 +151,79 @@ describe("llmdeploy estimate <local checkpoint>", () => {
     expect(j.precisionLabel).toBe("GGUF Q4_K_M");
     expect(j.memory.kvCacheBytesPerToken).toBe(1024);
     expect(j.model.checkpoint.bytesByDtype.Q6_K).toBe(1_318_800);
+  });
+
+  it("plan and render take the same sources: a .gguf file goes to llama.cpp as stored", async () => {
+    const dir = tmp();
+    const { kvs, tensors } = tinyGgufSpec();
+    const file = join(dir, "tiny-Q4_K_M.gguf");
+    writeGguf(file, kvs, tensors);
+    const r = await cli([
+      "plan",
+      "--model",
+      file,
+      "--defaults",
+      "--gpu",
+      "l4",
+      "--max-model-len",
+      "2048",
+      "--input-tokens",
+      "512",
+      "--output-tokens",
+      "128",
+      "--json",
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const d = JSON.parse(r.stdout).recommendation;
+    expect(d.engine.name).toBe("llamacpp");
+    expect(d.precision).toBe("gguf");
+    // llama.cpp keeps the token embedding in host memory: the GPU holds the file's bytes less it
+    expect(d.memory.perGpu.weightsBytes).toBeLessThan(TINY_GGUF_BYTES);
+    expect(d.memory.perGpu.weightsBytes).toBeGreaterThan(TINY_GGUF_BYTES / 2);
+    const out = join(dir, "deploy");
+    const w = await cli([
+      "plan",
+      "--model",
+      file,
+      "--defaults",
+      "--gpu",
+      "l4",
+      "--max-model-len",
+      "2048",
+      "--input-tokens",
+      "512",
+      "--output-tokens",
+      "128",
+      "--out",
+      out,
+    ]);
+    expect(w.exitCode, w.stderr).toBe(0);
+    expect(readFileSync(join(out, "launch-llamacpp.sh"), "utf8")).toMatch(/--n-gpu-layers/);
+  });
+
+  it("a safetensors folder plans with its stored bytes", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "config.json"), JSON.stringify({ ...TINY_LLAMA_CONFIG, torch_dtype: "float32" }));
+    writeSafetensors(join(dir, "model.safetensors"), tinyLlamaTensors("F32"));
+    const r = await cli([
+      "plan",
+      "--model",
+      dir,
+      "--defaults",
+      "--gpu",
+      "l4",
+      "--max-model-len",
+      "2048",
+      "--input-tokens",
+      "512",
+      "--output-tokens",
+      "128",
+      "--json",
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    // FP32 on disk, served in 16 bit
+    expect(plan.recommendation.memory.weightsBytes).toBe(2 * TINY_LLAMA_PARAMS);
   });
 
   it("a broken .gguf: one line and a hint", async () => {
