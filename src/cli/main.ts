@@ -91,7 +91,7 @@ program
   )
   .argument(
     "<model>",
-    "catalog id or alias (llmdeploy models), size alias (70b), Hugging Face id, or a local folder / config.json",
+    "catalog id or alias (llmdeploy models), size alias (70b), Hugging Face id org/name[@revision] (read from the Hub with range requests, cached under $HF_HOME/llmdeploy), a local folder with config.json and *.safetensors, or a .gguf file",
   )
   .option(
     "-p, --precision <p>",
