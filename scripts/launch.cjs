@@ -14,7 +14,9 @@ const vm = require("node:vm");
 
 const file = join(__dirname, "cli.cjs");
 const cacheFile = `${file}.cache`;
-const source = readFileSync(file, "utf8");
+// The bundle is ASCII (esbuild escapes the rest; the build checks): latin1 decodes it without UTF-8
+// validation, into a one-byte string.
+const source = readFileSync(file, "latin1");
 let cachedData;
 try {
   cachedData = readFileSync(cacheFile);
