@@ -56,7 +56,7 @@ await build({
 });
 copyFileSync("scripts/launch.cjs", "dist/launch.cjs");
 // The launcher reads the bundle as latin1: it must be pure ASCII.
-if (/[^\x00-\x7f]/.test(readFileSync("dist/cli.cjs", "latin1"))) throw new Error("dist/cli.cjs is not ASCII");
+if (readFileSync("dist/cli.cjs").some((byte) => byte > 0x7f)) throw new Error("dist/cli.cjs is not ASCII");
 // Warm-up: the commands whose start-up time we promise, run in one process, compile what they need
 // into the code cache.
 execFileSync(process.execPath, ["dist/launch.cjs"], {
