@@ -30,63 +30,26 @@ export interface EngineEfficiency {
  */
 const FIT = "fitted to data/calibration/measurements.json (scripts/fit-calibration.ts; docs/performance.md)";
 
+/** One step and one layer overhead for every engine (fitted together). */
+const OVERHEADS = { stepOverheadMs: 1, layerOverheadUs: 12 };
+/** Engines with vLLM-style continuous batching: max-num-seqs and the prefill chunk come from the plan. */
+const SCHEDULER = { defaultMaxSeqs: null, prefillChunk: null };
+/**
+ * llama-server: 4 slots when --parallel is left to auto (tools/server/README.md, "-np, --parallel N"),
+ * prompts in 2048-token batches (--batch-size); Ollama: OLLAMA_NUM_PARALLEL 4 with room (docs/faq.md).
+ */
+const SLOTS = { defaultMaxSeqs: 4, prefillChunk: 2048 };
+const VLLM_SHARES = { bandwidth: 0.66, compute: 0.7 };
+const LLAMACPP_SHARES = { bandwidth: 0.806, compute: 0.667 };
+const SHARED = (engine: string) => `${engine}'s shares (too few records of its own); ${FIT}`;
+
 export const ENGINE_EFFICIENCY: Record<EngineName, EngineEfficiency> = {
-  vllm: {
-    bandwidth: 0.66,
-    compute: 0.7,
-    stepOverheadMs: 1,
-    layerOverheadUs: 12,
-    defaultMaxSeqs: null,
-    prefillChunk: null,
-    source: FIT,
-  },
-  sglang: {
-    bandwidth: 0.66,
-    compute: 0.7,
-    stepOverheadMs: 1,
-    layerOverheadUs: 12,
-    defaultMaxSeqs: null,
-    prefillChunk: null,
-    source: FIT,
-  },
-  trtllm: {
-    bandwidth: 0.85,
-    compute: 0.617,
-    stepOverheadMs: 1,
-    layerOverheadUs: 12,
-    defaultMaxSeqs: null,
-    prefillChunk: null,
-    source: FIT,
-  },
-  tgi: {
-    bandwidth: 0.66,
-    compute: 0.7,
-    stepOverheadMs: 1,
-    layerOverheadUs: 12,
-    defaultMaxSeqs: null,
-    prefillChunk: null,
-    source: FIT,
-  },
-  llamacpp: {
-    bandwidth: 0.806,
-    compute: 0.667,
-    stepOverheadMs: 1,
-    layerOverheadUs: 12,
-    // llama-server --parallel: 4 slots when left to auto (tools/server/README.md, "-np, --parallel N").
-    defaultMaxSeqs: 4,
-    prefillChunk: 2048,
-    source: FIT,
-  },
-  ollama: {
-    bandwidth: 0.806,
-    compute: 0.667,
-    stepOverheadMs: 1,
-    layerOverheadUs: 12,
-    // OLLAMA_NUM_PARALLEL defaults to 1 or 4 depending on memory (docs/faq.md); 4 assumed with room.
-    defaultMaxSeqs: 4,
-    prefillChunk: 2048,
-    source: FIT,
-  },
+  vllm: { ...VLLM_SHARES, ...OVERHEADS, ...SCHEDULER, source: FIT },
+  sglang: { ...VLLM_SHARES, ...OVERHEADS, ...SCHEDULER, source: SHARED("vLLM") },
+  tgi: { ...VLLM_SHARES, ...OVERHEADS, ...SCHEDULER, source: SHARED("vLLM") },
+  trtllm: { bandwidth: 0.85, compute: 0.617, ...OVERHEADS, ...SCHEDULER, source: FIT },
+  llamacpp: { ...LLAMACPP_SHARES, ...OVERHEADS, ...SLOTS, source: FIT },
+  ollama: { ...LLAMACPP_SHARES, ...OVERHEADS, ...SLOTS, source: SHARED("llama.cpp") },
 };
 
 /**

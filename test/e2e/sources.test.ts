@@ -123,6 +123,23 @@ describe("llmdeploy estimate <Hugging Face id not in the catalog>", () => {
   });
 });
 
+/** plan for the tiny test models: an L4, short requests. */
+const planTiny = (model: string, ...more: string[]) => [
+  "plan",
+  "--model",
+  model,
+  "--defaults",
+  "--gpu",
+  "l4",
+  "--max-model-len",
+  "2048",
+  "--input-tokens",
+  "512",
+  "--output-tokens",
+  "128",
+  ...more,
+];
+
 describe("llmdeploy estimate <local checkpoint>", () => {
   it("a safetensors folder: exact parameters and stored bytes", async () => {
     const dir = tmp();
@@ -158,21 +175,7 @@ describe("llmdeploy estimate <local checkpoint>", () => {
     const { kvs, tensors } = tinyGgufSpec();
     const file = join(dir, "tiny-Q4_K_M.gguf");
     writeGguf(file, kvs, tensors);
-    const r = await cli([
-      "plan",
-      "--model",
-      file,
-      "--defaults",
-      "--gpu",
-      "l4",
-      "--max-model-len",
-      "2048",
-      "--input-tokens",
-      "512",
-      "--output-tokens",
-      "128",
-      "--json",
-    ]);
+    const r = await cli(planTiny(file, "--json"));
     expect(r.exitCode, r.stderr).toBe(0);
     const d = JSON.parse(r.stdout).recommendation;
     expect(d.engine.name).toBe("llamacpp");
@@ -181,22 +184,7 @@ describe("llmdeploy estimate <local checkpoint>", () => {
     expect(d.memory.perGpu.weightsBytes).toBeLessThan(TINY_GGUF_BYTES);
     expect(d.memory.perGpu.weightsBytes).toBeGreaterThan(TINY_GGUF_BYTES / 2);
     const out = join(dir, "deploy");
-    const w = await cli([
-      "plan",
-      "--model",
-      file,
-      "--defaults",
-      "--gpu",
-      "l4",
-      "--max-model-len",
-      "2048",
-      "--input-tokens",
-      "512",
-      "--output-tokens",
-      "128",
-      "--out",
-      out,
-    ]);
+    const w = await cli(planTiny(file, "--out", out));
     expect(w.exitCode, w.stderr).toBe(0);
     expect(readFileSync(join(out, "launch-llamacpp.sh"), "utf8")).toMatch(/--n-gpu-layers/);
   });
@@ -205,21 +193,7 @@ describe("llmdeploy estimate <local checkpoint>", () => {
     const dir = tmp();
     writeFileSync(join(dir, "config.json"), JSON.stringify({ ...TINY_LLAMA_CONFIG, torch_dtype: "float32" }));
     writeSafetensors(join(dir, "model.safetensors"), tinyLlamaTensors("F32"));
-    const r = await cli([
-      "plan",
-      "--model",
-      dir,
-      "--defaults",
-      "--gpu",
-      "l4",
-      "--max-model-len",
-      "2048",
-      "--input-tokens",
-      "512",
-      "--output-tokens",
-      "128",
-      "--json",
-    ]);
+    const r = await cli(planTiny(dir, "--json"));
     expect(r.exitCode, r.stderr).toBe(0);
     const plan = JSON.parse(r.stdout);
     // FP32 on disk, served in 16 bit
