@@ -86,6 +86,6 @@ export const COLLECTIVES = {
 
 /**
  * The error band printed with every prediction: the 90th percentile of |predicted / measured − 1|
- * over the calibration set (33 % at the last fit; median 11 %), rounded up.
+ * over the calibration set (32 % at the last fit; median 10 %), rounded up.
  */
 export const DEFAULT_ERROR_BAND = 0.35;
