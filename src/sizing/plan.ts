@@ -73,6 +73,9 @@ export function gpuPrecisionProblem(gpu: GpuEntry, p: Precision): string | null 
   return null;
 }
 
+/** GeForce cards: no NVLink between nodes' worth of GPUs, and hosts without RDMA networking. */
+export const isWorkstationGpu = (gpu: GpuEntry): boolean => /geforce/i.test(gpu.name);
+
 const GGUF = new Set(["q8_0", "q6_k", "q5_k_m", "q4_k_m", "q4_0"]);
 const isGgufEngine = (e: PlanSpec["engine"]) => e === "llamacpp" || e === "ollama";
 
@@ -263,6 +266,9 @@ export function planDeployment(input: PlanInput): Plan {
           // llama.cpp splits layers over the GPUs of one node (--split-mode layer); Ollama uses one GPU.
           if (gguf && (tp > 1 || count > GPUS_PER_NODE || (spec.engine === "ollama" && count > 1))) continue;
           if (gpu.kind === "cpu" && count > 1) continue;
+          // Several nodes need a datacenter network (RDMA at hundreds of Gb/s per GPU); workstation
+          // cards (GeForce) are planned within one machine only.
+          if (count > GPUS_PER_NODE && isWorkstationGpu(gpu)) continue;
           const settings = gguf
             ? {
                 ...defaultVllmSettings(gpu.memoryBytes.value, gpu.name),
