@@ -49,7 +49,12 @@ export const estimateOptionsSchema = z.object({
       z.pipe(z.transform(Number), z.number().check(z.refine((n) => n > 0, "must be above 0"))),
     ),
   ),
-  engine: z._default(z.enum(["vllm", "sglang", "trtllm", "llamacpp", "ollama", "tgi"]), "vllm"),
+  engine: z._default(
+    z.enum(["vllm", "sglang", "trtllm", "llamacpp", "ollama", "tgi"], {
+      error: "must be one of vllm, sglang, trtllm, llamacpp, ollama, tgi",
+    }),
+    "vllm",
+  ),
   json: z.optional(z.boolean()),
 });
 

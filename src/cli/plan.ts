@@ -148,9 +148,15 @@ function parseSpec(raw: unknown, where: string): SpecInput {
   const r = specSchema.safeParse(raw);
   if (r.success) return r.data;
   const i = r.error.issues[0]!;
-  const field = i.path.length ? i.path.join(".") : "(top level)";
   const msg =
     i.code === "unrecognized_keys" ? `unknown field ${i.keys.map((k) => `"${k}"`).join(", ")}` : i.message;
+  if (where === "flags") {
+    // Name the flag as it was typed: targets.tpotMs -> --tpot-ms, gpuPrices -> --gpu-price
+    const key = String(i.path.at(-1) ?? "");
+    const flag = `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`.replace(/^--gpus$/, "--gpu");
+    throw new UserError(`${flag}: ${msg}`, `llmdeploy plan --help lists the accepted values`);
+  }
+  const field = i.path.length ? i.path.join(".") : "(top level)";
   throw new UserError(`${where}: ${field}: ${msg}`, "llmdeploy schema prints the spec's JSON Schema");
 }
 
