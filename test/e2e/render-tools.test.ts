@@ -47,6 +47,7 @@ const cases = {
   "llamacpp-8b-workstation": join(root, "examples/deployments/llamacpp-8b-workstation/plan.yaml"),
   "cpu-llamacpp": join(root, "examples/deployments/cpu-llamacpp/plan.yaml"),
   hostile: join(root, "test/fixtures/plans/hostile.yaml"),
+  "multinode-compose-enterprise": join(root, "test/fixtures/plans/multinode-compose-enterprise.yaml"),
 };
 type Case = keyof typeof cases;
 const dirs = {} as Record<Case, string>;
@@ -175,17 +176,27 @@ describe("compose", () => {
     expect(readFileSync(join(dirs["chat-7b"], "compose.yaml"), "utf8")).not.toMatch(/hf_[A-Za-z0-9]{20,}/);
   });
 
-  it("docker compose config accepts them where the compose plugin is installed", async () => {
-    const r = await execa("docker", ["compose", "version"], { reject: false });
-    if (r.exitCode !== 0) return; // the schema above is the check that always runs
+  it("docker-compose config accepts every compose file (and the compose plugin, where installed)", async () => {
+    await need("docker-compose");
+    const plugin = (await execa("docker", ["compose", "version"], { reject: false })).exitCode === 0;
+    let n = 0;
     for (const dir of Object.values(dirs)) {
-      if (!existsSync(join(dir, "compose.yaml"))) continue;
-      const c = await execa("docker", ["compose", "-f", join(dir, "compose.yaml"), "config", "-q"], {
-        reject: false,
-        cwd: dir,
-      });
-      expect(c.exitCode, c.stderr).toBe(0);
+      for (const f of filesIn(dir, /^compose.*\.yaml$/)) {
+        const env = { RAY_HEAD_ADDRESS: "10.0.0.1:6379" };
+        const c = await execa("docker-compose", ["-f", f, "config", "-q"], { reject: false, cwd: dir, env });
+        expect(c.exitCode, `${f}: ${c.stderr}`).toBe(0);
+        if (plugin) {
+          const p = await execa("docker", ["compose", "-f", f, "config", "-q"], {
+            reject: false,
+            cwd: dir,
+            env,
+          });
+          expect(p.exitCode, `${f}: ${p.stderr}`).toBe(0);
+        }
+        n++;
+      }
     }
+    expect(n).toBeGreaterThanOrEqual(5);
   });
 });
 
