@@ -118,6 +118,39 @@ describe("llmdeploy bench against a fake streaming server", () => {
     expect((await cli(["bench", "--url", "not a url"])).stderr).toMatch(/is not a URL/);
   });
 
+  it("on a terminal, a live progress line on stderr and a table on stdout", async () => {
+    const server = await startFakeServer({ ttftMs: 50, itlMs: 20 });
+    try {
+      const tool = fileURLToPath(new URL("../tools/pty-run.py", import.meta.url));
+      const r = await execa(
+        "python3",
+        [
+          tool,
+          "[]",
+          "--",
+          process.execPath,
+          BIN,
+          "bench",
+          "--url",
+          server.url,
+          "--concurrency",
+          "2",
+          "--requests",
+          "30",
+          "--output-tokens",
+          "10",
+        ],
+        { reject: false, env: { NO_COLOR: "1" }, timeout: 60_000 },
+      );
+      expect(r.exitCode, r.stdout).toBe(0);
+      expect(r.stdout).toMatch(/completed \d+, in flight \d+, errors 0, \d+ tok\/s/);
+      expect(r.stdout).toMatch(/ttft \(ms\)/);
+      expect(r.stdout).toMatch(/30 requests in/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("Ctrl-C (SIGINT) stops cleanly and reports what was measured", async () => {
     const server = await startFakeServer({ ttftMs: 50, itlMs: 20 });
     try {
