@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli } from "./helpers.js";
+import { cli, requireTool } from "./helpers.js";
 
 // Each script is checked by its own shell (installed by .ci/run from .ci/apt-packages), and the
 // bash and fish ones are asked for real completions.
@@ -38,14 +38,16 @@ describe("llmdeploy completion", () => {
     expect(await ask(["llmdeploy", "plan", "--model", "llama-3.3"])).toEqual(["llama-3.3-70b"]);
   });
 
-  it("zsh: valid syntax", async () => {
+  it("zsh: valid syntax", async (ctx) => {
+    await requireTool("zsh", ctx);
     const file = await script("zsh");
     const r = await execa("zsh", ["-n", file], { reject: false });
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
   });
 
-  it("fish: valid syntax, completes flags", async () => {
+  it("fish: valid syntax, completes flags", async (ctx) => {
+    await requireTool("fish", ctx);
     const file = await script("fish");
     expect((await execa("fish", ["--no-execute", file], { reject: false })).exitCode).toBe(0);
     const r = await execa("fish", ["-c", `source ${file}; complete -C "llmdeploy plan --max-g"`]);

@@ -13,3 +13,17 @@ export function cli(args: string[], opts: { cwd?: string; env?: Record<string, s
     timeout: 20_000,
   });
 }
+
+/**
+ * A system tool a test needs (nginx, shellcheck, promtool, docker-compose, zsh, fish, openssl).
+ * `bash .ci/run` installs them (.ci/apt-packages). Under CI a missing tool fails the test; on a
+ * developer's machine the test is skipped with a note, so `npm test` works on a fresh clone.
+ */
+export async function requireTool(cmd: string, ctx: { skip: (note?: string) => void }): Promise<void> {
+  const r = await execa("sh", ["-c", `command -v ${cmd}`], { reject: false });
+  if (r.exitCode === 0) return;
+  const note = `${cmd} is not installed (bash .ci/run installs it from .ci/apt-packages)`;
+  if (process.env.CI && process.env.CI !== "false") throw new Error(note);
+  process.stderr.write(`skipped: ${note}\n`);
+  ctx.skip(note);
+}

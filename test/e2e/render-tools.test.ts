@@ -28,17 +28,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { cli } from "./helpers.js";
+import { cli, requireTool } from "./helpers.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const require = createRequire(import.meta.url);
 const work = mkdtempSync(join(tmpdir(), "llmdeploy-tools-"));
-
-async function need(cmd: string): Promise<void> {
-  const r = await execa("sh", ["-c", `command -v ${cmd}`], { reject: false });
-  if (r.exitCode !== 0)
-    throw new Error(`${cmd} is not installed (bash .ci/run installs it from .ci/apt-packages)`);
-}
 
 const cases = {
   "chat-7b": join(root, "examples/deployments/chat-7b/plan.yaml"),
@@ -75,8 +69,8 @@ beforeAll(async () => {
 }, 60_000);
 
 describe("shell scripts", () => {
-  it("shellcheck passes on every script", async () => {
-    await need("shellcheck");
+  it("shellcheck passes on every script", async (ctx) => {
+    await requireTool("shellcheck", ctx);
     for (const dir of Object.values(dirs)) {
       for (const f of filesIn(dir, /\.sh$/)) {
         const r = await execa("shellcheck", [f], { reject: false });
@@ -176,8 +170,8 @@ describe("compose", () => {
     expect(readFileSync(join(dirs["chat-7b"], "compose.yaml"), "utf8")).not.toMatch(/hf_[A-Za-z0-9]{20,}/);
   });
 
-  it("docker-compose config accepts every compose file (and the compose plugin, where installed)", async () => {
-    await need("docker-compose");
+  it("docker-compose config accepts every compose file (and the compose plugin, where installed)", async (ctx) => {
+    await requireTool("docker-compose", ctx);
     const plugin = (await execa("docker", ["compose", "version"], { reject: false })).exitCode === 0;
     let n = 0;
     for (const dir of Object.values(dirs)) {
@@ -260,8 +254,8 @@ describe("Kubernetes", () => {
 });
 
 describe("monitoring", () => {
-  it("promtool accepts every scrape config and rule file", async () => {
-    await need("promtool");
+  it("promtool accepts every scrape config and rule file", async (ctx) => {
+    await requireTool("promtool", ctx);
     for (const dir of Object.values(dirs)) {
       if (!existsSync(join(dir, "monitoring"))) continue;
       const c = await execa("promtool", ["check", "config", join(dir, "monitoring/prometheus.yml")], {
@@ -348,8 +342,9 @@ async function prepareNginxDir(name: string): Promise<string> {
 }
 
 describe("nginx", () => {
-  it("nginx -t accepts every rendered configuration (compose and Kubernetes flavours)", async () => {
-    await need("nginx");
+  it("nginx -t accepts every rendered configuration (compose and Kubernetes flavours)", async (ctx) => {
+    await requireTool("nginx", ctx);
+    await requireTool("openssl", ctx);
     const confs: [string, string][] = [];
     for (const [name, dir] of Object.entries(dirs)) {
       confs.push([name, readFileSync(join(dir, "nginx/nginx.conf"), "utf8")]);
@@ -400,8 +395,13 @@ describe("nginx", () => {
       upstream.close();
     });
 
-    async function startNginx(name: string, conf: string): Promise<{ http: number; https: number }> {
-      await need("nginx");
+    async function startNginx(
+      name: string,
+      conf: string,
+      ctx: { skip: (note?: string) => void },
+    ): Promise<{ http: number; https: number }> {
+      await requireTool("nginx", ctx);
+      await requireTool("openssl", ctx);
       const dir = await prepareNginxDir(`live-${name}`);
       const http = await freePort();
       const https = await freePort();
@@ -451,10 +451,11 @@ describe("nginx", () => {
       });
     }
 
-    it("basic level: 401 without or with a wrong key, streamed chunks with the right one, /metrics 403, /health open", async () => {
+    it("basic level: 401 without or with a wrong key, streamed chunks with the right one, /metrics 403, /health open", async (ctx) => {
       const { http } = await startNginx(
         "basic",
         readFileSync(join(dirs["chat-7b"], "nginx/nginx.conf"), "utf8"),
+        ctx,
       );
       expect((await call(http, "/v1/chat/completions", null)).status).toBe(401);
       expect((await call(http, "/v1/chat/completions", "wrong-key")).status).toBe(401);
@@ -470,11 +471,11 @@ describe("nginx", () => {
       expect(health.body).toBe("ok");
     });
 
-    it("enhanced level: HTTP redirects to HTTPS, where the same rules hold", async () => {
+    it("enhanced level: HTTP redirects to HTTPS, where the same rules hold", async (ctx) => {
       const conf = readFileSync(join(dirs["llama-70b-int4"], "nginx/nginx.conf"), "utf8");
       expect(conf).toMatch(/ssl_protocols TLSv1\.2 TLSv1\.3;/);
       expect(conf).toMatch(/limit_req_status 429;/);
-      const { http, https } = await startNginx("tls", conf);
+      const { http, https } = await startNginx("tls", conf, ctx);
       expect((await call(http, "/v1/chat/completions", "good-key")).status).toBe(301);
       expect((await call(https, "/v1/chat/completions", null, true)).status).toBe(401);
       const ok = await call(https, "/v1/chat/completions", "good-key", true);
