@@ -27,9 +27,39 @@ const lazyChildProcess = {
     }));
   },
 };
+// The interactive prompts (@inquirer/prompts and its dependencies, over half of all the code) live in
+// their own file, read only when llmdeploy asks something: every other start reads less.
+const promptsApart = {
+  name: "prompts-apart",
+  setup(b) {
+    // import("@inquirer/prompts") becomes a bundled stand-in whose require() of the separate file stays
+    // a require (a vm.Script has no dynamic import).
+    b.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({ path: "prompts", namespace: "prompts-apart" }));
+    b.onResolve({ filter: /^\.\/prompts\.cjs$/ }, (args) =>
+      args.namespace === "prompts-apart" ? { path: "./prompts.cjs", external: true } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "prompts-apart" }, () => ({
+      contents: 'module.exports = require("./prompts.cjs");',
+      loader: "js",
+    }));
+  },
+};
+await build({
+  entryPoints: { prompts: "node_modules/@inquirer/prompts/dist/esm/index.js" },
+  outExtension: { ".js": ".cjs" },
+  outdir: "dist",
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  minifySyntax: true,
+  minifyWhitespace: true,
+  charset: "ascii",
+  logLevel: "warning",
+});
 await build({
   entryPoints: { cli: "src/cli/main.ts" },
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, promptsApart],
   outExtension: { ".js": ".cjs" },
   outdir: "dist",
   bundle: true,
