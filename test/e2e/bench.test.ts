@@ -41,6 +41,9 @@ describe("llmdeploy bench against a fake streaming server", () => {
       expect(within(b.e2eLatencyMs.p50, 580)).toBe(true);
       expect(within(b.requestsPerSec, 4 / 0.58)).toBe(true);
       expect(within(b.outputTokensPerSec, (4 / 0.58) * 20)).toBe(true);
+      // every request has its own prompt (a server's prefix cache cannot answer one from another)
+      const prompts = server.stats.bodies.map((b) => JSON.stringify(b.messages));
+      expect(new Set(prompts).size).toBe(prompts.length);
       // the request asked for exactly that many tokens, streamed
       expect(server.stats.bodies[0]).toMatchObject({
         model: "fake-model",
@@ -84,7 +87,8 @@ describe("llmdeploy bench against a fake streaming server", () => {
   });
 
   it("a key the server refuses: 401s counted; no server at all: one line and a hint", async () => {
-    const server = await startFakeServer({ ttftMs: 5, itlMs: 1, apiKey: "right" });
+    const SECRET = "sk-llmdeploy-test-7f3a9c";
+    const server = await startFakeServer({ ttftMs: 5, itlMs: 1, apiKey: SECRET });
     try {
       let r = await cli(["bench", "--url", server.url, "--requests", "3", "--json"], {
         env: { LLMDEPLOY_API_KEY: "wrong" },
@@ -105,10 +109,11 @@ describe("llmdeploy bench against a fake streaming server", () => {
       ]);
       expect(JSON.parse(r.stdout).errors).toEqual({ http_401: 3 });
       r = await cli(["bench", "--url", server.url, "--requests", "2", "--output-tokens", "3", "--json"], {
-        env: { LLMDEPLOY_API_KEY: "right" },
+        env: { LLMDEPLOY_API_KEY: SECRET },
       });
       expect(JSON.parse(r.stdout).requests).toBe(2);
-      expect(r.stdout + r.stderr).not.toContain('right"');
+      // the key is sent, never printed
+      expect(r.stdout + r.stderr).not.toContain(SECRET);
     } finally {
       await server.close();
     }
@@ -144,7 +149,7 @@ describe("llmdeploy bench against a fake streaming server", () => {
       );
       expect(r.exitCode, r.stdout).toBe(0);
       expect(r.stdout).toMatch(/completed \d+, in flight \d+, errors 0, \d+ tok\/s/);
-      expect(r.stdout).toMatch(/ttft \(ms\)/);
+      expect(r.stdout).toMatch(/TTFT \(ms\)/);
       expect(r.stdout).toMatch(/30 requests in/);
     } finally {
       await server.close();
@@ -231,36 +236,172 @@ describe("llmdeploy bench against a fake streaming server", () => {
       await server.close();
     }
   });
-});
 
-describe("llmdeploy verify", () => {
-  it("reads a published log and compares it with the ledger computed for the model and GPU", async () => {
-    const log = fileURLToPath(new URL("../fixtures/vllm-logs/qwen2-7b-a100-tp2.log", import.meta.url));
-    const r = await cli(["verify", "--log", log, "--model", "qwen2.5-7b", "--gpu", "a100-80g", "--json"]);
-    expect(r.exitCode, r.stderr).toBe(0);
-    const v = JSON.parse(r.stdout);
-    expect(v.basis).toMatch(/TP 2 × PP 1, max model len 16384, gpu_memory_utilization 0.5/);
-    const weights = v.rows.find((x: { figure: string }) => x.figure.startsWith("weights"));
-    expect(weights.log).toBe(7.1217);
-    expect(weights.ok).toBe(true);
-    expect(v.rows.find((x: { figure: string }) => x.figure === "KV cache (tokens)").ok).toBe(true);
+  it("completions endpoint, CRLF-framed events, prompts from a file (the server decides the length)", async () => {
+    const server = await startFakeServer({ ttftMs: 20, itlMs: 5, crlf: true, tokens: 12 });
+    const dir = mkdtempSync(join(tmpdir(), "llmdeploy-bench-prompts-"));
+    const file = join(dir, "prompts.jsonl");
+    writeFileSync(
+      file,
+      '{"prompt": "first"}\n\n{"messages": [{"role": "user", "content": "a"}, {"role": "user", "content": "b"}]}\n',
+    );
+    try {
+      const r = await cli([
+        "bench",
+        "--url",
+        `${server.url}/v1`,
+        "--endpoint",
+        "completions",
+        "--prompts",
+        file,
+        "--concurrency",
+        "2",
+        "--requests",
+        "4",
+        "--json",
+      ]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const b = JSON.parse(r.stdout);
+      expect(b).toMatchObject({ requests: 4, errors: {}, outputTokens: 48, endpoint: "completions" });
+      // a base URL ending in /v1 is the same server
+      expect(new Set(server.stats.paths)).toEqual(new Set(["/v1/completions"]));
+      expect(new Set(server.stats.bodies.map((x) => x.prompt))).toEqual(new Set(["first", "a\nb"]));
+      expect(server.stats.bodies.every((x) => x.max_tokens === undefined)).toBe(true);
+      // 11 gaps of 5 ms per request
+      expect(within(b.itlMs.p50, 5, 0.6)).toBe(true);
+    } finally {
+      await server.close();
+    }
   });
 
-  it("against a plan; and bad input", async () => {
-    const log = fileURLToPath(new URL("../fixtures/vllm-logs/qwen2-7b-a100-tp1.log", import.meta.url));
-    const plan = fileURLToPath(new URL("../../examples/deployments/chat-7b/plan.yaml", import.meta.url));
-    let r = await cli(["verify", "--log", log, "--plan", plan]);
-    expect(r.exitCode).toBe(0);
-    // the plan used 0.9 of the GPU, the log 0.5: the KV cache is far smaller, and the table says what to do
-    expect(r.stdout).toMatch(/KV cache \(GiB per GPU\).*off/);
-    expect(r.stdout).toMatch(/--gpu-memory-utilization/);
-    r = await cli(["verify", "--log", "/nonexistent.log", "--plan", plan]);
+  it("open loop: Poisson arrivals at --request-rate, whatever the server does", async () => {
+    const server = await startFakeServer({ ttftMs: 20, itlMs: 5 });
+    try {
+      const r = await cli([
+        "bench",
+        "--url",
+        server.url,
+        "--request-rate",
+        "20",
+        "--requests",
+        "30",
+        "--seed",
+        "3",
+        "--output-tokens",
+        "5",
+        "--json",
+      ]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const b = JSON.parse(r.stdout);
+      expect(b.requests).toBe(30);
+      expect(b.load).toEqual({ concurrency: null, requestRate: 20 });
+      // 29 gaps of 50 ms on average: about 1.5 s, not the 0.1 s of 30 requests sent at once
+      expect(b.durationS).toBeGreaterThan(0.6);
+      expect(b.durationS).toBeLessThan(5);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("an error event inside a stream and a 4xx are counted by kind, with the server's message", async () => {
+    const fates = { 2: "error-event", 4: "404" } as Record<number, string>;
+    const server = await startFakeServer({ ttftMs: 10, itlMs: 2, fate: (n: number) => fates[n] ?? "ok" });
+    try {
+      const r = await cli([
+        "bench",
+        "--url",
+        server.url,
+        "--requests",
+        "6",
+        "--output-tokens",
+        "6",
+        "--json",
+      ]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const b = JSON.parse(r.stdout);
+      expect(b.errors).toEqual({ http_500: 1, http_404: 1 });
+      expect(b.errorDetails).toEqual({ http_500: "engine died", http_404: "fake failure 404" });
+      expect(b.requests).toBe(4);
+      const t = await cli(["bench", "--url", server.url, "--requests", "2", "--output-tokens", "4"]);
+      expect(t.stdout).toMatch(/errors: none/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("bad input fails before any request, in one line with a hint", async () => {
+    const server = await startFakeServer({ ttftMs: 5, itlMs: 1 });
+    const dir = mkdtempSync(join(tmpdir(), "llmdeploy-bench-bad-"));
+    writeFileSync(
+      join(dir, "bare.yaml"),
+      "apiVersion: llmdeploy/v1\nkind: Plan\nrecommendation:\n  gpu: l4\n",
+    );
+    try {
+      const cases: [string[], RegExp][] = [
+        [["--concurrency", "0"], /^error: --concurrency takes a positive whole number, got "0"/],
+        [
+          ["--concurrency", "2", "--request-rate", "1"],
+          /^error: give --concurrency or --request-rate, not both\nhint:/,
+        ],
+        [["--requests", "100001"], /^error: --requests is at most 100000/],
+        [["--duration", "90000"], /^error: --duration is at most 86400/],
+        [["--endpoint", "embeddings"], /^error: --endpoint is chat or completions/],
+        [["--prompts", join(dir, "none.jsonl")], /^error: prompts file .* does not exist\nhint:/],
+        [
+          ["--plan", join(dir, "bare.yaml")],
+          /^error: .*bare\.yaml has no recommendation\.performance.*\nhint:/,
+        ],
+        [["--plan", join(dir, "missing.yaml")], /^error: plan file .* does not exist/],
+      ];
+      for (const [args, re] of cases) {
+        const r = await cli(["bench", "--url", server.url, ...args]);
+        expect(r.exitCode, args.join(" ")).toBe(1);
+        expect(r.stderr, args.join(" ")).toMatch(re);
+      }
+      expect(server.stats.requests).toBe(0);
+    } finally {
+      await server.close();
+    }
+    let r = await cli(["bench"]);
+    expect(r.stderr).toMatch(/^error: --url is required\nhint: e\.g\. llmdeploy bench --url/);
+    r = await cli(["bench", "--url", "ftp://example.com"]);
+    expect(r.stderr).toMatch(/^error: --url must be http or https/);
+    // with --model too, an unreachable server is said at once
+    r = await cli(["bench", "--url", "http://127.0.0.1:9", "--model", "m"]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/does not exist/);
-    const dir = mkdtempSync(join(tmpdir(), "llmdeploy-verify-"));
-    writeFileSync(join(dir, "empty.log"), "hello\n");
-    r = await cli(["verify", "--log", join(dir, "empty.log"), "--plan", plan]);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/has no vLLM memory figures/);
+    expect(r.stderr).toMatch(/^error: cannot reach http:\/\/127\.0\.0\.1:9: ECONNREFUSED\nhint:/);
+  });
+
+  it("the examples of --help work as written (with the fake server's URL, and 2 s for 120 s)", async () => {
+    const server = await startFakeServer({ ttftMs: 5, itlMs: 1 });
+    const dir = mkdtempSync(join(tmpdir(), "llmdeploy-bench-help-"));
+    writeFileSync(
+      join(dir, "plan.yaml"),
+      readFileSync(fileURLToPath(new URL("../../examples/deployments/chat-7b/plan.yaml", import.meta.url))),
+    );
+    try {
+      const help = await cli(["bench", "--help"]);
+      const examples = help.stdout
+        .split("Examples:")[1]!
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l.startsWith("llmdeploy "));
+      expect(examples.length).toBeGreaterThanOrEqual(3);
+      for (const ex of examples) {
+        const args = ex
+          .split(/\s+/)
+          .slice(1)
+          .map((a) =>
+            /^https?:\/\//.test(a) ? server.url : a.replace("deploy/plan.yaml", join(dir, "plan.yaml")),
+          )
+          .map((a, i, all) => (all[i - 1] === "--duration" ? "2" : a));
+        const r = await cli(args);
+        // 3: --fail-on-miss, and a fake server is not the planned A100
+        expect([0, 3], `${ex}\n${r.stderr}`).toContain(r.exitCode);
+        expect(r.stdout).toMatch(/TTFT|ttftMs/);
+      }
+    } finally {
+      await server.close();
+    }
   });
 });

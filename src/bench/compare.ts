@@ -1,0 +1,180 @@
+/**
+ * Measured figures against a plan's predictions (`recommendation.performance` of plan.yaml): each
+ * within the plan's error band or not. Pure: the plan document in (already parsed), verdicts out.
+ * The plan format is a contract that grows; every field read here is optional and checked.
+ */
+import type { BenchResult } from "./run.js";
+
+export interface PlanPrediction {
+  /** Predicted figure by name (`ttftMs`, `ttftMs.p95`, ...), only those the plan has. */
+  figures: Record<string, number>;
+  /** The figures `bench` compares that the plan lacks. */
+  missing: string[];
+  /** Relative error the plan expects (0.25 = ±25 %). */
+  errorBand: number;
+  /** The load and request shape the prediction assumed, when the plan says. */
+  assumed: {
+    concurrency: number | null;
+    requestRate: number | null;
+    inputTokens: number | null;
+    outputTokens: number | null;
+  };
+  saturated: boolean;
+}
+
+export const DEFAULT_ERROR_BAND = 0.25;
+
+const MAIN = ["ttftMs", "tpotMs", "e2eLatencyMs", "outputTokensPerSec"] as const;
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const pos = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : null);
+const posOrNull = (v: unknown): number | null => pos(v);
+
+/**
+ * What the plan predicted, or why nothing can be compared (a sentence for the user).
+ */
+export function planPrediction(doc: unknown): { prediction: PlanPrediction } | { problem: string } {
+  if (!isObj(doc)) return { problem: "is not a plan (expected a YAML mapping)" };
+  const rec = doc.recommendation;
+  if (!isObj(rec))
+    return { problem: "has no recommendation (is it the plan.yaml that llmdeploy plan --out wrote?)" };
+  const perf = rec.performance;
+  if (!isObj(perf))
+    return { problem: "has no recommendation.performance: it predicts no latency or throughput" };
+  const figures: Record<string, number> = {};
+  const missing: string[] = [];
+  for (const k of MAIN) {
+    const v = pos(perf[k]);
+    if (v === null) missing.push(k);
+    else figures[k] = v;
+  }
+  const pct = perf.percentiles;
+  if (isObj(pct)) {
+    const map: [string, string][] = [
+      ["ttftP50Ms", "ttftMs.p50"],
+      ["ttftP95Ms", "ttftMs.p95"],
+      ["e2eP50Ms", "e2eLatencyMs.p50"],
+      ["e2eP95Ms", "e2eLatencyMs.p95"],
+    ];
+    for (const [from, to] of map) {
+      const v = pos(pct[from]);
+      if (v !== null) figures[to] = v;
+    }
+  }
+  if (!Object.keys(figures).length) {
+    return {
+      problem: `has none of recommendation.performance.${MAIN.join(", .")}`,
+    };
+  }
+  const band = perf.errorBand;
+  const spec = isObj(doc.spec) ? doc.spec : {};
+  return {
+    prediction: {
+      figures,
+      missing,
+      errorBand: typeof band === "number" && band > 0 && band < 10 ? band : DEFAULT_ERROR_BAND,
+      assumed: {
+        concurrency: posOrNull(spec.concurrency),
+        requestRate: posOrNull(spec.requestRate),
+        inputTokens: posOrNull(spec.inputTokens),
+        outputTokens: posOrNull(spec.outputTokens),
+      },
+      saturated: perf.saturated === true,
+    },
+  };
+}
+
+export interface Verdict {
+  figure: string;
+  measured: number;
+  predicted: number;
+  /** measured / predicted − 1. */
+  difference: number;
+  withinBand: boolean;
+  /** Whether the measurement is better than predicted (lower latency, higher throughput). */
+  better: boolean;
+}
+
+export interface Comparison {
+  band: number;
+  verdicts: Verdict[];
+  /** Figures the plan does not predict. */
+  missing: string[];
+  /** Why the comparison may not be like for like (load, request shape). */
+  notes: string[];
+  /** Some figure is outside the band. */
+  miss: boolean;
+}
+
+/** The measured value of a figure name (`ttftMs` is the mean, `ttftMs.p95` the percentile). */
+function measured(r: BenchResult, figure: string): number {
+  if (figure === "outputTokensPerSec") return r.outputTokensPerSec;
+  const [k, q] = figure.split(".") as [keyof BenchResult, string | undefined];
+  const s = r[k] as unknown as Record<string, number>;
+  return s[q ?? "mean"] ?? NaN;
+}
+
+export interface RunShape {
+  concurrency: number | null;
+  requestRate: number | null;
+  /** Synthetic prompt length; null with --prompts (unknown). */
+  inputTokens: number | null;
+  /** max_tokens per request; null when not set. */
+  outputTokens: number | null;
+}
+
+export function compareWithPlan(r: BenchResult, p: PlanPrediction, run: RunShape): Comparison {
+  const verdicts: Verdict[] = [];
+  for (const [figure, predicted] of Object.entries(p.figures)) {
+    const m = measured(r, figure);
+    // No completed request: nothing measured, nothing to judge.
+    if (!Number.isFinite(m) || (m === 0 && r.requests === 0)) continue;
+    const difference = m / predicted - 1;
+    verdicts.push({
+      figure,
+      measured: m,
+      predicted,
+      difference: Math.round(difference * 1000) / 1000,
+      withinBand: Math.abs(difference) <= p.errorBand,
+      better: figure === "outputTokensPerSec" ? difference > 0 : difference < 0,
+    });
+  }
+  const notes: string[] = [];
+  const a = p.assumed;
+  const loadOf = (c: number | null, rate: number | null) =>
+    rate !== null ? `${rate} req/s (Poisson)` : c !== null ? `${c} concurrent` : "an unknown load";
+  if (
+    (a.concurrency !== null || a.requestRate !== null) &&
+    (a.concurrency !== run.concurrency || a.requestRate !== run.requestRate)
+  ) {
+    const flag =
+      a.requestRate !== null ? `--request-rate ${a.requestRate}` : `--concurrency ${a.concurrency}`;
+    notes.push(
+      `the plan assumed ${loadOf(a.concurrency, a.requestRate)}, this run ${loadOf(run.concurrency, run.requestRate)}: compare at the same load (${flag})`,
+    );
+  }
+  if (
+    a.inputTokens !== null &&
+    run.inputTokens !== null &&
+    Math.abs(run.inputTokens / a.inputTokens - 1) > 0.1
+  ) {
+    notes.push(
+      `the plan assumed ${a.inputTokens} input tokens, this run ${run.inputTokens} (--input-tokens ${a.inputTokens})`,
+    );
+  }
+  if (a.outputTokens !== null && run.outputTokens !== null && run.outputTokens !== a.outputTokens) {
+    notes.push(
+      `the plan assumed ${a.outputTokens} output tokens, this run ${run.outputTokens} (--output-tokens ${a.outputTokens})`,
+    );
+  }
+  if (p.saturated) notes.push("the plan itself predicts this load saturates the deployment (queues grow)");
+  if (r.partial) notes.push("the run was stopped early: the figures are partial");
+  return {
+    band: p.errorBand,
+    verdicts,
+    missing: p.missing,
+    notes,
+    miss: verdicts.some((v) => !v.withinBand),
+  };
+}
