@@ -2,13 +2,23 @@
  * `llmdeploy verify --log vllm.log`: the figures vLLM printed at start-up against the ledger, from a
  * plan (--plan) or computed here (--model/--gpu, settings from the flags or the log).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { findGpu, gpus as gpuCatalog } from "../catalog/index.js";
 import { UserError } from "../errors.js";
 import { resolveModel } from "../models/resolve.js";
 import { estimate } from "../sizing/estimate.js";
-import { compareLog, parseVllmLog, type Predicted, type Row } from "../verify/vllm-log.js";
-import { c, info, out, printJson } from "./output.js";
+import { ledgerFromPlan } from "../verify/plan-ledger.js";
+import {
+  compareLog,
+  type LedgerSettings,
+  parseVllmLog,
+  type Predicted,
+  type Row,
+  settingNotes,
+  type VllmLogFigures,
+} from "../verify/vllm-log.js";
+import { c, out, printJson } from "./output.js";
 import { renderTable } from "./table.js";
 
 export interface VerifyFlags {
@@ -31,10 +41,116 @@ function int(flag: string, v: string | undefined): number | undefined {
   return Number(v);
 }
 
+async function readPlanLedger(path: string) {
+  let file = path;
+  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "plan.yaml");
+  if (!existsSync(file))
+    throw new UserError(`plan file ${file} does not exist`, "make one with llmdeploy plan --out DIR");
+  let doc: unknown;
+  try {
+    const { parse } = await import("yaml");
+    doc = parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new UserError(`${file} is not valid YAML: ${String((e as Error).message).split("\n")[0]}`);
+  }
+  const r = ledgerFromPlan(doc);
+  if ("problem" in r)
+    throw new UserError(
+      `${file} ${r.problem}`,
+      "regenerate it with llmdeploy plan --out DIR, or pass --model and --gpu",
+    );
+  return { ...r, file };
+}
+
+/** The ledger computed by our engine for the model and GPU, with the settings the engine ran with. */
+async function computedLedger(
+  flags: VerifyFlags,
+  log: VllmLogFigures,
+): Promise<{ predicted: Predicted; settings: LedgerSettings; basis: string }> {
+  const modelArg = flags.model ?? log.model;
+  if (!modelArg)
+    throw new UserError(
+      "the log does not name the model",
+      "pass --model (a catalog id, Hugging Face id or local folder) or --plan",
+    );
+  if (!flags.gpu)
+    throw new UserError(
+      "--gpu is needed without --plan",
+      `e.g. --gpu a100-80g${log.totalGpuMemoryGiB ? ` (the log's GPU has ${log.totalGpuMemoryGiB} GiB)` : ""}; llmdeploy gpus lists them`,
+    );
+  const gpu = findGpu(flags.gpu);
+  let model: Awaited<ReturnType<typeof resolveModel>>;
+  try {
+    model = await resolveModel(modelArg);
+  } catch (e) {
+    if (e instanceof UserError && !flags.model) {
+      throw new UserError(
+        `the log's model "${modelArg}" is not one llmdeploy can resolve: ${e.message}`,
+        "pass --model with a catalog id (llmdeploy models), a Hugging Face id or a local folder",
+      );
+    }
+    throw e;
+  }
+  const tp = int("--tp", flags.tp) ?? log.tensorParallel ?? 1;
+  const pp = int("--pp", flags.pp) ?? log.pipelineParallel ?? 1;
+  let util = log.gpuMemoryUtilization ?? 0.9;
+  if (flags.gpuMemoryUtilization !== undefined) {
+    util = Number(flags.gpuMemoryUtilization);
+    if (!(util > 0 && util <= 1))
+      throw new UserError(
+        `--gpu-memory-utilization takes a number in (0, 1], got "${flags.gpuMemoryUtilization}"`,
+      );
+  }
+  const kvCacheDtype = log.kvCacheDtype && /^fp8/i.test(log.kvCacheDtype) ? "fp8" : "auto";
+  const r = estimate({
+    model,
+    kvCacheDtype,
+    maxModelLen: int("--max-model-len", flags.maxModelLen) ?? log.maxModelLen ?? undefined,
+    concurrency: 1,
+    gpu,
+    gpus: tp * pp,
+    tp,
+    pp,
+    gpuMemoryUtilization: util,
+    maxNumBatchedTokens: log.maxNumBatchedTokens ?? undefined,
+    maxNumSeqs: log.maxNumSeqs ?? undefined,
+    catalog: gpuCatalog,
+    // the memory ledger does not depend on the request shape; keep it inside any max model len
+    workload: { inputTokens: 1, outputTokens: 1, requestRate: null },
+  });
+  const p = r.placement;
+  if (!p) throw new UserError(`no placement of ${model.id} on ${tp * pp}× ${gpu.id} (TP ${tp} × PP ${pp})`);
+  const s = p.engineSettings;
+  return {
+    predicted: {
+      weightsGiB: p.perGpu.weightsBytes / GiB,
+      activationGiB: p.perGpu.activationBytes / GiB,
+      nonTorchGiB: p.perGpu.nonTorchBytes / GiB,
+      cudaGraphGiB: p.perGpu.cudaGraphBytes / GiB,
+      kvCacheGiB: p.perGpu.kvCacheBytes / GiB,
+      kvCacheTokens: p.kvCacheTokens,
+      maxConcurrency: p.maxConcurrency,
+    },
+    settings: {
+      tensorParallel: tp,
+      pipelineParallel: pp,
+      maxModelLen: r.maxModelLen,
+      gpuMemoryUtilization: util,
+      maxNumBatchedTokens: s.maxNumBatchedTokens,
+      maxNumSeqs: s.maxNumSeqs,
+      kvCacheDtype,
+      totalGpuMemoryGiB: p.perGpu.totalBytes / GiB,
+    },
+    basis:
+      `${model.id} on ${tp * pp}× ${gpu.id}, TP ${tp} × PP ${pp}, max model len ${r.maxModelLen}, ` +
+      `gpu_memory_utilization ${util}, max_num_batched_tokens ${s.maxNumBatchedTokens}, kv cache ${kvCacheDtype}`,
+  };
+}
+
 export async function runVerify(flags: VerifyFlags): Promise<void> {
   if (!flags.log)
     throw new UserError("--log is required", "e.g. llmdeploy verify --log vllm.log --plan deploy/plan.yaml");
-  if (!existsSync(flags.log))
+  if (!existsSync(flags.log) || statSync(flags.log).isDirectory())
     throw new UserError(
       `log file ${flags.log} does not exist`,
       "save the engine's start-up output (docker logs engine > vllm.log)",
@@ -43,100 +159,41 @@ export async function runVerify(flags: VerifyFlags): Promise<void> {
   if (log.weightsGiB === null && log.kvCacheGiB === null && log.kvCacheTokens === null) {
     throw new UserError(
       `${flags.log} has no vLLM memory figures`,
-      'pass the log from the engine\'s start until "Starting vLLM API server"',
+      'pass the log from the engine\'s start until "Starting vLLM API server" (vLLM prints them at INFO level)',
     );
   }
   let predicted: Predicted;
+  let settings: LedgerSettings;
   let basis: string;
   if (flags.plan) {
-    const { readPlanFile } = await import("./render.js");
-    const plan = await readPlanFile(flags.plan);
-    const m = plan.recommendation.memory;
-    predicted = {
-      weightsGiB: m.perGpu.weightsBytes / GiB,
-      activationGiB: m.perGpu.activationBytes / GiB,
-      nonTorchGiB: m.perGpu.nonTorchBytes / GiB,
-      cudaGraphGiB: m.perGpu.cudaGraphBytes / GiB,
-      kvCacheGiB: m.perGpu.kvCacheBytes / GiB,
-      kvCacheTokens: m.kvCacheTokens,
-      maxConcurrency: m.maxConcurrency,
-    };
-    basis = `plan ${flags.plan}`;
+    const plan = await readPlanLedger(flags.plan);
+    predicted = plan.predicted;
+    settings = plan.settings;
+    basis = `plan ${plan.file}${plan.model ? ` (${plan.model}` : ""}${plan.gpu ? ` on ${plan.gpu}` : ""}${plan.model ? ")" : ""}`;
   } else {
-    const modelArg = flags.model ?? log.model;
-    if (!modelArg)
-      throw new UserError(
-        "the log does not name the model",
-        "pass --model (a catalog id, HF id or config path) or --plan",
-      );
-    if (!flags.gpu)
-      throw new UserError("--gpu is needed without --plan", "e.g. --gpu h100 (llmdeploy gpus lists them)");
-    let model: Awaited<ReturnType<typeof resolveModel>>;
-    try {
-      model = await resolveModel(modelArg);
-    } catch (e) {
-      if (e instanceof UserError && !flags.model) {
-        throw new UserError(
-          `the log's model "${modelArg}" is not one llmdeploy knows: ${e.message}`,
-          "pass --model with a catalog id or a config path",
-        );
-      }
-      throw e;
-    }
-    const tp = int("--tp", flags.tp) ?? log.tensorParallel ?? 1;
-    const pp = int("--pp", flags.pp) ?? log.pipelineParallel ?? 1;
-    const util =
-      flags.gpuMemoryUtilization !== undefined
-        ? Number(flags.gpuMemoryUtilization)
-        : (log.gpuMemoryUtilization ?? 0.9);
-    const gpu = findGpu(flags.gpu);
-    const r = estimate({
-      model,
-      kvCacheDtype: "auto",
-      maxModelLen: int("--max-model-len", flags.maxModelLen) ?? log.maxModelLen ?? undefined,
-      concurrency: 1,
-      gpu,
-      gpus: tp * pp,
-      tp,
-      pp,
-      gpuMemoryUtilization: util,
-      catalog: gpuCatalog,
-    });
-    const p = r.placement!;
-    predicted = {
-      weightsGiB: p.perGpu.weightsBytes / GiB,
-      activationGiB: p.perGpu.activationBytes / GiB,
-      nonTorchGiB: p.perGpu.nonTorchBytes / GiB,
-      cudaGraphGiB: p.perGpu.cudaGraphBytes / GiB,
-      kvCacheGiB: p.perGpu.kvCacheBytes / GiB,
-      kvCacheTokens: p.kvCacheTokens,
-      maxConcurrency: p.maxConcurrency,
-    };
-    basis = `${model.id} on ${tp * pp}× ${gpu.id}, TP ${tp} × PP ${pp}, max model len ${r.maxModelLen}, gpu_memory_utilization ${util}`;
-    if (
-      log.totalGpuMemoryGiB !== null &&
-      Math.abs((log.totalGpuMemoryGiB * GiB) / gpu.memoryBytes.value - 1) > 0.02
-    ) {
-      info(
-        `note: the log's GPU has ${log.totalGpuMemoryGiB} GiB, ${gpu.id} in the catalog ${(gpu.memoryBytes.value / GiB).toFixed(2)} GiB: is --gpu right?`,
-      );
-    }
+    ({ predicted, settings, basis } = await computedLedger(flags, log));
   }
-  const rows = compareLog(log, predicted);
-  const result = { log: log, basis, rows, ok: rows.every((r) => r.ok !== false) };
+  const rows = compareLog(log, predicted, settings);
+  const notes = settingNotes(log, settings);
+  const result = { log, basis, settings, rows, notes, ok: rows.every((r) => r.ok !== false) };
   if (flags.json) return printJson(result);
-  out(`${c.bold("vLLM start-up log")} ${log.version ? `(v${log.version})` : ""} against ${basis}`);
+  out(`${c.bold("vLLM start-up log")}${log.version ? ` (v${log.version})` : ""} against ${basis}`);
   out(
     renderTable(
       ["figure", "log", "predicted", "difference", ""].map((h) => c.bold(h)),
       rows.map((r: Row) => [
         r.figure,
         r.log === null ? "-" : String(r.log),
-        String(r.predicted),
+        r.predicted === null ? "-" : String(r.predicted),
         r.difference === null ? "-" : `${r.difference >= 0 ? "+" : ""}${(r.difference * 100).toFixed(1)} %`,
-        r.ok === null ? c.dim("not in log") : r.ok ? c.green("ok") : c.red("off"),
+        r.ok === null
+          ? c.dim(r.log === null ? "not in log" : "not predicted")
+          : r.ok
+            ? c.green("ok")
+            : c.red("off"),
       ]),
     ),
   );
   for (const r of rows) if (r.advice) out(`${c.red(r.figure)}: ${r.advice}`);
+  for (const n of notes) out(c.dim(`note: ${n}`));
 }

@@ -1,0 +1,130 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { cli } from "./helpers.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const fixture = (f: string) => fileURLToPath(new URL(`../fixtures/vllm-logs/${f}`, import.meta.url));
+const PLAN = fileURLToPath(new URL("../../examples/deployments/chat-7b/plan.yaml", import.meta.url));
+type Row = { key: string; figure: string; log: number | null; ok: boolean | null; advice: string | null };
+
+describe("llmdeploy verify", () => {
+  it("reads a published log and compares it with the ledger computed for the model and GPU", async () => {
+    const r = await cli([
+      "verify",
+      "--log",
+      fixture("qwen2-7b-a100-tp2.log"),
+      "--model",
+      "qwen2.5-7b",
+      "--gpu",
+      "a100-80g",
+      "--json",
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const v = JSON.parse(r.stdout);
+    // TP, max model len, utilization and the prefill chunk are the log's own
+    expect(v.basis).toMatch(
+      /TP 2 × PP 1, max model len 16384, gpu_memory_utilization 0.5, max_num_batched_tokens 2048/,
+    );
+    const row = (k: string) => v.rows.find((x: Row) => x.key === k) as Row;
+    expect(row("weightsGiB")).toMatchObject({ log: 7.1217, ok: true });
+    expect(row("kvCacheTokens").ok).toBe(true);
+    expect(v.log.tensorParallel).toBe(2);
+    expect(v.settings).toMatchObject({ tensorParallel: 2, gpuMemoryUtilization: 0.5 });
+    expect(v.ok).toBe(true);
+  });
+
+  it("against a plan: the KV cache is off, the table says why and which flag to change", async () => {
+    const r = await cli(["verify", "--log", fixture("qwen2-7b-a100-tp1.log"), "--plan", PLAN]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    // the plan used 0.9 of the GPU, the engine 0.5: the KV cache is far smaller
+    expect(r.stdout).toMatch(/KV cache \(GiB per GPU\).*off/);
+    expect(r.stdout).toMatch(/raise --gpu-memory-utilization to 0\.9 /);
+    expect(r.stdout).toMatch(
+      /note: the engine ran with --gpu-memory-utilization 0\.5, the ledger with 0\.9: less KV cache by about \d+\.\d+ GiB per GPU/,
+    );
+    expect(r.stdout).toMatch(/note: the engine ran with --max-model-len 16384, the ledger with 8192/);
+    // a folder holding plan.yaml works too, and --json prints the same comparison
+    const j = await cli([
+      "verify",
+      "--log",
+      fixture("qwen2-7b-a100-tp1.log"),
+      "--plan",
+      join(PLAN, ".."),
+      "--json",
+    ]);
+    const v = JSON.parse(j.stdout);
+    expect(v.ok).toBe(false);
+    expect(v.rows.find((x: Row) => x.key === "kvCacheGiB").advice).toMatch(/--gpu-memory-utilization/);
+    expect(v.notes.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a log of another format (V0, '# cuda blocks') against the computed ledger", async () => {
+    const ok = await cli([
+      "verify",
+      "--log",
+      fixture("v08-cuda-blocks-80gb.log"),
+      "--model",
+      "qwen2.5-0.5b",
+      "--gpu",
+      "h100-sxm",
+      "--json",
+    ]);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    const v = JSON.parse(ok.stdout);
+    // settings from the log: utilization 0.8, max model len 8192 (the concurrency line)
+    expect(v.basis).toMatch(/max model len 8192, gpu_memory_utilization 0.8/);
+    expect(v.rows.find((x: Row) => x.key === "kvCacheTokens").log).toBe(578_944);
+  });
+
+  it("bad input: one line and a hint, no stack", async () => {
+    let r = await cli(["verify", "--log", "/nonexistent.log", "--plan", PLAN]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^error: log file \/nonexistent\.log does not exist\nhint: /);
+    const dir = mkdtempSync(join(tmpdir(), "llmdeploy-verify-"));
+    writeFileSync(join(dir, "empty.log"), "hello\n");
+    r = await cli(["verify", "--log", join(dir, "empty.log"), "--plan", PLAN]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/has no vLLM memory figures/);
+    r = await cli(["verify"]);
+    expect(r.stderr).toMatch(/^error: --log is required/);
+    // no model in the log, none given
+    r = await cli(["verify", "--log", fixture("v08-cuda-blocks-80gb.log"), "--gpu", "h100-sxm"]);
+    expect(r.stderr).toMatch(/^error: the log does not name the model\nhint: pass --model/);
+    // the GPU is needed to compute a ledger; the hint gives the log's GPU size
+    r = await cli(["verify", "--log", fixture("v08-cuda-blocks-80gb.log"), "--model", "qwen2.5-7b"]);
+    expect(r.stderr).toMatch(/^error: --gpu is needed without --plan\nhint: .*79\.19 GiB/);
+    // a plan for another engine, a plan without a ledger
+    writeFileSync(join(dir, "llamacpp.yaml"), "recommendation:\n  engine:\n    name: llamacpp\n");
+    r = await cli([
+      "verify",
+      "--log",
+      fixture("qwen2-7b-a100-tp1.log"),
+      "--plan",
+      join(dir, "llamacpp.yaml"),
+    ]);
+    expect(r.stderr).toMatch(/is for llamacpp: verify reads vLLM start-up logs/);
+    writeFileSync(join(dir, "bare.yaml"), "recommendation:\n  gpu: l4\n");
+    r = await cli(["verify", "--log", fixture("qwen2-7b-a100-tp1.log"), "--plan", join(dir, "bare.yaml")]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/has no memory ledger/);
+    expect(r.stderr).not.toMatch(/at .*\.cjs/);
+  });
+
+  it("the examples of --help work as written (from the repository root)", async () => {
+    const help = await cli(["verify", "--help"]);
+    const examples = help.stdout
+      .split("Examples:")[1]!
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith("llmdeploy "));
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    for (const ex of examples) {
+      const r = await cli(ex.split(/\s+/).slice(1), { cwd: ROOT });
+      expect(r.exitCode, `${ex}\n${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/weights/);
+    }
+  });
+});
