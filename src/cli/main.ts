@@ -309,7 +309,10 @@ program
   .option("--requests <n>", "stop after this many requests (default 100 without --duration)")
   .option("--duration <s>", "stop after this many seconds")
   .option("--input-tokens <n>", "synthetic prompt length in tokens (default 256)")
-  .option("--output-tokens <n>", "max_tokens per request, with ignore_eos (default 128)")
+  .option(
+    "--output-tokens <n>",
+    "max_tokens per request, with ignore_eos (default 128; with --prompts, none: the server decides)",
+  )
   .option(
     "--prompts <file.jsonl>",
     'prompts instead of synthetic ones: {"prompt": ...} or {"messages": [...]} per line',

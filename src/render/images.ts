@@ -1,15 +1,51 @@
 /**
- * Pinned images of the supporting services (the engines' images are in src/catalog/engines.ts and
- * travel in the plan). Never `latest`.
+ * Container images the rendered files run, each pinned to a release (never `latest`, never untagged)
+ * with where that release was seen. The engines' images live in the catalog (src/catalog/engines.ts,
+ * each with its source) and travel in the plan as `recommendation.engine.image`; when a plan leaves
+ * that field empty, render falls back to the catalog's pin for the engine.
  */
+import { ENGINE_IMAGES } from "../catalog/engines.js";
+import { UserError } from "../errors.js";
+import type { Plan } from "../plan/types.js";
+
 export const PINNED_IMAGES = {
   nginx: {
-    image: "nginx:1.28.0-alpine",
+    image: "nginx:1.30.3-alpine",
     source:
-      "https://nginx.org/en/CHANGES-1.28 (nginx 1.28.0, the stable branch of April 2025; official image tag)",
+      "https://github.com/nginx/nginx/releases/tag/release-1.30.3 (nginx-1.30.3 stable, 2026-06-17, fixes CVE-2026-42055); the official image tags every release as <version>-alpine",
   },
   prometheus: {
-    image: "prom/prometheus:v2.53.0",
-    source: "https://github.com/prometheus/prometheus/releases/tag/v2.53.0 (long-term support release)",
+    image: "prom/prometheus:v3.13.2",
+    source:
+      "https://gitlab.com/gitlab-org/omnibus-gitlab/-/merge_requests/9746 ('3.13 is an LTS release with support until July 2027', bump to 3.13.2)",
   },
 } as const;
+
+/**
+ * An image reference that pins a release: registry/name:tag or name@sha256:digest, no spaces or
+ * shell/YAML metacharacters, and a tag other than `latest`.
+ */
+const PINNED_REF = /^[a-z0-9][a-z0-9._\-/:]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
+
+export function isPinnedImage(image: string): boolean {
+  if (!PINNED_REF.test(image)) return false;
+  const tag = /:([^:/@]+)$/.exec(image)?.[1];
+  return image.includes("@sha256:") || (tag !== undefined && tag !== "latest");
+}
+
+/** The engine image to run: the plan's, or the catalog's pin when the plan leaves it empty. */
+export function engineImage(plan: Plan): string {
+  const e = plan.recommendation.engine;
+  const given = (e.image ?? "").trim();
+  if (given === "") {
+    const pin = ENGINE_IMAGES[e.name];
+    return plan.recommendation.deviceKind === "cpu" ? (pin.cpuImage ?? pin.image) : pin.image;
+  }
+  if (!isPinnedImage(given)) {
+    throw new UserError(
+      `recommendation.engine.image ${JSON.stringify(given)} is not a pinned image (name:tag or name@sha256:..., not latest)`,
+      `leave it empty for llmdeploy's pin (${ENGINE_IMAGES[e.name].image}) or give a release tag`,
+    );
+  }
+  return given;
+}

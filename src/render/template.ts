@@ -31,12 +31,12 @@ export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A string for nginx configuration: double-quoted, with \ and " escaped. */
-export function nginxQuote(s: string): string {
-  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-}
-
 /** A value inside Markdown inline code: one line, backticks replaced. */
 export function mdCode(s: string): string {
   return "`" + s.replace(/[\r\n]+/g, " ").replace(/`/g, "'") + "`";
+}
+
+/** Inline code inside a Markdown table cell: as mdCode, with `|` escaped so the cell stays whole. */
+export function mdCell(s: string): string {
+  return mdCode(s).replace(/\|/g, "\\|");
 }

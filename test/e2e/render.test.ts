@@ -1,148 +1,221 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+// `llmdeploy render` as a user runs it: the built bin, a fixture plan, a temp folder; exit codes,
+// stdout (lists), stderr (one line + hint on errors) and the files written.
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
+import { FIXTURE_DIR, FIXTURES, listFiles, renderPlan, loadFixture } from "../tools/render.js";
 import { cli } from "./helpers.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const examples = [
-  "chat-7b",
-  "llama-70b-int4",
-  "deepseek-v3-multinode",
-  "llamacpp-8b-workstation",
-  "cpu-llamacpp",
-];
-const tmp = (name: string) => mkdtempSync(join(tmpdir(), `llmdeploy-${name}-`));
+const tmp = (name: string) => mkdtempSync(join(tmpdir(), `llmdeploy-e2e-${name}-`));
+const fixture = (name: keyof typeof FIXTURES) => join(FIXTURE_DIR, FIXTURES[name]);
+const errorLines = (stderr: string) => {
+  const lines = stderr.trim().split("\n");
+  for (const l of lines) expect(l).toMatch(/^(error|hint):/);
+  return lines;
+};
 
-describe("examples/deployments are what the specs plan and render to today", () => {
-  for (const ex of examples) {
-    it(ex, async () => {
-      const dir = join(root, "examples/deployments", ex);
-      // the committed plan is today's plan for the spec...
-      const r = await cli(["plan", "--config", join(root, "examples/specs", `${ex}.yaml`), "--yaml"]);
-      expect(r.exitCode).toBe(0);
-      const committed = parse(readFileSync(join(dir, "plan.yaml"), "utf8"));
-      expect(parse(r.stdout)).toEqual(committed);
-      // ...and the committed files are what it renders to (byte for byte)
-      const check = await cli(["render", join(dir, "plan.yaml"), "--out", dir, "--check"]);
-      expect(check.exitCode, check.stdout + check.stderr).toBe(0);
-    });
-  }
-
-  it("shapes: standalone compose, single-node TP on Kubernetes, multi-node LeaderWorkerSet", () => {
-    const plan = (ex: string) =>
-      parse(readFileSync(join(root, "examples/deployments", ex, "plan.yaml"), "utf8"));
-    expect(plan("chat-7b").recommendation.mode).toBe("standalone");
-    expect(existsSync(join(root, "examples/deployments/chat-7b/compose.yaml"))).toBe(true);
-    expect(plan("llama-70b-int4").recommendation.tensorParallel).toBeGreaterThan(1);
-    expect(plan("llama-70b-int4").recommendation.mode).toBe("single-node");
-    expect(existsSync(join(root, "examples/deployments/llama-70b-int4/k8s/deployment.yaml"))).toBe(true);
-    expect(plan("deepseek-v3-multinode").recommendation.mode).toBe("distributed");
-    expect(
-      existsSync(join(root, "examples/deployments/deepseek-v3-multinode/k8s/leaderworkerset.yaml")),
-    ).toBe(true);
-    expect(existsSync(join(root, "examples/deployments/deepseek-v3-multinode/ray-worker.sh"))).toBe(true);
-  });
-});
-
-describe("every number comes from the plan", () => {
-  it("the vLLM flags carry the plan's TP, PP, max model len, memory utilisation and batch limits", () => {
-    const dir = join(root, "examples/deployments/llama-70b-int4");
-    const plan = parse(readFileSync(join(dir, "plan.yaml"), "utf8"));
-    const d = plan.recommendation;
-    const script = readFileSync(join(dir, "launch-vllm.sh"), "utf8");
-    const flag = (f: string) => new RegExp(`\\n  ${f}\\n  ([^\\n]+)\\n`).exec(script)?.[1];
-    expect(flag("--tensor-parallel-size")).toBe(String(d.tensorParallel));
-    expect(flag("--pipeline-parallel-size")).toBe(String(d.pipelineParallel));
-    expect(flag("--max-model-len")).toBe(String(d.engine.maxModelLen));
-    expect(flag("--gpu-memory-utilization")).toBe(String(d.engine.gpuMemoryUtilization));
-    expect(flag("--max-num-seqs")).toBe(String(d.engine.maxNumSeqs));
-    expect(flag("--max-num-batched-tokens")).toBe(String(d.engine.maxNumBatchedTokens));
-    expect(script).not.toMatch(/--swap-space|--disable-log-requests/);
-    const k8s = parse(readFileSync(join(dir, "k8s/deployment.yaml"), "utf8"));
-    expect(k8s.spec.replicas).toBe(d.replicas);
-    const engine = k8s.spec.template.spec.containers[0];
-    expect(engine.resources.limits["nvidia.com/gpu"]).toBe(String(d.gpusPerNode));
-    expect(engine.args).toContain(String(d.tensorParallel));
-    const shm = k8s.spec.template.spec.volumes.find((v: { name: string }) => v.name === "dshm");
-    expect(shm.emptyDir.sizeLimit).toBe(`${d.host.shmGiB}Gi`);
-  });
-});
-
-describe("llmdeploy render: writing", () => {
-  const plan = join(root, "examples/deployments/chat-7b/plan.yaml");
-
-  it("writes a new folder, then finds it up to date; --dry-run and --check write nothing", async () => {
+describe("llmdeploy render: writing a folder", () => {
+  it("writes what the plan renders (templates found from the built package), then finds it up to date", async () => {
     const out = join(tmp("render"), "deploy");
-    let r = await cli(["render", plan, "--out", out, "--dry-run"]);
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/^new\s+.*compose\.yaml$/m);
-    expect(existsSync(out)).toBe(false);
-    r = await cli(["render", plan, "--out", out]);
-    expect(r.exitCode).toBe(0);
+    const r = await cli(["render", fixture("single-node-tp4"), "--out", out]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toBe("");
+    const expected = renderPlan(loadFixture("single-node-tp4"));
+    expect(listFiles(out)).toEqual(expected.map((f) => f.path).sort());
+    for (const f of expected) expect(readFileSync(join(out, f.path), "utf8"), f.path).toBe(f.content);
     expect(statSync(join(out, "launch-vllm.sh")).mode & 0o777).toBe(0o755);
-    r = await cli(["render", plan, "--out", out, "--check"]);
-    expect(r.exitCode).toBe(0);
-    // drift: a hand edit is caught by --check and protected from overwriting without --force
-    writeFileSync(join(out, "compose.yaml"), "# edited\n");
-    r = await cli(["render", plan, "--out", out, "--check"]);
+    expect(r.stderr).toMatch(/^wrote +.*k8s\/deployment\.yaml$/m);
+    // again: nothing to do
+    const again = await cli(["render", fixture("single-node-tp4"), "--out", out]);
+    expect(again.exitCode).toBe(0);
+    expect(again.stderr).toMatch(/all up to date/);
+    const check = await cli(["render", fixture("single-node-tp4"), "--out", out, "--check"]);
+    expect(check.exitCode).toBe(0);
+    expect(check.stdout).toBe("");
+    expect(check.stderr).toMatch(/is up to date/);
+  });
+
+  it("--check fails on a drifted folder with the list; --force rewrites, without it nothing changes", async () => {
+    const out = join(tmp("drift"), "deploy");
+    const plan = fixture("standalone");
+    expect((await cli(["render", plan, "--out", out])).exitCode).toBe(0);
+    writeFileSync(join(out, "compose.yaml"), "# edited by hand\n");
+    writeFileSync(
+      join(out, "Dockerfile"),
+      readFileSync(join(out, "Dockerfile"), "utf8").replace("30m", "1m"),
+    );
+    // --check: exit 1, the list on stdout, one error line and a hint on stderr
+    let r = await cli(["render", plan, "--out", out, "--check"]);
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/^changed\s+.*compose\.yaml$/m);
+    expect(r.stdout.trim().split("\n").sort()).toEqual([
+      `changed   ${join(out, "Dockerfile")}`,
+      `changed   ${join(out, "compose.yaml")}`,
+    ]);
+    const [error, hint] = errorLines(r.stderr);
+    expect(error).toMatch(
+      /2 file\(s\) in .* differ from what the plan renders: Dockerfile \(changed\), compose\.yaml \(changed\)/,
+    );
+    expect(hint).toMatch(/without --check/);
+    // a changed plan drifts too: the new plan renders other files
+    const moved = join(tmp("plan"), "plan.yaml");
+    writeFileSync(
+      moved,
+      stringify({ ...loadFixture("standalone"), spec: { ...loadFixture("standalone").spec, port: 8100 } }),
+    );
+    r = await cli(["render", moved, "--out", out, "--check"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/^changed +.*launch-vllm\.sh$/m);
+    // writing without --force: refused, nothing written
     r = await cli(["render", plan, "--out", out]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/differ from what the plan renders: compose\.yaml/);
-    expect(readFileSync(join(out, "compose.yaml"), "utf8")).toBe("# edited\n");
+    expect(errorLines(r.stderr)[0]).toMatch(
+      /2 file\(s\) in .* differ from what the plan renders: Dockerfile, compose\.yaml$/,
+    );
+    expect(readFileSync(join(out, "compose.yaml"), "utf8")).toBe("# edited by hand\n");
+    // --dry-run lists, writes nothing
+    r = await cli(["render", plan, "--out", out, "--dry-run"]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^changed +.*compose\.yaml$/m);
+    expect(r.stderr).toMatch(/nothing written/);
+    expect(readFileSync(join(out, "compose.yaml"), "utf8")).toBe("# edited by hand\n");
+    // --force
     r = await cli(["render", plan, "--out", out, "--force"]);
     expect(r.exitCode).toBe(0);
-    expect(readFileSync(join(out, "compose.yaml"), "utf8")).toMatch(/^services:/m);
+    expect(r.stderr).toMatch(/^updated +.*compose\.yaml$/m);
+    expect(parse(readFileSync(join(out, "compose.yaml"), "utf8")).services.engine).toBeDefined();
+    expect((await cli(["render", plan, "--out", out, "--check"])).exitCode).toBe(0);
   });
 
-  it("--generate-api-key writes secrets/api-keys.map with mode 0600 and says so", async () => {
+  it("--dry-run on a new folder lists every file and creates nothing", async () => {
+    const out = join(tmp("dry"), "deploy");
+    const r = await cli(["render", fixture("multi-node"), "--out", out, "--dry-run"]);
+    expect(r.exitCode).toBe(0);
+    const listed = r.stdout.trim().split("\n");
+    expect(listed.every((l) => l.startsWith("new       "))).toBe(true);
+    expect(listed).toContain(`new       ${join(out, "k8s/leaderworkerset.yaml")}`);
+    expect(listed).toContain(`new       ${join(out, "ray-worker.sh")}`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("reads JSON plans and a folder holding plan.yaml", async () => {
+    const dir = tmp("json");
+    writeFileSync(join(dir, "plan.json"), JSON.stringify(loadFixture("llamacpp-gguf")));
+    let r = await cli(["render", join(dir, "plan.json"), "--out", join(dir, "a")]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(existsSync(join(dir, "a/launch-llamacpp.sh"))).toBe(true);
+    const holder = join(dir, "holder");
+    mkdirSync(holder);
+    writeFileSync(join(holder, "plan.yaml"), readFileSync(fixture("standalone")));
+    r = await cli(["render", holder, "--out", join(dir, "b")]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(existsSync(join(dir, "b/compose.yaml"))).toBe(true);
+  });
+
+  it("--generate-api-key writes secrets/api-keys.map with mode 0600, says so, never prints the key", async () => {
     const out = join(tmp("keys"), "deploy");
-    const r = await cli(["render", plan, "--out", out, "--generate-api-key"]);
+    const r = await cli(["render", fixture("standalone"), "--out", out, "--generate-api-key"]);
     expect(r.exitCode).toBe(0);
     const keys = join(out, "secrets/api-keys.map");
     expect(statSync(keys).mode & 0o777).toBe(0o600);
-    expect(readFileSync(keys, "utf8")).toMatch(/^"Bearer sk-[0-9a-f]{48}" 1;\n$/);
-    expect(r.stderr).toMatch(/mode 0600/);
-    expect(r.stdout + r.stderr).not.toContain(readFileSync(keys, "utf8").slice(8, 40));
+    const content = readFileSync(keys, "utf8");
+    expect(content).toMatch(/^"Bearer sk-[0-9a-f]{48}" 1;\n$/);
+    expect(r.stderr).toMatch(/secrets\/api-keys\.map \(mode 0600\)/);
+    expect(r.stdout + r.stderr).not.toContain(content.slice(11, 40));
+    // not regenerated, and the folder stays up to date (the keys file is not a rendered file)
+    const again = await cli(["render", fixture("standalone"), "--out", out, "--generate-api-key"]);
+    expect(again.exitCode).toBe(0);
+    expect(again.stderr).toMatch(/exists; no key generated/);
+    expect(readFileSync(keys, "utf8")).toBe(content);
+    expect((await cli(["render", fixture("standalone"), "--out", out, "--check"])).exitCode).toBe(0);
+  });
+});
+
+describe("llmdeploy render: bad input is one line and a hint, and nothing is written", () => {
+  const dir = tmp("bad");
+  const out = join(dir, "never");
+  const cases: [string, () => string, RegExp][] = [
+    ["a missing file", () => join(dir, "missing.yaml"), /plan file .*missing\.yaml does not exist/],
+    [
+      "malformed YAML",
+      () => {
+        writeFileSync(join(dir, "broken.yaml"), "kind: Plan\n  apiVersion: [\n");
+        return join(dir, "broken.yaml");
+      },
+      /broken\.yaml is not valid YAML: /,
+    ],
+    [
+      "another kind of document",
+      () => {
+        writeFileSync(join(dir, "other.yaml"), "apiVersion: v1\nkind: ConfigMap\n");
+        return join(dir, "other.yaml");
+      },
+      /not an llmdeploy\/v1 Plan \(kind: ConfigMap, apiVersion: v1\)/,
+    ],
+    [
+      "no recommendation",
+      () => {
+        const p = loadFixture("standalone") as unknown as Record<string, unknown>;
+        delete p.recommendation;
+        writeFileSync(join(dir, "norec.yaml"), stringify(p));
+        return join(dir, "norec.yaml");
+      },
+      /recommendation is missing/,
+    ],
+    [
+      "a wrong field",
+      () => {
+        const p = loadFixture("standalone");
+        (p.recommendation.engine as unknown as Record<string, unknown>).maxModelLen = "8k";
+        writeFileSync(join(dir, "field.yaml"), stringify(p));
+        return join(dir, "field.yaml");
+      },
+      /recommendation\.engine\.maxModelLen: /,
+    ],
+    [
+      "an unpinned image",
+      () => {
+        const p = loadFixture("standalone");
+        p.recommendation.engine.image = "vllm/vllm-openai:latest";
+        writeFileSync(join(dir, "latest.yaml"), stringify(p));
+        return join(dir, "latest.yaml");
+      },
+      /recommendation\.engine\.image: must be a pinned image/,
+    ],
+  ];
+  for (const [what, make, message] of cases) {
+    it(what, async () => {
+      const r = await cli(["render", make(), "--out", out]);
+      expect(r.exitCode).toBe(1);
+      const [error, hint] = errorLines(r.stderr);
+      expect(error).toMatch(message);
+      expect(hint).toBeDefined();
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+
+  it("--out is required", async () => {
+    const r = await cli(["render", fixture("standalone")]);
+    expect(r.exitCode).toBe(1);
+    expect(errorLines(r.stderr)[0]).toMatch(/--out DIR is required/);
   });
 
-  it("bad input: one line and a hint, and no folder written", async () => {
-    const dir = tmp("bad");
-    const out = join(dir, "never");
-    let r = await cli(["render", join(dir, "missing.yaml"), "--out", out]);
+  it("a folder that cannot be created leaves nothing behind", async () => {
+    const d = tmp("blocked");
+    writeFileSync(join(d, "afile"), "x");
+    const r = await cli(["render", fixture("standalone"), "--out", join(d, "afile", "deploy")]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/does not exist/);
-    writeFileSync(join(dir, "broken.yaml"), "kind: Plan\n  apiVersion: [\n");
-    r = await cli(["render", join(dir, "broken.yaml"), "--out", out]);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/not valid YAML/);
-    writeFileSync(join(dir, "other.yaml"), "apiVersion: v1\nkind: ConfigMap\n");
-    r = await cli(["render", join(dir, "other.yaml"), "--out", out]);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/not an llmdeploy\/v1 Plan/);
-    const bad = parse(readFileSync(plan, "utf8"));
-    bad.recommendation.engine.image = "vllm/vllm-openai:latest";
-    writeFileSync(join(dir, "latest.yaml"), JSON.stringify(bad));
-    r = await cli(["render", join(dir, "latest.yaml"), "--out", out]);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/pinned image/);
-    r = await cli(["render", plan]);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/--out DIR is required/);
-    expect(existsSync(out)).toBe(false);
-    for (const line of r.stderr.trim().split("\n")) expect(line).toMatch(/^(error|hint):/);
-  });
-
-  it("a target that cannot be written leaves nothing behind", async () => {
-    const dir = tmp("blocked");
-    writeFileSync(join(dir, "afile"), "x");
-    const r = await cli(["render", plan, "--out", join(dir, "afile", "deploy")]);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/^error: cannot write/m);
-    expect(readdirSync(dir)).toEqual(["afile"]);
+    expect(errorLines(r.stderr)[0]).toMatch(/^error: cannot write/);
+    expect(readdirSync(d)).toEqual(["afile"]);
   });
 });

