@@ -6,11 +6,17 @@ export class UserError extends Error {
   readonly hint: string | undefined;
   /** Process exit code; 1 for bad input, 2 for "no configuration meets the targets". */
   readonly exitCode: number;
-  constructor(message: string, hint?: string, exitCode = 1) {
+  /**
+   * The input field the error is about, in the core's terms ("maxModelLen", "engine"): the CLI maps
+   * it to the flag the user typed (--max-model-len) or the spec file's key.
+   */
+  readonly field: string | undefined;
+  constructor(message: string, hint?: string, exitCode = 1, field?: string) {
     super(message);
     this.name = "UserError";
     this.hint = hint;
     this.exitCode = exitCode;
+    this.field = field;
   }
 }
 

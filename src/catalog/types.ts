@@ -63,7 +63,7 @@ export type Interconnect =
   | { kind: "pcie"; gen: number; gbsUnidirectional: SourcedNumber }
   | { kind: "scale-out-ethernet"; gbsUnidirectional: SourcedNumber };
 
-export interface GpuEntry {
+export interface DeviceEntry {
   /** CLI id, e.g. "h100-sxm", "a100-80g", "rtx-4090". Lowercase, [a-z0-9-]. */
   id: string;
   /** Other ids a user may type ("h100", "a100"). */
@@ -106,3 +106,6 @@ export interface GpuEntry {
   /** Supports bfloat16 (Ampere and later). */
   bf16: boolean;
 }
+
+/** @deprecated name kept for older imports: a device is a GPU or a CPU host. */
+export type GpuEntry = DeviceEntry;

@@ -10,6 +10,7 @@ import { endpointPath, makeAgent, type Prompt, type Target } from "../bench/clie
 import { type Comparison, compareWithPlan, planPrediction, type PlanPrediction } from "../bench/compare.js";
 import { type BenchResult, MAX_CONCURRENCY, MAX_DURATION_S, MAX_REQUESTS, runLoad } from "../bench/run.js";
 import { UserError } from "../errors.js";
+import { intFlag, numFlag } from "./flags.js";
 import { c, ce, info, out, printJson } from "./output.js";
 import { renderTable } from "./table.js";
 
@@ -32,15 +33,9 @@ export interface BenchFlags {
   failOnMiss?: boolean;
 }
 
-function num(flag: string, v: string | undefined, integer: boolean, max = Infinity): number | null {
-  if (v === undefined) return null;
-  const n = Number(v);
-  if (!v.trim() || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new UserError(`${flag} takes a positive ${integer ? "whole number" : "number"}, got "${v}"`);
-  }
-  if (n > max) throw new UserError(`${flag} is at most ${max}, got ${v}`);
-  return n;
-}
+/** A bench flag: whole (`integer`) or any number above 0, at most `max`; null when not given. */
+const num = (flag: string, v: string | undefined, integer: boolean, max?: number): number | null =>
+  (integer ? intFlag(flag, v, { max }) : numFlag(flag, v, { max })) ?? null;
 
 /**
  * A prompt of about n tokens: " hello" is one token in the tokenizers of the Llama, Qwen, Mistral

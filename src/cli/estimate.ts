@@ -2,90 +2,80 @@
  * `llmdeploy estimate`: parse options with one zod schema, resolve the model and GPU, call the
  * engine, print the result (table, or the same object as JSON).
  */
-import * as z from "zod/mini";
 import { findGpu, gpus as gpuCatalog } from "../catalog/index.js";
+import { ENGINE_NAMES } from "../engines/index.js";
 import { UserError } from "../errors.js";
 import { resolveModel } from "../models/resolve.js";
 import { estimate, type EstimateResult, type PlacementResult } from "../sizing/estimate.js";
 import { parseKvDtype } from "../sizing/kv.js";
+import { DEFAULTS } from "../defaults.js";
+import { choiceFlag, fractionFlag, intFlag, numFlag } from "./flags.js";
 import { c, gib, grouped, info, out, params, printJson } from "./output.js";
 import { renderTable } from "./table.js";
 
-// zod/mini: the same schemas as classic zod, a fraction of the start-up cost.
-const intFlag = (_name: string) =>
-  z.pipe(
-    z.string().check(z.regex(/^\d+$/, "takes a whole number")),
-    z.pipe(z.transform(Number), z.number().check(z.refine((n) => n >= 1, "must be at least 1"))),
-  );
+/** The options `estimate` takes, parsed from commander's raw strings. */
+export interface EstimateOptions {
+  precision: string | undefined;
+  kvCacheDtype: "auto" | "fp8";
+  maxModelLen: number | undefined;
+  concurrency: number;
+  gpu: string | undefined;
+  gpus: number | undefined;
+  tp: number | undefined;
+  pp: number | undefined;
+  gpuMemoryUtilization: number | undefined;
+  maxNumBatchedTokens: number | undefined;
+  maxNumSeqs: number | undefined;
+  inputTokens: number;
+  outputTokens: number;
+  requestRate: number | undefined;
+  engine: string | undefined;
+  json: boolean;
+}
 
-const fraction = (_name: string) =>
-  z.pipe(
-    z.string().check(z.regex(/^(0?\.\d+|1(\.0*)?|0)$/, "takes a fraction such as 0.9")),
-    z.pipe(z.transform(Number), z.number().check(z.refine((n) => n > 0 && n <= 1, "must be in (0, 1]"))),
-  );
+const SHORTHANDS = ["int4", "int8", "fp8", "fp16", "bf16"] as const;
 
-export const estimateOptionsSchema = z.object({
-  precision: z.optional(z.string()),
-  int4: z.optional(z.boolean()),
-  int8: z.optional(z.boolean()),
-  fp8: z.optional(z.boolean()),
-  fp16: z.optional(z.boolean()),
-  bf16: z.optional(z.boolean()),
-  kvCacheDtype: z._default(z.string(), "auto"),
-  maxModelLen: z.optional(intFlag("--max-model-len")),
-  concurrency: z._default(intFlag("--concurrency"), 1),
-  gpu: z.optional(z.string()),
-  gpus: z.optional(intFlag("--gpus")),
-  tp: z.optional(intFlag("--tp")),
-  pp: z.optional(intFlag("--pp")),
-  gpuMemoryUtilization: z._default(fraction("--gpu-memory-utilization"), 0.9),
-  maxNumBatchedTokens: z.optional(intFlag("--max-num-batched-tokens")),
-  maxNumSeqs: z.optional(intFlag("--max-num-seqs")),
-  inputTokens: z._default(intFlag("--input-tokens"), 1024),
-  outputTokens: z._default(intFlag("--output-tokens"), 256),
-  requestRate: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^\d*\.?\d+$/, "takes a number of requests per second")),
-      z.pipe(z.transform(Number), z.number().check(z.refine((n) => n > 0, "must be above 0"))),
-    ),
-  ),
-  engine: z._default(
-    z.enum(["vllm", "sglang", "trtllm", "llamacpp", "ollama", "tgi"], {
-      error: "must be one of vllm, sglang, trtllm, llamacpp, ollama, tgi",
-    }),
-    "vllm",
-  ),
-  json: z.optional(z.boolean()),
-});
+/** Raw commander options (strings and booleans) -> EstimateOptions; UserError naming the flag. */
+export function estimateOptions(raw: Record<string, unknown>): EstimateOptions {
+  const str = (k: string) => (typeof raw[k] === "string" ? (raw[k] as string) : undefined);
+  return {
+    precision: str("precision") ?? SHORTHANDS.find((k) => raw[k] === true),
+    kvCacheDtype: parseKvDtype(str("kvCacheDtype") ?? "auto"),
+    maxModelLen: intFlag("--max-model-len", str("maxModelLen")),
+    concurrency: intFlag("--concurrency", str("concurrency"), { max: 1_000_000 }) ?? 1,
+    gpu: str("gpu"),
+    gpus: intFlag("--gpus", str("gpus"), { max: 4096 }),
+    tp: intFlag("--tp", str("tp"), { max: 64 }),
+    pp: intFlag("--pp", str("pp"), { max: 512 }),
+    gpuMemoryUtilization: fractionFlag("--gpu-memory-utilization", str("gpuMemoryUtilization")),
+    maxNumBatchedTokens: intFlag("--max-num-batched-tokens", str("maxNumBatchedTokens")),
+    maxNumSeqs: intFlag("--max-num-seqs", str("maxNumSeqs"), { max: 1_000_000 }),
+    inputTokens: intFlag("--input-tokens", str("inputTokens")) ?? DEFAULTS.inputTokens,
+    outputTokens: intFlag("--output-tokens", str("outputTokens")) ?? DEFAULTS.outputTokens,
+    requestRate: numFlag("--request-rate", str("requestRate"), { max: 1_000_000 }),
+    engine: choiceFlag("--engine", str("engine"), ENGINE_NAMES),
+    json: raw.json === true,
+  };
+}
 
 export async function collectEstimate(
   modelArg: string,
   rawOpts: Record<string, unknown>,
 ): Promise<EstimateResult> {
-  const parsed = estimateOptionsSchema.parse(rawOpts);
-  const o = {
-    ...parsed,
-    precision: parsed.precision ?? (["int4", "int8", "fp8", "fp16", "bf16"] as const).find((k) => parsed[k]),
-  };
+  const o = estimateOptions(rawOpts);
   const model = await resolveModel(modelArg);
   if (model.note) info(model.note);
-  if ((o.gpus !== undefined || o.tp !== undefined || o.pp !== undefined) && !o.gpu && o.gpus === undefined) {
+  if ((o.tp !== undefined || o.pp !== undefined) && !o.gpu && o.gpus === undefined) {
     throw new UserError(
       "--tp and --pp need --gpu or --gpus",
       "e.g. llmdeploy estimate 70b --gpu h100 --tp 4",
     );
   }
   const gpu = o.gpu ? findGpu(o.gpu) : undefined;
-  if (gpu?.kind === "cpu") {
-    throw new UserError(
-      `${gpu.id} is a CPU host; estimate sizes vLLM on GPUs`,
-      `size a CPU deployment with llama.cpp: llmdeploy plan --model ${modelArg} --engine llamacpp --gpu ${gpu.id} --defaults`,
-    );
-  }
   return estimate({
     model,
     precision: o.precision,
-    kvCacheDtype: parseKvDtype(o.kvCacheDtype),
+    kvCacheDtype: o.kvCacheDtype,
     maxModelLen: o.maxModelLen,
     concurrency: o.concurrency,
     gpu,
@@ -133,29 +123,15 @@ function printModel(r: EstimateResult): void {
 }
 
 function printPlacement(p: PlacementResult, r: EstimateResult): void {
-  const g = p.perGpu;
   out("");
   out(
     `${c.bold(`${p.count}× ${p.gpuName}`)}  TP ${p.tensorParallel} × PP ${p.pipelineParallel}` +
       (p.nodes > 1 ? ` across ${p.nodes} nodes` : "") +
       `  —  ${p.fits ? c.green("fits") : c.red(`does not fit: ${p.reason}`)}`,
   );
-  const rows: string[][] = [
-    ["total memory", (g.totalBytes / 1024 ** 3).toFixed(2)],
-    [
-      `budget (gpu_memory_utilization ${p.engineSettings.gpuMemoryUtilization})`,
-      (g.budgetBytes / 1024 ** 3).toFixed(2),
-    ],
-    ["  weights", (g.weightsBytes / 1024 ** 3).toFixed(2)],
-    [
-      `  activation peak (${p.engineSettings.maxNumBatchedTokens} batched tokens)`,
-      (g.activationBytes / 1024 ** 3).toFixed(2),
-    ],
-    ["  non-torch (CUDA libraries)", (g.nonTorchBytes / 1024 ** 3).toFixed(2)],
-    ["  CUDA graphs", (g.cudaGraphBytes / 1024 ** 3).toFixed(2)],
-    ["  KV cache", (g.kvCacheBytes / 1024 ** 3).toFixed(2)],
-  ];
-  out(renderTable([c.bold(`per GPU (vLLM ${r.engine.version})`), c.bold("GiB")], rows));
+  const rows = p.ledger.map((l) => [l.label, (l.bytes / 1024 ** 3).toFixed(2)]);
+  out(renderTable([c.bold(`per GPU (${r.engine.name} ${r.engine.version})`), c.bold("GiB")], rows));
+  out(c.dim(`memory model: ${r.engine.memoryModel}`));
   out(
     `KV cache: ${grouped(p.kvCacheTokens)} tokens (block ${p.engineSettings.blockSize}); ` +
       `max concurrency at ${r.maxModelLen} tokens: ${p.maxConcurrency}x` +

@@ -5,7 +5,9 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
+import { ENGINE_NAMES } from "../engines/index.js";
 import { UserError } from "../errors.js";
+import { flagFor } from "./flags.js";
 import { ce, setQuiet } from "./output.js";
 
 const debug = process.argv.includes("--debug");
@@ -38,7 +40,10 @@ const isZodError = (e: unknown): e is { issues: ZodLikeIssue[] } =>
 function handle(e: unknown): never {
   if (e instanceof CommanderError) process.exit(e.exitCode);
   if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-  if (e instanceof UserError) fail(e.message, e.hint, e.exitCode);
+  if (e instanceof UserError) {
+    const flag = e.field ? flagFor(e.field) : null;
+    fail(flag && !e.message.includes(flag) ? `${e.message} (${flag})` : e.message, e.hint, e.exitCode);
+  }
   if (isZodError(e)) {
     for (const i of e.issues) {
       const field = i.path.length
@@ -85,8 +90,8 @@ program
   .command("estimate")
   .summary("GPU memory a model needs, and the GPUs it fits on")
   .description(
-    "Compute the memory ledger of serving <model> with vLLM: weights, KV cache, activations, engine\n" +
-      "overhead; then, for every catalog GPU, how many are needed and how many sequences fit.\n" +
+    "Compute the memory ledger of serving <model> with an engine (vLLM by default): weights, KV cache,\nactivations, engine overhead, as that engine allocates them; " +
+      "then, for every catalog GPU, how many are needed and how\nmany sequences fit.\n" +
       "With --gpu, the placement on that GPU in detail.",
   )
   .argument(
@@ -112,26 +117,28 @@ program
   .addOption(new Option("--fp8", "shorthand for --precision fp8").conflicts(["precision", "fp16", "bf16"]))
   .addOption(new Option("--fp16", "shorthand for --precision fp16").conflicts(["precision", "bf16"]))
   .addOption(new Option("--bf16", "shorthand for --precision bf16").conflicts(["precision"]))
-  .option("--kv-cache-dtype <dtype>", "KV cache dtype: auto (the model's 16-bit dtype) or fp8", "auto")
+  .option("--kv-cache-dtype <dtype>", "KV cache dtype: auto (the model's 16-bit dtype, default) or fp8")
   .option(
     "--max-model-len <n>",
     "context length each sequence must fit (default: the model's, capped at 8192)",
   )
-  .option("--concurrency <n>", "sequences of --max-model-len that must fit at once", "1")
+  .option("--concurrency <n>", "sequences of --max-model-len that must fit at once (default 1)")
   .option("--gpu <id>", "size for this GPU (llmdeploy gpus); without it, every catalog GPU")
   .option("--gpus <n>", "number of GPUs (default: the fewest that fit)")
   .option("--tp <n>", "tensor parallel size (default: GPUs per node)")
   .option("--pp <n>", "pipeline parallel size (default: --gpus / --tp)")
-  .option("--gpu-memory-utilization <f>", "vLLM's share of GPU memory to use", "0.9")
+  .option(
+    "--gpu-memory-utilization <f>",
+    "the engine's share of GPU memory (default: the engine's, vLLM 0.9)",
+  )
   .option("--max-num-batched-tokens <n>", "vLLM's prefill chunk / profile size (default: vLLM's for the GPU)")
   .option("--max-num-seqs <n>", "vLLM's max running sequences (default: vLLM's for the GPU)")
-  .option("--input-tokens <n>", "prompt length the performance prediction assumes", "1024")
-  .option("--output-tokens <n>", "completion length the performance prediction assumes", "256")
+  .option("--input-tokens <n>", "prompt length the performance prediction assumes (default 1024)")
+  .option("--output-tokens <n>", "completion length the performance prediction assumes (default 256)")
   .option("--request-rate <r>", "requests per second (Poisson) instead of --concurrency users")
   .option(
     "--engine <name>",
-    "engine the performance prediction assumes: vllm sglang trtllm llamacpp ollama tgi",
-    "vllm",
+    `engine whose memory model and speed are sized: ${ENGINE_NAMES.join(" ")} (default: vllm; llamacpp for GGUF)`,
   )
   .option("--json", "print the result as JSON on stdout")
   .addHelpText(
@@ -216,12 +223,15 @@ program
     collect,
   )
   .option("--amortization-months <n>", "months on-prem GPUs are written off over (default 36)")
-  .option("--engine <name>", "vllm (default), sglang, trtllm, llamacpp, ollama, tgi")
+  .option("--engine <name>", `${ENGINE_NAMES.join(", ")} (default: vllm; llamacpp for GGUF)`)
   .option("--packaging <kind>", "compose (default) or kubernetes")
   .option("--security <level>", "basic (default), enhanced or enterprise")
   .option("--service-name <name>", "name of the service (default: from the model id)")
   .option("--port <n>", "port the engine listens on")
-  .option("--gpu-memory-utilization <f>", "vLLM's share of GPU memory (default 0.9)")
+  .option(
+    "--gpu-memory-utilization <f>",
+    "the engine's share of GPU memory (default: the engine's, vLLM 0.9)",
+  )
   .option("--defaults", "fill every unanswered question with the documented defaults; never prompt")
   .option("--json", "print the plan object as JSON on stdout")
   .option("--yaml", "print the plan object as YAML on stdout")

@@ -3,7 +3,7 @@
  * see write-files.ts).
  */
 import { stringify } from "yaml";
-import type { Plan } from "../plan/types.js";
+import type { Plan } from "../contract/plan.js";
 import { renderFiles } from "./render.js";
 import { writeOutput } from "./write-files.js";
 

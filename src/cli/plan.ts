@@ -16,9 +16,10 @@ import {
   type SpecInput,
   specJsonSchema,
   specSchema,
-} from "../plan/spec.js";
-import type { Deployment, Plan } from "../plan/types.js";
-import { planDeployment } from "../sizing/plan.js";
+} from "../contract/spec.js";
+import type { Deployment, Plan } from "../contract/plan.js";
+import { planDeployment } from "../planner/index.js";
+import { flagFor, fractionFlag, intFlag, listFlag, numFlag, pairsFlag, targetFlag } from "./flags.js";
 import { c, gib, info, out, params, printJson } from "./output.js";
 import {
   askCheckbox,
@@ -64,49 +65,30 @@ export interface PlanFlags {
   force?: boolean;
 }
 
-function num(flag: string, v: string | undefined, integer: boolean): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new UserError(`${flag} takes a positive ${integer ? "whole number" : "number"}, got "${v}"`);
-  }
-  return n;
-}
-
-function targetFlag(flag: string, v: string | undefined): number | "none" | undefined {
-  if (v === undefined) return undefined;
-  if (v === "none" || v === "0") return "none";
-  return num(flag, v, false);
-}
-
-const splitList = (vs: string[] | undefined): string[] | undefined =>
-  vs
-    ?.flatMap((v) => v.split(","))
-    .map((s) => s.trim())
-    .filter(Boolean);
-
 /** Flags as a spec object (only what was given). */
 export function specFromFlags(f: PlanFlags): SpecInput {
   const s: Record<string, unknown> = {
     model: f.model,
-    precision: splitList(f.precision),
-    kvCacheDtype: splitList(f.kvCacheDtype),
-    maxModelLen: num("--max-model-len", f.maxModelLen, true),
-    inputTokens: num("--input-tokens", f.inputTokens, true),
-    outputTokens: num("--output-tokens", f.outputTokens, true),
-    concurrency: num("--concurrency", f.concurrency, true),
-    requestRate: num("--request-rate", f.requestRate, false),
-    gpus: splitList(f.gpu),
-    maxGpus: num("--max-gpus", f.maxGpus, true),
-    budgetPerHour: num("--budget-per-hour", f.budgetPerHour, false),
+    precision: listFlag(f.precision),
+    kvCacheDtype: listFlag(f.kvCacheDtype),
+    maxModelLen: intFlag("--max-model-len", f.maxModelLen),
+    inputTokens: intFlag("--input-tokens", f.inputTokens),
+    outputTokens: intFlag("--output-tokens", f.outputTokens),
+    concurrency: intFlag("--concurrency", f.concurrency, { max: 1_000_000 }),
+    requestRate: numFlag("--request-rate", f.requestRate, { max: 1_000_000 }),
+    gpus: listFlag(f.gpu),
+    maxGpus: intFlag("--max-gpus", f.maxGpus, { max: 4096 }),
+    budgetPerHour: numFlag("--budget-per-hour", f.budgetPerHour),
     pricing: f.pricing,
     engine: f.engine,
     packaging: f.packaging,
     security: f.security,
     serviceName: f.serviceName,
-    port: num("--port", f.port, true),
-    amortizationMonths: num("--amortization-months", f.amortizationMonths, true),
-    gpuMemoryUtilization: num("--gpu-memory-utilization", f.gpuMemoryUtilization, false),
+    port: intFlag("--port", f.port, { max: 65535 }),
+    amortizationMonths: intFlag("--amortization-months", f.amortizationMonths, { max: 600 }),
+    gpuMemoryUtilization: fractionFlag("--gpu-memory-utilization", f.gpuMemoryUtilization),
+    gpuPrices: pairsFlag("--gpu-price", f.gpuPrice, "h100-sxm=2.10"),
+    gpuPurchaseUsd: pairsFlag("--gpu-purchase", f.gpuPurchase, "h100-sxm=25000"),
   };
   const t = {
     ttftMs: targetFlag("--ttft-ms", f.ttftMs),
@@ -114,32 +96,6 @@ export function specFromFlags(f: PlanFlags): SpecInput {
     e2eMs: targetFlag("--e2e-ms", f.e2eMs),
   };
   if (Object.values(t).some((v) => v !== undefined)) s.targets = t;
-  if (f.gpuPrice?.length) {
-    const prices: Record<string, number> = {};
-    for (const kv of splitList(f.gpuPrice)!) {
-      const m = /^([^=]+)=([\d.]+)$/.exec(kv);
-      if (!m)
-        throw new UserError(
-          `--gpu-price takes GPU=USD_PER_HOUR, got "${kv}"`,
-          "e.g. --gpu-price h100-sxm=2.10",
-        );
-      prices[m[1]!] = Number(m[2]);
-    }
-    s.gpuPrices = prices;
-  }
-  if (f.gpuPurchase?.length) {
-    const prices: Record<string, number> = {};
-    for (const kv of splitList(f.gpuPurchase)!) {
-      const m = /^([^=]+)=([\d.]+)$/.exec(kv);
-      if (!m)
-        throw new UserError(
-          `--gpu-purchase takes GPU=USD, got "${kv}"`,
-          "e.g. --gpu-purchase h100-sxm=25000",
-        );
-      prices[m[1]!] = Number(m[2]);
-    }
-    s.gpuPurchaseUsd = prices;
-  }
   for (const k of Object.keys(s)) if (s[k] === undefined) delete s[k];
   return s as SpecInput;
 }
@@ -152,8 +108,7 @@ function parseSpec(raw: unknown, where: string): SpecInput {
     i.code === "unrecognized_keys" ? `unknown field ${i.keys.map((k) => `"${k}"`).join(", ")}` : i.message;
   if (where === "flags") {
     // Name the flag as it was typed: targets.tpotMs -> --tpot-ms, gpuPrices -> --gpu-price
-    const key = String(i.path.at(-1) ?? "");
-    const flag = `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`.replace(/^--gpus$/, "--gpu");
+    const flag = flagFor(i.path.map(String).join("."));
     throw new UserError(`${flag}: ${msg}`, `llmdeploy plan --help lists the accepted values`);
   }
   const field = i.path.length ? i.path.join(".") : "(top level)";
@@ -216,7 +171,6 @@ async function promptMissing(s: SpecInput): Promise<SpecInput> {
       "auto",
     );
     r.precision = p.split(",");
-    if (p === "q4_k_m" && !r.engine) r.engine = "llamacpp";
   }
   if (!r.maxModelLen)
     r.maxModelLen = (await askNumber("Context length (max model len, tokens)", 8192, { integer: true }))!;
@@ -300,11 +254,11 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
   }
   const model = await resolveModel(spec.model!);
   if (model.note) info(model.note);
-  if (model.checkpoint?.format === "gguf") {
-    // A GGUF file is served by llama.cpp (or Ollama) as it is quantized.
-    spec = { engine: "llamacpp", precision: ["auto"], ...spec };
-  }
-  const normalized = normalizeSpec(spec, model.id, model.arch.maxPositionEmbeddings);
+  const normalized = normalizeSpec(spec, {
+    id: model.id,
+    context: model.arch.maxPositionEmbeddings,
+    ggufFile: model.checkpoint?.format === "gguf",
+  });
   normalized.gpus = normalized.gpus.map((g) => findGpu(g).id);
   const prices: Record<string, number> = {};
   for (const [k, v] of Object.entries(spec.gpuPrices ?? {})) prices[findGpu(k).id] = v;

@@ -29,7 +29,7 @@ import { fileURLToPath } from "node:url";
 import type * as YamlModule from "yaml";
 import * as z from "zod/mini";
 import { UserError } from "../errors.js";
-import type { Plan } from "../plan/types.js";
+import type { Plan } from "../contract/plan.js";
 import { isPinnedImage } from "../render/images.js";
 import { render, type RenderedFile, TEMPLATE_FILES, type Templates } from "../render/index.js";
 import { info, out } from "./output.js";

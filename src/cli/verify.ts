@@ -4,10 +4,11 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { findGpu, gpus as gpuCatalog } from "../catalog/index.js";
+import { findGpu } from "../catalog/index.js";
 import { UserError } from "../errors.js";
+import { fractionFlag, intFlag } from "./flags.js";
 import { resolveModel } from "../models/resolve.js";
-import { estimate } from "../sizing/estimate.js";
+import { ledgerForLog } from "../verify/computed-ledger.js";
 import { ledgerFromPlan } from "../verify/plan-ledger.js";
 import {
   compareLog,
@@ -33,13 +34,7 @@ export interface VerifyFlags {
   json?: boolean;
 }
 
-const GiB = 1024 ** 3;
-
-function int(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UserError(`${flag} takes a whole number, got "${v}"`);
-  return Number(v);
-}
+const int = (flag: string, v: string | undefined): number | undefined => intFlag(flag, v);
 
 async function readPlanLedger(path: string) {
   let file = path;
@@ -91,60 +86,12 @@ async function computedLedger(
     }
     throw e;
   }
-  const tp = int("--tp", flags.tp) ?? log.tensorParallel ?? 1;
-  const pp = int("--pp", flags.pp) ?? log.pipelineParallel ?? 1;
-  let util = log.gpuMemoryUtilization ?? 0.9;
-  if (flags.gpuMemoryUtilization !== undefined) {
-    util = Number(flags.gpuMemoryUtilization);
-    if (!(util > 0 && util <= 1))
-      throw new UserError(
-        `--gpu-memory-utilization takes a number in (0, 1], got "${flags.gpuMemoryUtilization}"`,
-      );
-  }
-  const kvCacheDtype = log.kvCacheDtype && /^fp8/i.test(log.kvCacheDtype) ? "fp8" : "auto";
-  const r = estimate({
-    model,
-    kvCacheDtype,
-    maxModelLen: int("--max-model-len", flags.maxModelLen) ?? log.maxModelLen ?? undefined,
-    concurrency: 1,
-    gpu,
-    gpus: tp * pp,
-    tp,
-    pp,
-    gpuMemoryUtilization: util,
-    maxNumBatchedTokens: log.maxNumBatchedTokens ?? undefined,
-    maxNumSeqs: log.maxNumSeqs ?? undefined,
-    catalog: gpuCatalog,
-    // the memory ledger does not depend on the request shape; keep it inside any max model len
-    workload: { inputTokens: 1, outputTokens: 1, requestRate: null },
+  return ledgerForLog(model, gpu, log, {
+    tp: int("--tp", flags.tp),
+    pp: int("--pp", flags.pp),
+    maxModelLen: int("--max-model-len", flags.maxModelLen),
+    gpuMemoryUtilization: fractionFlag("--gpu-memory-utilization", flags.gpuMemoryUtilization),
   });
-  const p = r.placement;
-  if (!p) throw new UserError(`no placement of ${model.id} on ${tp * pp}× ${gpu.id} (TP ${tp} × PP ${pp})`);
-  const s = p.engineSettings;
-  return {
-    predicted: {
-      weightsGiB: p.perGpu.weightsBytes / GiB,
-      activationGiB: p.perGpu.activationBytes / GiB,
-      nonTorchGiB: p.perGpu.nonTorchBytes / GiB,
-      cudaGraphGiB: p.perGpu.cudaGraphBytes / GiB,
-      kvCacheGiB: p.perGpu.kvCacheBytes / GiB,
-      kvCacheTokens: p.kvCacheTokens,
-      maxConcurrency: p.maxConcurrency,
-    },
-    settings: {
-      tensorParallel: tp,
-      pipelineParallel: pp,
-      maxModelLen: r.maxModelLen,
-      gpuMemoryUtilization: util,
-      maxNumBatchedTokens: s.maxNumBatchedTokens,
-      maxNumSeqs: s.maxNumSeqs,
-      kvCacheDtype,
-      totalGpuMemoryGiB: p.perGpu.totalBytes / GiB,
-    },
-    basis:
-      `${model.id} on ${tp * pp}× ${gpu.id}, TP ${tp} × PP ${pp}, max model len ${r.maxModelLen}, ` +
-      `gpu_memory_utilization ${util}, max_num_batched_tokens ${s.maxNumBatchedTokens}, kv cache ${kvCacheDtype}`,
-  };
 }
 
 export async function runVerify(flags: VerifyFlags): Promise<void> {

@@ -4,7 +4,8 @@
  * serialised with `yaml`; plan strings that compose would interpolate have their `$` doubled.
  */
 import { type Ctx, type RenderedFile } from "./context.js";
-import { MODEL_DIR, SGLANG_DIST_PORT } from "./engines.js";
+import { MODEL_DIR } from "../engines/common.js";
+import { SGLANG_DIST_PORT } from "../engines/sglang.js";
 import { PINNED_IMAGES } from "./images.js";
 import { composeEngineNames } from "./nginx.js";
 import { healthCommand } from "./scripts.js";

@@ -3,8 +3,9 @@
  * the image, the security switches. Files read these instead of re-deriving them, so one plan field
  * feeds one value everywhere.
  */
-import type { Deployment, Plan } from "../plan/types.js";
-import { type EngineCommand, engineCommand, localModelPath } from "./engines.js";
+import type { Deployment, Plan } from "../contract/plan.js";
+import { engineCommand, engineModule } from "../engines/index.js";
+import type { EngineCommand, EngineModule } from "../engines/types.js";
 import { engineImage } from "./images.js";
 
 export interface RenderedFile {
@@ -23,6 +24,8 @@ export interface Ctx {
   /** spec.serviceName: containers, Kubernetes objects, Prometheus job. */
   svc: string;
   port: number;
+  /** The engine's module: metric names, how it runs, its image. */
+  engine: EngineModule;
   cmd: EngineCommand;
   image: string;
   /** launch-<engine>.sh */
@@ -49,6 +52,12 @@ export const oneLine = (s: string): string =>
   // eslint-disable-next-line no-control-regex
   s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
 
+/** A model the engine reads from the host's disk (an absolute path), rather than from the Hub. */
+export function localModelPath(plan: Plan): string | null {
+  const ref = plan.recommendation.engine.modelRef;
+  return ref.startsWith("/") ? ref : null;
+}
+
 export function context(plan: Plan, templates: Templates): Ctx {
   const d = plan.recommendation;
   const cmd = engineCommand(plan);
@@ -59,6 +68,7 @@ export function context(plan: Plan, templates: Templates): Ctx {
     d,
     svc: plan.spec.serviceName,
     port: plan.spec.port,
+    engine: engineModule(d.engine.name),
     cmd,
     image: engineImage(plan),
     script: `launch-${cmd.engine}.sh`,

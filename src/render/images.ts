@@ -1,12 +1,12 @@
 /**
  * Container images the rendered files run, each pinned to a release (never `latest`, never untagged)
- * with where that release was seen. The engines' images live in the catalog (src/catalog/engines.ts,
+ * with where that release was seen. The engines' images live in their modules (src/engines/<engine>.ts,
  * each with its source) and travel in the plan as `recommendation.engine.image`; when a plan leaves
  * that field empty, render falls back to the catalog's pin for the engine.
  */
-import { ENGINE_IMAGES } from "../catalog/engines.js";
+import { engineImageFor, engineModule } from "../engines/index.js";
 import { UserError } from "../errors.js";
-import type { Plan } from "../plan/types.js";
+import type { Plan } from "../contract/plan.js";
 
 export const PINNED_IMAGES = {
   nginx: {
@@ -38,13 +38,12 @@ export function engineImage(plan: Plan): string {
   const e = plan.recommendation.engine;
   const given = (e.image ?? "").trim();
   if (given === "") {
-    const pin = ENGINE_IMAGES[e.name];
-    return plan.recommendation.deviceKind === "cpu" ? (pin.cpuImage ?? pin.image) : pin.image;
+    return engineImageFor(engineModule(e.name), plan.recommendation.deviceKind);
   }
   if (!isPinnedImage(given)) {
     throw new UserError(
       `recommendation.engine.image ${JSON.stringify(given)} is not a pinned image (name:tag or name@sha256:..., not latest)`,
-      `leave it empty for llmdeploy's pin (${ENGINE_IMAGES[e.name].image}) or give a release tag`,
+      `leave it empty for llmdeploy's pin (${engineModule(e.name).image.image}) or give a release tag`,
     );
   }
   return given;

@@ -11,7 +11,7 @@
  * engine has Prometheus metrics), secrets/ examples and README.md for every plan; then compose.yaml
  * (and compose.worker.yaml across nodes) or k8s/, as `spec.packaging` says.
  */
-import type { Plan } from "../plan/types.js";
+import type { Plan } from "../contract/plan.js";
 import { composeFiles } from "./compose.js";
 import { context, type RenderedFile, type Templates } from "./context.js";
 import { k8sFiles } from "./k8s.js";
@@ -21,8 +21,8 @@ import { readme } from "./readme.js";
 import { dockerfile, launchScripts } from "./scripts.js";
 
 export type { RenderedFile, Templates } from "./context.js";
-export { engineCommand, type EngineCommand } from "./engines.js";
-export { metricNames } from "./monitoring.js";
+export { engineCommand } from "../engines/index.js";
+export type { EngineCommand } from "../engines/types.js";
 export { PINNED_IMAGES, engineImage } from "./images.js";
 
 /** The names of the template files render reads (relative to templates/). */

@@ -5,9 +5,9 @@
  * NetworkPolicy. Secrets are referenced by name, never written.
  */
 import { type Ctx, labels, type RenderedFile, selector } from "./context.js";
-import { MODEL_DIR } from "./engines.js";
+import { MODEL_DIR } from "../engines/common.js";
 import { PINNED_IMAGES } from "./images.js";
-import { metricNames, queueThreshold } from "./monitoring.js";
+import { queueThreshold } from "./monitoring.js";
 import { nginxTarget, renderNginx } from "./nginx.js";
 import { yamlDoc } from "./yaml.js";
 
@@ -15,7 +15,7 @@ type Obj = Record<string, unknown>;
 type Role = "single" | "leader" | "worker";
 
 /** The engine runs from the launch script (a ConfigMap) across nodes and for Ollama; else directly. */
-const usesScripts = (ctx: Ctx): boolean => ctx.distributed || ctx.cmd.engine === "ollama";
+const usesScripts = (ctx: Ctx): boolean => ctx.distributed || ctx.cmd.needsScript;
 
 function engineContainer(ctx: Ctx, role: Role): Obj {
   const { d, cmd } = ctx;
@@ -230,7 +230,7 @@ export function k8sFiles(ctx: Ctx, scripts: RenderedFile[]): RenderedFile[] {
     metadata: meta(svc),
     spec: { maxUnavailable: 1, selector: { matchLabels: sel } },
   });
-  const waiting = metricNames(cmd.engine)?.waiting;
+  const waiting = ctx.engine.metrics?.waiting;
   if (waiting) {
     // Custom metrics cannot contain ':'; prometheus-adapter exposes vllm:x as vllm_x (see README).
     const metric = waiting.replace(/:/g, "_");

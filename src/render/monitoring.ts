@@ -2,54 +2,9 @@
  * Prometheus: a scrape configuration for the engine's /metrics and alert rules on the engine's own
  * metric names (queue growing, KV cache nearly full, TTFT p95 over the target, engine down).
  */
-import type { EngineName } from "../plan/types.js";
 import { type Ctx, type RenderedFile } from "./context.js";
 import { composeEngineNames } from "./nginx.js";
 import { yamlDoc } from "./yaml.js";
-
-export interface MetricNames {
-  /** Gauge of requests waiting for a slot. */
-  waiting: string | null;
-  /** Gauges of the KV cache's used share (0..1); the first that exists is used. */
-  kvUsage: string[];
-  /** Histogram buckets of the time to first token, in seconds. */
-  ttftBucket: string | null;
-}
-
-/** Each engine's Prometheus metric names, from its metrics documentation. */
-export function metricNames(engine: EngineName): MetricNames | null {
-  switch (engine) {
-    case "vllm":
-      // https://docs.vllm.ai/en/stable/usage/metrics/ (V1 engine): vllm:num_requests_waiting,
-      // vllm:kv_cache_usage_perc (named vllm:gpu_cache_usage_perc before 0.10),
-      // vllm:time_to_first_token_seconds (histogram).
-      return {
-        waiting: "vllm:num_requests_waiting",
-        kvUsage: ["vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"],
-        ttftBucket: "vllm:time_to_first_token_seconds_bucket",
-      };
-    case "sglang":
-      // https://docs.sglang.ai/references/production_metrics.html
-      return {
-        waiting: "sglang:num_queue_reqs",
-        kvUsage: ["sglang:token_usage"],
-        ttftBucket: "sglang:time_to_first_token_seconds_bucket",
-      };
-    case "llamacpp":
-      // tools/server/README.md: llamacpp:requests_deferred; the KV cache gauges were removed
-      // (ggml-org/llama.cpp#13660, documented in #22879), so there is no KV alert for llama.cpp.
-      return { waiting: "llamacpp:requests_deferred", kvUsage: [], ttftBucket: null };
-    case "tgi":
-      // https://huggingface.co/docs/text-generation-inference/reference/metrics
-      return {
-        waiting: "tgi_queue_size",
-        kvUsage: [],
-        ttftBucket: null,
-      };
-    default:
-      return null;
-  }
-}
 
 /** Waiting requests that mean "add capacity": a tenth of what one replica runs at once, at least 1. */
 export function queueThreshold(ctx: Ctx): number {
@@ -64,7 +19,7 @@ export function ttftTargetMs(ctx: Ctx): number {
 
 export function monitoringFiles(ctx: Ctx): RenderedFile[] {
   const { cmd, d, svc } = ctx;
-  const m = metricNames(cmd.engine);
+  const m = ctx.engine.metrics;
   if (!cmd.metricsPath || !m) return [];
   // Kubernetes: the headless Service <name>-metrics resolves to every engine pod (DNS discovery works
   // on every Prometheus build; Debian's leaves out the Kubernetes one).

@@ -3,8 +3,7 @@
  * strings appear only inside Markdown inline code (mdCode), on one line.
  */
 import { type Ctx, type RenderedFile, tpl } from "./context.js";
-import { ggufFileName, ggufPath, SGLANG_DIST_PORT } from "./engines.js";
-import { metricNames } from "./monitoring.js";
+import { SGLANG_DIST_PORT } from "../engines/sglang.js";
 import { fillTemplate, mdCell, mdCode } from "./template.js";
 
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
@@ -51,7 +50,7 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
   const p = d.performance;
   const compose = plan.spec.packaging === "compose";
   const tls = ctx.tls;
-  const waiting = metricNames(ctx.cmd.engine)?.waiting ?? null;
+  const waiting = ctx.engine.metrics?.waiting ?? null;
   const fileList = [...files.map((f) => f.path), "README.md"]
     .sort()
     .map((f) => `- ${mdCode(f)}: ${describeFile(f)}`)
@@ -88,11 +87,11 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
     tls,
     mtls: ctx.enterprise,
     isolated: ctx.enterprise && !ctx.distributed,
-    gguf: ctx.cmd.engine === "llamacpp" && !ctx.localModel,
-    ggufFile: mdCode(ggufPath(plan)),
-    ggufName: ggufFileName(plan),
-    // Only used without a local file: then a sanitised name in the model volume.
-    ggufTarget: ggufPath(plan),
+    gguf: ctx.cmd.modelFile !== null,
+    ggufFile: mdCode(ctx.cmd.modelFile?.path ?? ""),
+    ggufName: ctx.cmd.modelFile?.name ?? "",
+    // A sanitised name in the model volume.
+    ggufTarget: ctx.cmd.modelFile?.path ?? "",
     localModel: ctx.localModel !== null,
     localModelPath: mdCode(ctx.localModel ?? ""),
     distributed: ctx.distributed,

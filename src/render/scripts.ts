@@ -4,7 +4,8 @@
  * JSON strings in exec form.
  */
 import { type Ctx, type RenderedFile, tpl } from "./context.js";
-import { MODEL_DIR, SGLANG_DIST_PORT } from "./engines.js";
+import { MODEL_DIR } from "../engines/common.js";
+import { SGLANG_DIST_PORT } from "../engines/sglang.js";
 import { fillTemplate, shellQuote } from "./template.js";
 
 const exportLines = (env: Record<string, string>): string =>
@@ -13,19 +14,7 @@ const exportLines = (env: Record<string, string>): string =>
     .join("\n");
 
 /** The command Docker and compose run to check the engine: its own tools, no extra packages. */
-export function healthCommand(ctx: Ctx): string[] {
-  const url = `http://127.0.0.1:${ctx.port}${ctx.cmd.healthPath}`;
-  switch (ctx.cmd.engine) {
-    case "ollama":
-      return ["ollama", "list"];
-    case "llamacpp":
-      // The llama.cpp server images ship curl (their own Dockerfiles' HEALTHCHECK uses it).
-      return ["curl", "-fsS", "-o", "/dev/null", url];
-    default:
-      // Python engines: the standard library, so the check needs nothing the image may lack.
-      return ["python3", "-c", `import urllib.request; urllib.request.urlopen('${url}', timeout=4)`];
-  }
-}
+export const healthCommand = (ctx: Ctx): string[] => ctx.cmd.healthCommand;
 
 export function launchScripts(ctx: Ctx): RenderedFile[] {
   const { cmd, d } = ctx;
@@ -43,8 +32,11 @@ export function launchScripts(ctx: Ctx): RenderedFile[] {
         nodes: d.nodes,
         workers: d.nodes - 1,
         distPort: SGLANG_DIST_PORT,
-        ollama: cmd.engine === "ollama",
-        ollamaModel: shellQuote(ctx.plan.model.id),
+        pullAfterStart: cmd.pullAfterStart !== null,
+        pullModel: shellQuote(cmd.pullAfterStart?.model ?? ""),
+        pullOverride: cmd.pullAfterStart?.override ?? "",
+        readyCommand: (cmd.pullAfterStart?.ready ?? []).map(shellQuote).join(" "),
+        pullCommand: (cmd.pullAfterStart?.pull ?? []).map(shellQuote).join(" "),
         program: shellQuote(cmd.program),
       }),
       mode: 0o755,

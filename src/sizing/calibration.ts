@@ -3,22 +3,22 @@
  * source and a verbatim quote) replayed through the performance model. Pure: records in, residuals out.
  * test/unit/calibration.test.ts prints the residuals and fails when the median error passes 25 %.
  */
-import { ENGINE_EFFICIENCY } from "../catalog/perf.js";
-import type { GpuEntry, ModelEntry } from "../catalog/types.js";
+import type { DeviceEntry, ModelEntry } from "../catalog/types.js";
+import { engineModule, isEngineName } from "../engines/index.js";
+import type { EngineModule } from "../engines/types.js";
 import type { ModelArch } from "../models/arch.js";
 import { parseHfConfig } from "../models/hfconfig.js";
-import type { EngineName } from "../plan/types.js";
-import { countParams, inventory } from "./inventory.js";
-import { batchPrefillMs, type PerfInput, predictPerformance } from "./perf.js";
-import { weightsPerStage } from "./placement.js";
-import { defaultVllmSettings, vllmPlacement } from "./vllm.js";
+import type { PerfConstants } from "./perf-constants.js";
+import { batchPrefillMs, predictPerformance } from "./perf.js";
 import {
-  bindPrecision,
-  checkpointPrecision,
-  lookupPrecision,
-  mxfp4Backend,
-  type Precision,
-} from "./weights.js";
+  constantsOf,
+  type PlacementRequest,
+  perfInputOf,
+  prepareModel,
+  servePrecision,
+  sizePlacement,
+} from "./size.js";
+import { bindPrecision, checkpointPrecision, lookupPrecision, type Precision } from "./weights.js";
 
 export interface CalibrationRecord {
   id: string;
@@ -120,7 +120,7 @@ export function findRecordModel(name: string, models: readonly ModelEntry[]): Mo
   );
 }
 
-export function findRecordGpu(name: string, gpus: readonly GpuEntry[]): GpuEntry | null {
+export function findRecordGpu(name: string, gpus: readonly DeviceEntry[]): DeviceEntry | null {
   const q = bare(name)
     .replace(/^nvidia\s+|^amd\s+(instinct\s+)?|geforce\s+/g, "")
     .replace(/\s+/g, "-");
@@ -146,81 +146,75 @@ function precisionFor(name: string, arch: ModelArch): Precision | null {
 }
 
 const OFFLINE_USERS = 100_000;
-const ENGINES = new Set(["vllm", "sglang", "trtllm", "llamacpp", "ollama", "tgi"]);
+
+/** Performance constants per engine: the committed ones, or a fit's trial values. */
+export type ConstantsFor = (engine: EngineModule) => PerfConstants | undefined;
 
 /** The model's prediction of one record's figure, or why it cannot be made. */
 export function predictRecord(
   r: CalibrationRecord,
   models: readonly ModelEntry[],
-  gpus: readonly GpuEntry[],
+  gpus: readonly DeviceEntry[],
+  constantsFor: ConstantsFor = () => undefined,
 ): { predicted: number } | { skipped: string } {
   const entry = findRecordModel(r.model, models);
   if (!entry) return { skipped: `model ${r.model} not in the catalog` };
   const gpu = findRecordGpu(r.gpu, gpus);
   if (!gpu) return { skipped: `GPU ${r.gpu} not in the catalog` };
-  const engine = norm(r.engine).replace(/[-.]/g, "") as EngineName;
-  if (!ENGINES.has(engine)) return { skipped: `engine ${r.engine}` };
+  const engineName = norm(r.engine).replace(/[-.]/g, "");
+  if (!isEngineName(engineName)) return { skipped: `engine ${r.engine}` };
+  const engine = engineModule(engineName);
   const arch = parseHfConfig(entry.config, entry.id);
   const bare0 = precisionFor(r.precision, arch);
   if (!bare0) return { skipped: `precision ${r.precision}` };
-  const precision = mxfp4Backend(bare0, gpu);
-  const tensors = inventory(arch);
   if (r.inputTokens === null || r.outputTokens === null || r.inputTokens === undefined) {
     return { skipped: "variable-length dataset without average lengths" };
   }
+  const model = prepareModel(arch);
+  const served = {
+    ...servePrecision(model, undefined, entry.id),
+    precision: bare0,
+    own: false,
+    bytesScale: 1,
+  };
   const tp = r.tensorParallel || 1;
   const pp = r.pipelineParallel ?? 1;
   // GPUs beyond one TP × PP group are data-parallel replicas (MLPerf's "TP2 x 4").
   const replicas = Math.max(1, Math.round((r.gpuCount || tp * pp) / (tp * pp)));
-  const stages = weightsPerStage(arch, tensors, precision, tp, pp, arch.quantization?.skip ?? []);
-  const settings = defaultVllmSettings(gpu.memoryBytes.value, gpu.name);
   const maxModelLen = Math.min(arch.maxPositionEmbeddings, Math.max(2048, r.inputTokens + r.outputTokens));
-  const placement = vllmPlacement({
-    arch,
-    tensors,
-    precision,
-    skip: arch.quantization?.skip ?? [],
-    kvCacheDtype: "auto",
-    gpuMemoryBytes: gpu.memoryBytes.value,
-    tp,
-    pp,
-    maxModelLen,
-    settings,
-    stageWeights: stages,
-  });
-  if (!placement.fits) return { skipped: `does not fit: ${placement.reason}` };
   // No concurrency, rate or batch: an offline throughput run (everything submitted at once).
   const users = r.concurrency ?? r.batchSize ?? (r.requestRate ? null : OFFLINE_USERS);
-  const input: PerfInput = {
-    arch,
-    params: countParams(arch, tensors),
-    precision,
-    kvCacheDtype: "auto",
-    gpu,
+  const req: PlacementRequest = {
+    model,
+    served,
+    engine,
+    device: gpu,
     tp,
     pp,
-    nodes: Math.ceil((tp * pp) / 8),
-    replicas,
-    engine,
-    stages,
-    kvCacheTokens: placement.kvCacheTokens,
-    maxNumSeqs: ENGINE_EFFICIENCY[engine].defaultMaxSeqs ?? settings.maxNumSeqs,
-    maxNumBatchedTokens: settings.maxNumBatchedTokens,
+    kvCacheDtype: "auto",
+    maxModelLen,
+    // The engine's defaults for a benchmark run (llama.cpp: its default slots).
+    settings: engine.settings(gpu, {}),
     workload: {
       inputTokens: Math.max(1, r.inputTokens),
       outputTokens: Math.max(1, r.outputTokens),
       concurrency: r.requestRate ? null : (users ?? 1) * replicas,
       requestRate: r.requestRate ?? null,
     },
+    replicas,
+    constants: constantsFor(engine),
   };
-  const perf = predictPerformance(input);
+  const sized = sizePlacement({ ...req, workload: undefined });
+  if (!sized.memory.fits) return { skipped: `does not fit: ${sized.memory.reason}` };
+  const input = perfInputOf(req, sized, replicas);
+  const perf = predictPerformance(input, constantsOf(req));
   const I = Math.max(1, r.inputTokens);
   const O = Math.max(1, r.outputTokens);
   switch (r.metric) {
     case "ttftMs":
       // A fixed batch submitted at once waits for all of its prompts (TGI's and TRT-LLM's benchmarks).
       if (r.batchSize && r.batchSize > 1 && !r.concurrency)
-        return { predicted: batchPrefillMs(input, r.batchSize) };
+        return { predicted: batchPrefillMs(input, r.batchSize, constantsOf(req)) };
       return { predicted: perf.ttftMs };
     case "tpotMs":
     case "itlMs":
@@ -250,7 +244,8 @@ export function predictRecord(
 export function calibrate(
   records: readonly CalibrationRecord[],
   models: readonly ModelEntry[],
-  gpus: readonly GpuEntry[],
+  gpus: readonly DeviceEntry[],
+  constantsFor: ConstantsFor = () => undefined,
 ): { residuals: Residual[]; skipped: Skipped[] } {
   const residuals: Residual[] = [];
   const skipped: Skipped[] = [];
@@ -259,7 +254,7 @@ export function calibrate(
       skipped.push({ id: r.id, reason: `excluded: ${r.exclude}` });
       continue;
     }
-    const p = predictRecord(r, models, gpus);
+    const p = predictRecord(r, models, gpus, constantsFor);
     if ("skipped" in p) {
       skipped.push({ id: r.id, reason: p.skipped });
       continue;

@@ -1,31 +1,30 @@
 /**
- * `estimate`: the memory ledger of a model at a precision, and where it fits. Pure: data in, data out.
+ * `estimate`: the memory ledger of a model at a precision under one engine, and where it fits.
+ * Pure: data in, data out. Sizing goes through the shared pipeline (size.ts) and the engine's module.
  */
-import { VLLM } from "../catalog/engines.js";
-import { ENGINE_EFFICIENCY } from "../catalog/perf.js";
-import { cheapestPrice } from "../catalog/prices.js";
-import type { GpuEntry, Source } from "../catalog/types.js";
+import type { DeviceEntry, Source } from "../catalog/types.js";
+import { engineForFormat, engineModule } from "../engines/index.js";
+import type { EngineModule, GpuLedger, LedgerLine, RuntimeSettings } from "../engines/types.js";
 import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
 import { type CheckpointSummary, checkpointBrief } from "../models/checkpoint.js";
-import { countParams, inventory, type ParamCount } from "./inventory.js";
+import type { Performance } from "../contract/plan.js";
+import { cheapestPrice } from "../catalog/prices.js";
+import { DEFAULTS } from "../defaults.js";
+import type { ParamCount } from "./inventory.js";
 import { type KvCacheDtype, kvBytesForSequence, kvBytesPerToken } from "./kv.js";
+import { assertParallelism, parallelismProblem, precisionProblem } from "./placement.js";
 import {
-  assertParallelism,
-  parallelismProblem,
-  precisionProblem,
-  type StageWeights,
-  weightsPerStage,
-} from "./placement.js";
-import type { EngineName, Performance } from "../plan/types.js";
-import { predictPerformance } from "./perf.js";
-import { defaultVllmSettings, type GpuLedger, type VllmSettings, vllmPlacement } from "./vllm.js";
-import { choosePrecision, mxfp4Backend, type Precision, weightsBytes } from "./weights.js";
+  checkWorkload,
+  GPUS_PER_NODE,
+  modelWeightsBytes,
+  prepareModel,
+  servePrecision,
+  sizePlacement,
+  splitProblem,
+} from "./size.js";
 
-/** GPUs in one node: the tensor-parallel group stays inside a node; pipeline stages span nodes. */
-export const GPUS_PER_NODE = 8;
-/** Context length used when neither the user nor a smaller model limit says otherwise. */
-export const DEFAULT_MAX_MODEL_LEN = 8192;
+export { GPUS_PER_NODE } from "./size.js";
 
 export interface EstimateRequest {
   model: {
@@ -42,21 +41,27 @@ export interface EstimateRequest {
   kvCacheDtype: KvCacheDtype;
   maxModelLen?: number | undefined;
   concurrency: number;
-  gpu?: GpuEntry | undefined;
+  gpu?: DeviceEntry | undefined;
   gpus?: number | undefined;
   tp?: number | undefined;
   pp?: number | undefined;
-  gpuMemoryUtilization: number;
+  /** The engine's share of GPU memory; its own default when absent. */
+  gpuMemoryUtilization?: number | undefined;
   maxNumBatchedTokens?: number | undefined;
   maxNumSeqs?: number | undefined;
-  catalog: readonly GpuEntry[];
+  catalog: readonly DeviceEntry[];
   /** The load the performance prediction assumes (concurrency comes from `concurrency`). */
   workload?: { inputTokens: number; outputTokens: number; requestRate: number | null } | undefined;
-  engine?: EngineName | undefined;
+  /** Engine name; absent: llama.cpp for GGUF precisions and files, else vLLM. */
+  engine?: string | undefined;
 }
 
 /** Request shape assumed when the user gives none (the plan spec's documented defaults). */
-export const DEFAULT_WORKLOAD = { inputTokens: 1024, outputTokens: 256, requestRate: null };
+export const DEFAULT_WORKLOAD = {
+  inputTokens: DEFAULTS.inputTokens,
+  outputTokens: DEFAULTS.outputTokens,
+  requestRate: null,
+};
 
 export interface PlacementResult {
   gpu: string;
@@ -68,9 +73,11 @@ export interface PlacementResult {
   fits: boolean;
   reason: string | null;
   perGpu: GpuLedger;
+  /** perGpu in the engine's own terms, top to bottom. */
+  ledger: LedgerLine[];
   kvCacheTokens: number;
   maxConcurrency: number;
-  engineSettings: VllmSettings;
+  engineSettings: RuntimeSettings;
   costPerHourUsd: number | null;
   priceSource: string | null;
   /** Predicted latency and throughput at the request's load (when the placement fits). */
@@ -111,7 +118,8 @@ export interface EstimateResult {
   kvCacheDtype: KvCacheDtype;
   maxModelLen: number;
   concurrency: number;
-  engine: { name: "vllm"; version: string; source: string };
+  /** The engine whose memory model and efficiencies produced the figures. */
+  engine: { name: string; version: string; source: string; image: string; memoryModel: string };
   memory: {
     /** The whole model's weights as the engine loads them. */
     weightsBytes: number;
@@ -162,34 +170,62 @@ function splits(count: number): { tp: number; pp: number }[] {
   return out;
 }
 
-const COUNTS = [1, 2, 4, 8, 16, 24, 32, 48, 64];
+/** GPU counts tried per replica, smallest first. */
+export const GPU_COUNTS = [1, 2, 4, 8, 16, 24, 32, 48, 64] as const;
 
 export function estimate(req: EstimateRequest): EstimateResult {
   const { arch } = req.model;
-  const tensors = inventory(arch);
-  const counts = countParams(arch, tensors);
-  const precision = choosePrecision(arch, req.precision, req.model.id);
-  const precProblem = precisionProblem(arch, tensors, precision);
+  const model = prepareModel(arch, req.model.checkpoint);
+  const counts = model.params;
+  const served = servePrecision(model, req.precision, req.model.id);
+  const precision = served.precision;
+  const engine: EngineModule = req.engine ? engineModule(req.engine) : engineForFormat(served.fileFormat);
+  if (served.fileFormat !== engine.checkpointFormat) {
+    throw new UserError(
+      served.fileFormat === "gguf"
+        ? `${precision.label} is a GGUF file type: ${engine.label} loads Hugging Face checkpoints`
+        : `${engine.label} serves GGUF files; ${precision.label} is not one`,
+      served.fileFormat === "gguf"
+        ? `use --engine ${engineForFormat("gguf").name} (or leave --engine out)`
+        : "use a GGUF type such as --precision q4_k_m, or another --engine",
+      1,
+      "precision",
+    );
+  }
+  const precProblem = precisionProblem(arch, model.tensors, precision);
   if (precProblem) {
     throw new UserError(
       `${req.model.id}: ${precProblem}`,
       "choose another precision (e.g. fp8 or bf16) for this model",
+      1,
+      "precision",
     );
   }
-  const skip = arch.quantization?.skip ?? [];
   const notes: string[] = [];
 
   if (!Number.isInteger(req.concurrency) || req.concurrency < 1) {
-    throw new UserError(`--concurrency must be a positive integer, got ${req.concurrency}`);
+    throw new UserError(
+      `--concurrency must be a positive integer, got ${req.concurrency}`,
+      undefined,
+      1,
+      "concurrency",
+    );
   }
-  const maxModelLen = req.maxModelLen ?? Math.min(arch.maxPositionEmbeddings, DEFAULT_MAX_MODEL_LEN);
+  const maxModelLen = req.maxModelLen ?? Math.min(arch.maxPositionEmbeddings, DEFAULTS.maxModelLenCap);
   if (!Number.isInteger(maxModelLen) || maxModelLen < 1) {
-    throw new UserError(`--max-model-len must be a positive integer, got ${maxModelLen}`);
+    throw new UserError(
+      `--max-model-len must be a positive integer, got ${maxModelLen}`,
+      undefined,
+      1,
+      "maxModelLen",
+    );
   }
   if (maxModelLen > arch.maxPositionEmbeddings) {
     throw new UserError(
       `--max-model-len ${maxModelLen} exceeds ${req.model.id}'s context of ${arch.maxPositionEmbeddings} tokens`,
       `vLLM refuses it unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1; use --max-model-len ${arch.maxPositionEmbeddings} or less`,
+      1,
+      "maxModelLen",
     );
   }
   if (req.maxModelLen === undefined && arch.maxPositionEmbeddings > maxModelLen) {
@@ -197,152 +233,112 @@ export function estimate(req: EstimateRequest): EstimateResult {
       `max model len ${maxModelLen} (the model supports ${arch.maxPositionEmbeddings}; set --max-model-len)`,
     );
   }
-  if (!(req.gpuMemoryUtilization > 0 && req.gpuMemoryUtilization <= 1)) {
-    throw new UserError(`--gpu-memory-utilization must be in (0, 1], got ${req.gpuMemoryUtilization}`);
+  if (
+    req.gpuMemoryUtilization !== undefined &&
+    !(req.gpuMemoryUtilization > 0 && req.gpuMemoryUtilization <= 1)
+  ) {
+    throw new UserError(
+      `--gpu-memory-utilization must be in (0, 1], got ${req.gpuMemoryUtilization}`,
+      undefined,
+      1,
+      "gpuMemoryUtilization",
+    );
   }
   if (
     !arch.quantization &&
+    !served.own &&
     precision.id !== "bf16" &&
     precision.id !== "fp16" &&
     precision.id !== "fp32" &&
-    precision.id !== "fp8"
+    precision.id !== "fp8" &&
+    precision.format.kind !== "gguf"
   ) {
     notes.push(
-      `${precision.label}: sized as the pre-quantized checkpoint of this model (vLLM loads it as stored)`,
+      `${precision.label}: sized as the pre-quantized checkpoint of this model (the engine loads it as stored)`,
     );
   }
   if (arch.dtype === "float32" && !req.precision)
-    notes.push("fp32 checkpoint: vLLM serves it in 16 bit (dtype auto)");
+    notes.push("fp32 checkpoint: the engine serves it in 16 bit (dtype auto)");
 
   const workload = req.workload ?? DEFAULT_WORKLOAD;
-  if (workload.inputTokens + workload.outputTokens > maxModelLen) {
-    throw new UserError(
-      `--input-tokens ${workload.inputTokens} + --output-tokens ${workload.outputTokens} exceed the max model len ${maxModelLen}`,
-      "raise --max-model-len or shorten the request",
-    );
-  }
+  checkWorkload({ ...workload, concurrency: req.concurrency }, maxModelLen);
   const kvPerSeq = kvBytesForSequence(arch, req.kvCacheDtype, maxModelLen);
-  // A checkpoint whose headers were read, served in its own precision (no --precision): its weights
-  // are the bytes the engine loads from it (CheckpointSummary.loadedBytes), not the architecture's
-  // estimate; per-GPU weights scale by the same factor.
   const ckpt = req.model.checkpoint;
-  const archWeights = weightsBytes(tensors, precision, skip);
-  const stored =
-    ckpt && !req.precision && archWeights > 0
-      ? { bytes: ckpt.loadedBytes, factor: ckpt.loadedBytes / archWeights }
-      : null;
-  if (stored && ckpt)
+  if (served.bytesScale !== 1 && ckpt)
     notes.push(
       `weights as stored in ${ckpt.files.length} checkpoint file${ckpt.files.length > 1 ? "s" : ""} (${ckpt.label}): ` +
-        `${stored.bytes} bytes; split over GPUs in proportion to the architecture's split`,
+        `${ckpt.loadedBytes} bytes; split over GPUs in proportion to the architecture's split`,
     );
-  // Weights per GPU depend on the split only, not on the GPU type: compute each split once.
-  const stageCache = new Map<string, StageWeights[]>();
-  // The engine's precision on a GPU: MXFP4 experts padded as that GPU's MoE backend stores them.
-  const onGpu = (gpu: GpuEntry) => mxfp4Backend(precision, gpu);
-  const stageWeights = (tp: number, pp: number, p: Precision = precision): StageWeights[] => {
-    const key = `${tp}x${pp}:${p.format.kind === "mxfp4" && p.format.pad ? p.format.pad.backend : ""}`;
-    let w = stageCache.get(key);
-    if (!w) {
-      w = weightsPerStage(arch, tensors, p, tp, pp, skip);
-      if (stored) {
-        // The checkpoint's own bytes, split over TP ranks and PP stages as the architecture splits them.
-        const f = stored.factor;
-        w = w.map((st) => ({
-          ...st,
-          bytesPerGpu: Math.round(st.bytesPerGpu * f),
-          expertBytesPerGpu: Math.round(st.expertBytesPerGpu * f),
-        }));
-      }
-      stageCache.set(key, w);
-    }
-    return w;
-  };
 
-  const place = (gpu: GpuEntry, tp: number, pp: number): PlacementResult => {
-    const base = defaultVllmSettings(gpu.memoryBytes.value, gpu.name);
-    const settings: VllmSettings = {
-      ...base,
+  const place = (gpu: DeviceEntry, tp: number, pp: number): PlacementResult => {
+    const settings = engine.settings(gpu, {
       gpuMemoryUtilization: req.gpuMemoryUtilization,
-      maxNumBatchedTokens: req.maxNumBatchedTokens ?? base.maxNumBatchedTokens,
-      maxNumSeqs: req.maxNumSeqs ?? base.maxNumSeqs,
-    };
-    const gpuPrecision = onGpu(gpu);
-    const p = vllmPlacement({
-      arch,
-      tensors,
-      precision: gpuPrecision,
-      skip,
-      kvCacheDtype: req.kvCacheDtype,
-      gpuMemoryBytes: gpu.memoryBytes.value,
+      maxNumBatchedTokens: req.maxNumBatchedTokens,
+      maxNumSeqs: req.maxNumSeqs,
+      concurrency: workload.requestRate === null ? req.concurrency : null,
+      requestRate: workload.requestRate,
+    });
+    const sized = sizePlacement({
+      model,
+      served,
+      engine,
+      device: gpu,
       tp,
       pp,
+      kvCacheDtype: req.kvCacheDtype,
       maxModelLen,
       settings,
-      stageWeights: stageWeights(tp, pp, gpuPrecision),
+      workload: {
+        inputTokens: workload.inputTokens,
+        outputTokens: workload.outputTokens,
+        concurrency: workload.requestRate === null ? req.concurrency : null,
+        requestRate: workload.requestRate,
+      },
     });
-    let { fits, reason } = p;
-    if (fits && p.maxConcurrency < req.concurrency) {
+    const m = sized.memory;
+    let { fits, reason } = m;
+    const unsupported = engine.supportProblem(gpu, sized.precision) ?? splitProblem(engine, gpu, tp, pp);
+    if (unsupported) {
       fits = false;
-      reason = `${Math.floor(p.maxConcurrency)} sequences of ${maxModelLen} tokens fit, ${req.concurrency} requested`;
+      reason = unsupported;
+    } else if (fits && m.maxConcurrency < req.concurrency) {
+      fits = false;
+      reason = `${Math.floor(m.maxConcurrency)} sequences of ${maxModelLen} tokens fit, ${req.concurrency} requested`;
     }
     const price = cheapestPrice(gpu);
     const count = tp * pp;
-    const nodes = Math.ceil(count / GPUS_PER_NODE);
-    const performance = p.fits
-      ? predictPerformance({
-          arch,
-          params: counts,
-          precision: gpuPrecision,
-          kvCacheDtype: req.kvCacheDtype,
-          gpu,
-          tp,
-          pp,
-          nodes,
-          replicas: 1,
-          engine: req.engine ?? "vllm",
-          stages: stageWeights(tp, pp, gpuPrecision),
-          kvCacheTokens: p.kvCacheTokens,
-          maxNumSeqs: ENGINE_EFFICIENCY[req.engine ?? "vllm"].defaultMaxSeqs ?? settings.maxNumSeqs,
-          maxNumBatchedTokens: settings.maxNumBatchedTokens,
-          workload: {
-            inputTokens: workload.inputTokens,
-            outputTokens: workload.outputTokens,
-            concurrency: workload.requestRate === null ? req.concurrency : null,
-            requestRate: workload.requestRate,
-          },
-        })
-      : null;
     return {
       gpu: gpu.id,
       gpuName: gpu.name,
       count,
       tensorParallel: tp,
       pipelineParallel: pp,
-      nodes,
+      nodes: sized.nodes,
       fits,
       reason,
-      perGpu: p.perGpu,
-      kvCacheTokens: p.kvCacheTokens,
-      maxConcurrency: p.maxConcurrency,
+      perGpu: m.perGpu,
+      ledger: m.lines,
+      kvCacheTokens: m.kvCacheTokens,
+      maxConcurrency: m.maxConcurrency,
       engineSettings: settings,
       costPerHourUsd: price ? Math.round(price.usdPerGpuHour * count * 100) / 100 : null,
       priceSource: price ? `${price.provider} ${price.basis}, ${price.date}` : null,
-      performance,
+      performance: unsupported ? null : sized.performance,
     };
   };
 
   /** The smallest placement on this GPU that fits, or the largest tried when none does. */
-  const search = (gpu: GpuEntry): PlacementResult => {
+  const search = (gpu: DeviceEntry): PlacementResult => {
     let last: PlacementResult | null = null;
-    const counts = req.gpus !== undefined ? [req.gpus] : COUNTS;
-    for (const count of counts) {
+    const tried = req.gpus !== undefined ? [req.gpus] : GPU_COUNTS;
+    for (const count of tried) {
       for (const { tp, pp } of splits(count)) {
         if (req.tp !== undefined && tp !== req.tp) continue;
         if (req.pp !== undefined && pp !== req.pp) continue;
         if (parallelismProblem(arch, tp, pp, precision)) continue;
+        if (splitProblem(engine, gpu, tp, pp)) continue;
         const r = place(gpu, tp, pp);
-        if (r.fits) return r;
+        if (r.fits || engine.supportProblem(gpu, precision)) return r;
         last = r;
         break; // widest valid TP for this count tried; go to more GPUs
       }
@@ -369,13 +365,19 @@ export function estimate(req: EstimateRequest): EstimateResult {
       ...(ckpt ? { checkpoint: checkpointBrief(ckpt) } : {}),
     },
     precision: precision.id,
-    precisionLabel: stored && ckpt?.format === "gguf" ? ckpt.label : precision.label,
+    precisionLabel: precision.label,
     kvCacheDtype: req.kvCacheDtype,
     maxModelLen,
     concurrency: req.concurrency,
-    engine: { name: "vllm", version: VLLM.version, source: VLLM.source },
+    engine: {
+      name: engine.name,
+      version: engine.image.version,
+      source: engine.image.source,
+      image: engine.image.image,
+      memoryModel: engine.memoryModel,
+    },
     memory: {
-      weightsBytes: stored ? stored.bytes : archWeights,
+      weightsBytes: modelWeightsBytes(model, served),
       kvCacheBytesPerToken: kvBytesPerToken(arch, req.kvCacheDtype),
       kvCacheBytesPerSequence: kvPerSeq,
       kvCacheBytesForConcurrency: kvPerSeq * req.concurrency,

@@ -19,10 +19,10 @@
  * arrivals at rate λ) is solved for its mean occupancy, and p50/p95 waiting times come from the
  * Erlang-C delay of an M/M/c queue with c = capacity.
  */
-import { COLLECTIVES, DEFAULT_ERROR_BAND, ENGINE_EFFICIENCY, VENDOR_EFFICIENCY } from "../catalog/perf.js";
-import type { GpuEntry } from "../catalog/types.js";
+import type { DeviceEntry } from "../catalog/types.js";
 import type { ModelArch } from "../models/arch.js";
-import type { EngineName, Performance } from "../plan/types.js";
+import type { Performance } from "../contract/plan.js";
+import type { PerfConstants } from "./perf-constants.js";
 import type { ParamCount } from "./inventory.js";
 import { type KvCacheDtype, kvBytesPerTokenPerLayer } from "./kv.js";
 import { stageLayers, type StageWeights } from "./placement.js";
@@ -42,13 +42,12 @@ export interface PerfInput {
   params: ParamCount;
   precision: Precision;
   kvCacheDtype: KvCacheDtype;
-  gpu: GpuEntry;
+  gpu: DeviceEntry;
   tp: number;
   pp: number;
   /** Nodes one replica spans (pipeline stages on different nodes talk over the network). */
   nodes: number;
   replicas: number;
-  engine: EngineName;
   /** Weights per GPU of each pipeline stage (placement.weightsPerStage). */
   stages: StageWeights[];
   /** KV cache capacity of one replica, in tokens. */
@@ -56,7 +55,6 @@ export interface PerfInput {
   maxNumSeqs: number;
   maxNumBatchedTokens: number;
   workload: Workload;
-  errorBand?: number;
 }
 
 const MS = 1e3;
@@ -84,7 +82,7 @@ export function attentionFlopsPerTokenLayer(arch: ModelArch, layer: number, cont
 }
 
 /** Peak dense tensor throughput the precision's matmuls run at on this GPU, TFLOPS. */
-export function peakTflops(gpu: GpuEntry, precision: Precision): number {
+export function peakTflops(gpu: DeviceEntry, precision: Precision): number {
   const f16 = gpu.tflops.bf16?.value ?? gpu.tflops.fp16.value;
   const k = precision.format.kind;
   if (k === "fp8") return gpu.nativeFp8 && gpu.tflops.fp8 ? gpu.tflops.fp8.value : f16;
@@ -109,11 +107,12 @@ interface StepBreakdown {
 }
 
 /** Everything about a placement that does not depend on the batch. */
-function prepare(inp: PerfInput) {
+function prepare(inp: PerfInput, k: PerfConstants) {
   const { arch, gpu, pp } = inp;
-  const eff = ENGINE_EFFICIENCY[inp.engine];
+  const eff = k.engine;
+  const COLLECTIVES = k.collectives;
   const layerSets = stageLayers(arch.numLayers, pp);
-  const vendor = VENDOR_EFFICIENCY[gpu.kind === "cpu" ? "CPU" : gpu.vendor];
+  const vendor = k.vendor[gpu.kind === "cpu" ? "CPU" : gpu.vendor];
   const bw = gpu.memoryBandwidthGBs.value * 1e9 * eff.bandwidth * vendor;
   const flops = peakTflops(gpu, inp.precision) * 1e12 * eff.compute * vendor;
   const matmul = matmulParamsPerToken(arch, inp.params);
@@ -132,6 +131,7 @@ function prepare(inp: PerfInput) {
   const window = arch.slidingWindow ?? Infinity;
   return {
     eff,
+    collectives: COLLECTIVES,
     stageKinds,
     bw,
     flops,
@@ -206,7 +206,7 @@ function passTime(
     const crossNode = Math.min(hops, inp.nodes - 1);
     const inNode = hops - crossNode;
     const send =
-      crossNode * (COLLECTIVES.interNodeLatencyUs / 1e6 + bytes / (COLLECTIVES.interNodeGBs * 1e9)) +
+      crossNode * (pr.collectives.interNodeLatencyUs / 1e6 + bytes / (pr.collectives.interNodeGBs * 1e9)) +
       inNode * (pr.linkLatency + bytes / pr.linkBw);
     comm += send * MS;
     total += send * MS;
@@ -245,8 +245,8 @@ function serviceAt(inp: PerfInput, pr: Prepared, batch: number, chunk: number) {
  * A static batch of `sequences` prompts submitted together (a benchmark's fixed batch): the time until
  * all of them have their first token, the prompts pushed through in chunks of max_num_batched_tokens.
  */
-export function batchPrefillMs(inp: PerfInput, sequences: number): number {
-  const pr = prepare(inp);
+export function batchPrefillMs(inp: PerfInput, sequences: number, k: PerfConstants): number {
+  const pr = prepare(inp, k);
   const chunk = pr.eff.prefillChunk ?? inp.maxNumBatchedTokens;
   let left = sequences * inp.workload.inputTokens;
   let ms = 0;
@@ -272,8 +272,11 @@ function waitQuantile(pw: number, q: number, c: number, mu: number, lambda: numb
   return Math.log(pw / (1 - q)) / (c * mu - lambda);
 }
 
-export function predictPerformance(inp: PerfInput): Performance & { saturated: boolean; capacity: number } {
-  const pr = prepare(inp);
+export function predictPerformance(
+  inp: PerfInput,
+  k: PerfConstants,
+): Performance & { saturated: boolean; capacity: number } {
+  const pr = prepare(inp, k);
   const { inputTokens: I, outputTokens: O } = inp.workload;
   const chunk = pr.eff.prefillChunk ?? inp.maxNumBatchedTokens;
   const maxSeqs = inp.maxNumSeqs;
@@ -283,7 +286,7 @@ export function predictPerformance(inp: PerfInput): Performance & { saturated: b
   const prefillCap = Math.max(1, Math.floor((chunk * Math.max(O, 1)) / (I + O)));
   const capacity = Math.max(1, Math.min(maxSeqs, kvSeqs, prefillCap));
   const replicas = inp.replicas;
-  const band = inp.errorBand ?? DEFAULT_ERROR_BAND;
+  const band = k.errorBand;
 
   const finish = (
     batch: number,

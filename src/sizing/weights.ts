@@ -368,6 +368,12 @@ export function lookupPrecision(input: string): Precision {
   return p;
 }
 
+/** Whether a --precision value names a GGUF file type (served by llama.cpp / Ollama); false when unknown. */
+export function isGgufPrecision(input: string): boolean {
+  const key = input.toLowerCase();
+  return PRECISIONS[PRECISION_ALIASES[key] ?? key]?.format.kind === "gguf";
+}
+
 /**
  * The precision to size: the requested one, checked against what the checkpoint can be served in.
  * A checkpoint that is already quantized cannot be served in another format; a 16-bit checkpoint

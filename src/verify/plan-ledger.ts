@@ -5,6 +5,7 @@
  * or straight under `recommendation.memory`, in bytes (`weightsBytes`) or GiB (`weightsGiB`).
  * Whatever is missing is null, and shown as such. Pure.
  */
+import { engineModule, isEngineName } from "../engines/index.js";
 import type { LedgerSettings, Predicted } from "./vllm-log.js";
 
 const GiB = 1024 ** 3;
@@ -45,7 +46,10 @@ export function ledgerFromPlan(doc: unknown): PlanLedger | { problem: string } {
   if (!isObj(rec))
     return { problem: "has no recommendation (is it the plan.yaml that llmdeploy plan --out wrote?)" };
   const engine = isObj(rec.engine) ? rec.engine : {};
-  if (typeof engine.name === "string" && engine.name !== "vllm")
+  if (
+    typeof engine.name === "string" &&
+    (!isEngineName(engine.name) || engineModule(engine.name).startupLog !== "vllm")
+  )
     return {
       problem: `is for ${engine.name}: verify reads vLLM start-up logs and compares them with a vLLM plan`,
     };

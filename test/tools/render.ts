@@ -12,7 +12,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { loadTemplates } from "../../src/cli/render.js";
-import type { Plan } from "../../src/plan/types.js";
+import type { Plan } from "../../src/contract/plan.js";
 import { render, type RenderedFile } from "../../src/render/index.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));

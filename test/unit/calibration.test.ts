@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { devices, models } from "../../src/catalog/index.js";
-import { DEFAULT_ERROR_BAND } from "../../src/catalog/perf.js";
+import { DEFAULT_ERROR_BAND } from "../../src/sizing/perf-constants.js";
 import { type CalibrationRecord, calibrate, errorSummary } from "../../src/sizing/calibration.js";
 
 // The calibration set: published measurements, each with its URL and a verbatim quote

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { models } from "../../src/catalog/index.js";
 import { parseHfConfig } from "../../src/models/hfconfig.js";
 import { inventory } from "../../src/sizing/inventory.js";
-import { CUDA_CONTEXT_BYTES, llamacppPlacement } from "../../src/sizing/llamacpp.js";
+import { CUDA_CONTEXT_BYTES, llamacppPlacement } from "../../src/engines/llamacpp.js";
 import { bindPrecision, lookupPrecision, tensorBytes, weightsBytes } from "../../src/sizing/weights.js";
 
 describe("llama.cpp memory per GPU", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findGpu, models } from "../../src/catalog/index.js";
-import { COLLECTIVES, ENGINE_EFFICIENCY } from "../../src/catalog/perf.js";
+import { engineModule } from "../../src/engines/index.js";
+import { COLLECTIVES, perfConstantsFor } from "../../src/sizing/perf-constants.js";
 import { parseHfConfig } from "../../src/models/hfconfig.js";
 import { countParams, inventory } from "../../src/sizing/inventory.js";
 import {
@@ -34,7 +35,6 @@ const base = (s: ReturnType<typeof setup>, over: Partial<PerfInput>): PerfInput 
   pp: 1,
   nodes: 1,
   replicas: 1,
-  engine: "vllm",
   kvCacheTokens: 400_000,
   maxNumSeqs: 1024,
   maxNumBatchedTokens: 8192,
@@ -42,11 +42,14 @@ const base = (s: ReturnType<typeof setup>, over: Partial<PerfInput>): PerfInput 
   ...over,
 });
 
+/** The committed vLLM constants (every test here predicts vLLM unless it says otherwise). */
+const K = perfConstantsFor(engineModule("vllm"));
+
 describe("roofline, worked by hand", () => {
   // Llama 3.1 8B (config: hidden 4096, 32 layers, 32 heads, 8 KV heads, head_dim 128, vocab 128256,
   // intermediate 14336, untied) in bf16 on one H100 SXM (3350 GB/s, 989 dense bf16 TFLOPS).
   const s = setup("llama-3.1-8b", "bf16", "h100", 1);
-  const eff = ENGINE_EFFICIENCY.vllm;
+  const eff = engineModule("vllm").efficiency;
   const bw = 3350e9 * eff.bandwidth;
   const flops = 989e12 * eff.compute;
   // weights: 8,030,261,248 params × 2 bytes = 16,060,522,496 bytes
@@ -63,7 +66,7 @@ describe("roofline, worked by hand", () => {
   });
 
   it("batch 1 decode is bandwidth-bound: weights + KV of the mean context over the achieved bandwidth", () => {
-    const r = predictPerformance(base(s, {}));
+    const r = predictPerformance(base(s, {}), K);
     // mean context during decode: 1024 + 256/2 = 1152 tokens
     const memoryMs = ((weights + 1152 * kvPerToken) / bw) * 1e3;
     expect(r.tpotMs).toBeCloseTo(memoryMs + overheadMs, 1);
@@ -71,7 +74,7 @@ describe("roofline, worked by hand", () => {
   });
 
   it("batch 1 prefill is compute-bound: 2 FLOPs per matmul parameter per token plus causal attention", () => {
-    const r = predictPerformance(base(s, {}));
+    const r = predictPerformance(base(s, {}), K);
     // attention per token per layer: 2 × 32 heads × (128 + 128) × 512 (half the prompt on average)
     const attn = 1024 * 32 * (2 * 32 * 256 * 512);
     const computeMs = ((2 * matmul * 1024 + attn) / flops) * 1e3;
@@ -82,8 +85,8 @@ describe("roofline, worked by hand", () => {
 
   it("tensor parallelism splits the bytes and adds two all-reduces per layer", () => {
     const s4 = setup("llama-3.1-8b", "bf16", "h100", 4);
-    const r1 = predictPerformance(base(s, {}));
-    const r4 = predictPerformance(base(s4, { tp: 4 }));
+    const r1 = predictPerformance(base(s, {}), K);
+    const r4 = predictPerformance(base(s4, { tp: 4 }), K);
     // per GPU a quarter of the weights (vocab and heads split evenly), and 64 all-reduces of one
     // token's hidden state: latency-bound on NVLink
     const arMs =
@@ -100,9 +103,10 @@ describe("batching and queueing", () => {
   const s = setup("llama-3.1-8b", "bf16", "h100", 1);
 
   it("a bigger batch raises throughput and TPOT", () => {
-    const r1 = predictPerformance(base(s, {}));
+    const r1 = predictPerformance(base(s, {}), K);
     const r64 = predictPerformance(
       base(s, { workload: { inputTokens: 1024, outputTokens: 256, concurrency: 64, requestRate: null } }),
+      K,
     );
     expect(r64.outputTokensPerSec).toBeGreaterThan(10 * r1.outputTokensPerSec);
     expect(r64.tpotMs).toBeGreaterThan(r1.tpotMs);
@@ -115,6 +119,7 @@ describe("batching and queueing", () => {
         kvCacheTokens: 40_000,
         workload: { inputTokens: 1024, outputTokens: 256, concurrency: 100, requestRate: null },
       }),
+      K,
     );
     expect(r.capacity).toBe(31);
     expect(r.batch).toBe(31);
@@ -126,12 +131,14 @@ describe("batching and queueing", () => {
   it("replicas split the load", () => {
     const one = predictPerformance(
       base(s, { workload: { inputTokens: 1024, outputTokens: 256, concurrency: 64, requestRate: null } }),
+      K,
     );
     const two = predictPerformance(
       base(s, {
         replicas: 2,
         workload: { inputTokens: 1024, outputTokens: 256, concurrency: 64, requestRate: null },
       }),
+      K,
     );
     expect(two.tpotMs).toBeLessThan(one.tpotMs);
     expect(two.batch).toBe(64);
@@ -140,6 +147,7 @@ describe("batching and queueing", () => {
   it("an open loop beyond capacity saturates; below it, throughput is the arrival rate", () => {
     const low = predictPerformance(
       base(s, { workload: { inputTokens: 1024, outputTokens: 256, concurrency: null, requestRate: 2 } }),
+      K,
     );
     expect(low.saturated).toBe(false);
     expect(low.requestsPerSec).toBe(2);
@@ -150,6 +158,7 @@ describe("batching and queueing", () => {
         kvCacheTokens: 20_000,
         workload: { inputTokens: 1024, outputTokens: 256, concurrency: null, requestRate: 500 },
       }),
+      K,
     );
     expect(high.saturated).toBe(true);
   });
@@ -169,9 +178,9 @@ describe("MoE", () => {
     expect(expertsTouched(s.arch, 1)).toBeCloseTo(8 / 128, 12);
     expect(expertsTouched(s.arch, 2)).toBeCloseTo(1 - (120 / 128) ** 2, 12);
     expect(expertsTouched(s.arch, 512)).toBeGreaterThan(0.999);
-    const r = predictPerformance(base(s, {}));
+    const r = predictPerformance(base(s, {}), K);
     const dense = setup("qwen2.5-32b", "bf16", "h100", 1);
     // ~3B active of 30B: a batch-1 token is far cheaper than a dense 32B model's
-    expect(r.tpotMs).toBeLessThan(predictPerformance(base(dense, {})).tpotMs / 3);
+    expect(r.tpotMs).toBeLessThan(predictPerformance(base(dense, {}), K).tpotMs / 3);
   });
 });

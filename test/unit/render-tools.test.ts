@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import type { EngineName, Plan } from "../../src/plan/types.js";
+import type { EngineName, Plan } from "../../src/contract/plan.js";
 import { engineCommand, type RenderedFile } from "../../src/render/index.js";
 import { requireTool } from "../e2e/helpers.js";
 import {

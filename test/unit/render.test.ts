@@ -16,10 +16,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { ENGINE_IMAGES } from "../../src/catalog/engines.js";
+import { engineModule } from "../../src/engines/index.js";
 import { checkPlan, writeRendered } from "../../src/cli/render.js";
 import { UserError } from "../../src/errors.js";
-import type { EngineName, Plan } from "../../src/plan/types.js";
+import type { EngineName, Plan } from "../../src/contract/plan.js";
 import { engineCommand, PINNED_IMAGES, type RenderedFile } from "../../src/render/index.js";
 import { isPinnedImage } from "../../src/render/images.js";
 import { fillTemplate, mdCell, mdCode, shellQuote } from "../../src/render/template.js";
@@ -307,13 +307,13 @@ describe("engines", () => {
 describe("images are pinned", () => {
   it("an empty engine image falls back to the catalog's pin (the CPU build on a CPU host)", () => {
     const gpu = variant(loadFixture("standalone"), (p) => (p.recommendation.engine.image = ""));
-    expect(file(renderPlan(gpu), "Dockerfile")).toContain(`FROM ${ENGINE_IMAGES.vllm.image}\n`);
+    expect(file(renderPlan(gpu), "Dockerfile")).toContain(`FROM ${engineModule("vllm").image.image}\n`);
     const cpu = variant(loadFixture("llamacpp-gguf"), (p) => {
       p.recommendation.engine.image = "";
       p.recommendation.deviceKind = "cpu";
     });
     const files = renderPlan(cpu);
-    expect(file(files, "Dockerfile")).toContain(`FROM ${ENGINE_IMAGES.llamacpp.cpuImage}\n`);
+    expect(file(files, "Dockerfile")).toContain(`FROM ${engineModule("llamacpp").image.cpuImage}\n`);
     expect(yamlOf(files, "compose.yaml").services.engine.deploy).toBeUndefined();
   });
 

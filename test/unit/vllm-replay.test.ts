@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { findGpu, models } from "../../src/catalog/index.js";
 import { parseHfConfig } from "../../src/models/hfconfig.js";
 import { inventory } from "../../src/sizing/inventory.js";
-import { kvTokensForBytes, vllmPlacement } from "../../src/sizing/vllm.js";
+import { kvTokensForBytes, vllmPlacement } from "../../src/engines/vllm.js";
 import { checkpointPrecision, lookupPrecision, mxfp4Backend } from "../../src/sizing/weights.js";
 
 // Published vLLM start-up logs (test/fixtures/vllm-logs, each with its URL in index.json): the engine

@@ -6,14 +6,16 @@
  * Bytes are integers; latencies in milliseconds; prices in US dollars.
  */
 
-export type EngineName = "vllm" | "sglang" | "trtllm" | "llamacpp" | "ollama" | "tgi";
+import type { EngineName } from "../engines/index.js";
+
+export type { EngineName };
 export type Packaging = "compose" | "kubernetes";
 export type SecurityLevel = "basic" | "enhanced" | "enterprise";
 export type PricingBasis = "cloud" | "onprem";
 /** As users say it: one GPU; one node with several GPUs (TP); several nodes (PP across nodes). */
 export type DeploymentMode = "standalone" | "single-node" | "distributed";
 
-/** The user's requirements with every default filled in (see src/plan/spec.ts for the input schema). */
+/** The user's requirements with every default filled in (see src/contract/spec.ts for the input schema). */
 export interface PlanSpec {
   model: string;
   /** Allowed weight precisions; the planner picks the cheapest that meets the targets. */

@@ -4,7 +4,10 @@
  */
 import * as z from "zod/mini";
 import { en } from "zod/locales";
-import type { PlanSpec } from "./types.js";
+import { DEFAULTS } from "../defaults.js";
+import { DEFAULT_ENGINE, ENGINE_NAMES, engineForFormat, engineModule } from "../engines/index.js";
+import { isGgufPrecision } from "../sizing/weights.js";
+import type { PlanSpec } from "./plan.js";
 
 // zod/mini (a fraction of classic zod's start-up cost) with the English messages.
 z.config(en());
@@ -17,7 +20,7 @@ const target = (text: string) => z.optional(z.union([positive, z.null(), z.liter
 const oneOrMany = <T extends z.ZodMiniType>(t: T) => z.union([t, z.array(t).check(z.minLength(1))]);
 const opt = <T extends z.ZodMiniType>(t: T, text: string) => z.optional(t.check(d(text)) as T);
 
-export const ENGINES = ["vllm", "sglang", "trtllm", "llamacpp", "ollama", "tgi"] as const;
+export const ENGINES = ENGINE_NAMES;
 export const PACKAGINGS = ["compose", "kubernetes"] as const;
 export const SECURITY_LEVELS = ["basic", "enhanced", "enterprise"] as const;
 
@@ -76,22 +79,11 @@ export const specSchema = z.strictObject({
 
 export type SpecInput = z.infer<typeof specSchema>;
 
-/** The documented defaults (README "Spec"), applied by --defaults and by the prompts' suggestions. */
-export const SPEC_DEFAULTS = {
-  inputTokens: 1024,
-  outputTokens: 256,
-  concurrency: 16,
-  ttftMs: 2000,
-  tpotMs: 50,
-  maxModelLenCap: 8192,
-  maxGpus: 64,
-  engine: "vllm",
-  packaging: "compose",
-  security: "basic",
-  pricing: "cloud",
-  port: 8000,
-  gpuMemoryUtilization: 0.9,
-} as const;
+/**
+ * The documented defaults (README "Spec"), applied by --defaults and by the prompts' suggestions.
+ * The engine's port and memory share come from its module.
+ */
+export const SPEC_DEFAULTS = { ...DEFAULTS, engine: DEFAULT_ENGINE } as const;
 
 /** What a non-interactive run must be told (or given --defaults for), with the flag that tells it. */
 export const REQUIRED_ANSWERS: { key: keyof SpecInput; flag: string }[] = [
@@ -115,18 +107,33 @@ export function serviceNameFor(modelId: string): string {
   return s || "llm";
 }
 
-/** Fill every default. `modelContext` caps the default max model len; `modelId` names the service. */
-export function normalizeSpec(input: SpecInput, modelId: string, modelContext: number): PlanSpec {
+/** What normalizing a spec needs to know of the model. */
+export interface SpecModel {
+  id: string;
+  /** The model's context length (caps the default max model len). */
+  context: number;
+  /** The checkpoint that was read is a GGUF file (served by llama.cpp as it is quantized). */
+  ggufFile?: boolean;
+}
+
+/**
+ * Fill every default. The engine, when not named, follows the files: llama.cpp for a GGUF file or
+ * GGUF precisions, else vLLM; the engine's module gives the port and memory share.
+ */
+export function normalizeSpec(input: SpecInput, model: SpecModel): PlanSpec {
   if (!input.model) throw new Error("normalizeSpec needs a model");
-  const engine = input.engine ?? SPEC_DEFAULTS.engine;
-  const gguf = engine === "llamacpp" || engine === "ollama";
+  const asked = asList(input.precision)?.map((p) => p.toLowerCase());
+  const ggufAsked = model.ggufFile || (asked !== undefined && asked.every(isGgufPrecision));
+  const engine = input.engine ?? (ggufAsked ? engineForFormat("gguf").name : DEFAULT_ENGINE);
+  const module = engineModule(engine);
+  const gguf = module.checkpointFormat === "gguf";
   const concurrency =
     input.requestRate !== undefined ? null : (input.concurrency ?? SPEC_DEFAULTS.concurrency);
   return {
     model: input.model,
-    precisions: asList(input.precision)?.map((p) => p.toLowerCase()) ?? [gguf ? "q4_k_m" : "auto"],
+    precisions: asked ?? [gguf && !model.ggufFile ? "q4_k_m" : "auto"],
     kvCacheDtypes: asList(input.kvCacheDtype) ?? ["auto"],
-    maxModelLen: input.maxModelLen ?? Math.min(modelContext, SPEC_DEFAULTS.maxModelLenCap),
+    maxModelLen: input.maxModelLen ?? Math.min(model.context, SPEC_DEFAULTS.maxModelLenCap),
     inputTokens: input.inputTokens ?? SPEC_DEFAULTS.inputTokens,
     outputTokens: input.outputTokens ?? SPEC_DEFAULTS.outputTokens,
     concurrency,
@@ -141,13 +148,13 @@ export function normalizeSpec(input: SpecInput, modelId: string, modelContext: n
     budgetPerHourUsd: input.budgetPerHour ?? null,
     pricing: input.pricing ?? (input.gpuPurchaseUsd ? "onprem" : SPEC_DEFAULTS.pricing),
     gpuPurchaseUsd: input.gpuPurchaseUsd ?? {},
-    amortizationMonths: input.amortizationMonths ?? 36,
-    engine,
+    amortizationMonths: input.amortizationMonths ?? SPEC_DEFAULTS.amortizationMonths,
+    engine: module.name as PlanSpec["engine"],
     packaging: input.packaging ?? SPEC_DEFAULTS.packaging,
     security: input.security ?? SPEC_DEFAULTS.security,
-    serviceName: input.serviceName ?? serviceNameFor(modelId),
-    port: input.port ?? (engine === "ollama" ? 11434 : engine === "llamacpp" ? 8080 : SPEC_DEFAULTS.port),
-    gpuMemoryUtilization: input.gpuMemoryUtilization ?? SPEC_DEFAULTS.gpuMemoryUtilization,
+    serviceName: input.serviceName ?? serviceNameFor(model.id),
+    port: input.port ?? module.defaultPort,
+    gpuMemoryUtilization: input.gpuMemoryUtilization ?? module.defaultGpuMemoryUtilization,
   };
 }
 

@@ -10,25 +10,83 @@
  * (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS, on by default); `cudaGraphsInBudget: false` models the
  * older engines, where graphs were captured after the KV cache, on top of the budget.
  */
+import type { DeviceEntry } from "../catalog/types.js";
+import type { Plan } from "../contract/plan.js";
 import type { ModelArch } from "../models/arch.js";
-import { VLLM } from "../catalog/engines.js";
-import type { Tensor } from "./inventory.js";
-import { type KvCacheDtype, kvBytesForSequence, kvBytesPerTokenPerLayer } from "./kv.js";
-import { type StageWeights, stageLayers, weightsPerStage } from "./placement.js";
-import type { Precision } from "./weights.js";
+import type { Tensor } from "../sizing/inventory.js";
+import { type KvCacheDtype, kvBytesForSequence, kvBytesPerTokenPerLayer } from "../sizing/kv.js";
+import { type StageWeights, stageLayers, weightsPerStage } from "../sizing/placement.js";
+import type { Precision } from "../sizing/weights.js";
+import {
+  applyOverrides,
+  budgetLines,
+  efficiency,
+  FIT,
+  hfEngineSupport,
+  MODEL_DIR,
+  pythonHealthCheck,
+  SCHEDULER,
+  VLLM_SHARES,
+} from "./common.js";
+import type {
+  EngineCommand,
+  EngineModule,
+  GpuLedger,
+  MemoryPlacement,
+  MemoryRequest,
+  RuntimeSettings,
+} from "./types.js";
 
-export interface VllmSettings {
-  gpuMemoryUtilization: number;
-  blockSize: number;
-  maxNumBatchedTokens: number;
-  maxNumSeqs: number;
-  enforceEager: boolean;
-  /** CUDA graph memory is taken out of the KV budget (vLLM ≥ 0.21) or lands on top of it (older). */
-  cudaGraphsInBudget: boolean;
-}
+const GiB = 1024 ** 3;
+
+/**
+ * The vLLM behaviour llmdeploy models, each constant with its source. Figures read from published
+ * vLLM start-up logs are quoted with their URL.
+ */
+export const VLLM = {
+  /** Behaviour modelled: V1 engine with CUDA graph memory profiling on (the default since v0.21.0). */
+  version: "0.21+",
+  source:
+    "https://github.com/gpustack/runner/pull/251 (vLLM 0.27.1 log: 'CUDA graph memory profiling is enabled (default since v0.21.0)')",
+  /** --gpu-memory-utilization default. Source: vLLM docs / engine args (0.9). */
+  gpuMemoryUtilization: 0.9,
+  /** KV cache block size on CUDA (tokens). Source: vLLM cache config default block_size 16. */
+  blockSize: 16,
+  /**
+   * `vllm serve` raises max_num_batched_tokens / max_num_seqs on GPUs with at least 70 GiB that are
+   * not A100 (engine/arg_utils.py default_max_num_batched_tokens / default_max_num_seqs).
+   */
+  largeGpuThresholdBytes: 70 * GiB,
+  maxNumBatchedTokensLarge: 8192,
+  maxNumBatchedTokensSmall: 2048,
+  maxNumSeqsLarge: 1024,
+  maxNumSeqsSmall: 256,
+  /**
+   * Bytes per vocabulary entry per sequence in the dummy sampler run: fp32 logits, fp32 probabilities
+   * after softmax and fp32 log-probabilities (3 × 4 bytes).
+   */
+  samplerBytesPerLogit: 12,
+  /**
+   * Non-torch memory that grows during profiling (cuBLAS workspaces etc.), measured against the
+   * baseline taken after the CUDA context exists. Logs: 0.16 GiB (H100, Llama 3.2 11B Vision,
+   * https://github.com/vllm-project/vllm/pull/12126), 0.20 GiB (RTX 3090,
+   * https://github.com/vllm-project/vllm/pull/14447), 0.16 GiB (H100,
+   * https://github.com/kubernetes-sigs/gateway-api-inference-extension/pull/550).
+   */
+  nonTorchBytes: 0.2 * GiB,
+  /**
+   * Estimated CUDA graph pool with the default capture sizes (up to 512): "Estimated CUDA graph
+   * memory: 0.44 GiB total" (https://github.com/vllm-project/vllm/pull/48214, PIECEWISE=51,
+   * largest=512); 0.36 GiB with 16 sizes (https://github.com/gpustack/runner/pull/251).
+   */
+  cudaGraphBytes: 0.44 * GiB,
+} as const;
+
+/** @deprecated the engine-neutral name is RuntimeSettings. */
+export type VllmSettings = RuntimeSettings;
 
 /** vLLM's defaults for `vllm serve` on a GPU with this much memory (engine/arg_utils.py). */
-export function defaultVllmSettings(gpuMemoryBytes: number, gpuName = ""): VllmSettings {
+export function defaultVllmSettings(gpuMemoryBytes: number, gpuName = ""): RuntimeSettings {
   const big = gpuMemoryBytes >= VLLM.largeGpuThresholdBytes && !/a100/i.test(gpuName);
   return {
     gpuMemoryUtilization: VLLM.gpuMemoryUtilization,
@@ -52,7 +110,7 @@ export function defaultVllmSettings(gpuMemoryBytes: number, gpuName = ""): VllmS
  * compute dtype. The sampler holds fp32 logits over the full vocabulary for max_num_seqs rows, plus
  * the temporaries of softmax/top-k/top-p (VLLM.samplerBytesPerLogit in all).
  */
-export function activationPeakBytes(arch: ModelArch, tp: number, s: VllmSettings): number {
+export function activationPeakBytes(arch: ModelArch, tp: number, s: RuntimeSettings): number {
   const b = 2;
   const h = arch.hiddenSize;
   const t = s.maxNumBatchedTokens;
@@ -71,7 +129,7 @@ export function activationPeakBytes(arch: ModelArch, tp: number, s: VllmSettings
 }
 
 /** CUDA graph pool with the default capture sizes; 0 with enforce_eager. */
-export function cudaGraphBytes(s: VllmSettings): number {
+export function cudaGraphBytes(s: RuntimeSettings): number {
   return s.enforceEager ? 0 : VLLM.cudaGraphBytes;
 }
 
@@ -89,20 +147,6 @@ export function kvTokensForBytes(
 ): number {
   const blockBytes = blockSize * kvBytesPerTokenPerLayer(arch, dtype, tp) * layersOnGpu;
   return bytes > 0 ? Math.floor(bytes / blockBytes) * blockSize : 0;
-}
-
-export interface GpuLedger {
-  /** Total memory of the GPU (driver-reported). */
-  totalBytes: number;
-  /** gpu_memory_utilization × total. */
-  budgetBytes: number;
-  weightsBytes: number;
-  activationBytes: number;
-  nonTorchBytes: number;
-  /** Memory left for the KV cache (may be negative: does not fit). */
-  kvCacheBytes: number;
-  /** CUDA graph pool: inside the budget (vLLM ≥ 0.21) or on top of it (settings.cudaGraphsInBudget). */
-  cudaGraphBytes: number;
 }
 
 export interface VllmPlacement {
@@ -134,7 +178,7 @@ export function vllmPlacement(args: {
   tp: number;
   pp: number;
   maxModelLen: number;
-  settings: VllmSettings;
+  settings: RuntimeSettings;
   /** Precomputed weightsPerStage for this TP/PP (the same for every GPU type); computed when absent. */
   stageWeights?: StageWeights[];
 }): VllmPlacement {
@@ -195,3 +239,113 @@ export function vllmPlacement(args: {
     reason,
   };
 }
+
+/** The module's memory model: vLLM's budget for one placement, in its own terms. */
+export function vllmMemory(req: MemoryRequest, budgetName = "gpu_memory_utilization"): MemoryPlacement {
+  const p = vllmPlacement({
+    arch: req.arch,
+    tensors: req.tensors,
+    precision: req.precision,
+    skip: req.skip,
+    kvCacheDtype: req.kvCacheDtype,
+    gpuMemoryBytes: req.device.memoryBytes.value,
+    tp: req.tp,
+    pp: req.pp,
+    maxModelLen: req.maxModelLen,
+    settings: req.settings,
+    stageWeights: req.stageWeights,
+  });
+  return {
+    perGpu: p.perGpu,
+    lines: budgetLines(p.perGpu, req.settings, budgetName),
+    stages: req.stageWeights,
+    kvCacheTokens: p.kvCacheTokens,
+    maxConcurrency: p.maxConcurrency,
+    fits: p.fits,
+    reason: p.reason,
+  };
+}
+
+/**
+ * `vllm serve` with every setting from the plan (https://docs.vllm.ai/en/stable/cli/serve.html).
+ * Flags are the current ones of the releases since 0.18, which dropped `--swap-space`
+ * (vllm-project/vllm#36216) and `--disable-log-requests`; neither is ever written.
+ */
+function command(plan: Plan): EngineCommand {
+  const d = plan.recommendation;
+  const e = d.engine;
+  const multiNode = d.nodes > 1 ? "ray" : null;
+  const args = [
+    "serve",
+    e.modelRef,
+    "--served-model-name",
+    e.servedModelName,
+    "--host",
+    "0.0.0.0",
+    "--port",
+    String(plan.spec.port),
+    "--tensor-parallel-size",
+    String(d.tensorParallel),
+    "--pipeline-parallel-size",
+    String(d.pipelineParallel),
+    "--max-model-len",
+    String(e.maxModelLen),
+    "--gpu-memory-utilization",
+    String(e.gpuMemoryUtilization),
+    "--max-num-seqs",
+    String(e.maxNumSeqs),
+    "--max-num-batched-tokens",
+    String(e.maxNumBatchedTokens),
+    "--block-size",
+    String(e.blockSize),
+  ];
+  if (e.kvCacheDtype === "fp8") args.push("--kv-cache-dtype", "fp8");
+  if (e.quantization) args.push("--quantization", e.quantization);
+  if (e.dtype === "half") args.push("--dtype", "half");
+  if (multiNode === "ray") args.push("--distributed-executor-backend", "ray");
+  const url = `http://127.0.0.1:${plan.spec.port}/health`;
+  return {
+    engine: "vllm",
+    program: "vllm",
+    args,
+    env: { HF_HOME: MODEL_DIR },
+    healthPath: "/health",
+    metricsPath: "/metrics",
+    usesHfHub: true,
+    multiNode,
+    pullAfterStart: null,
+    needsScript: multiNode !== null,
+    healthCommand: pythonHealthCheck(url),
+    modelFile: null,
+  };
+}
+
+export const vllm: EngineModule = {
+  name: "vllm",
+  label: "vLLM",
+  image: {
+    image: "vllm/vllm-openai:v0.28.0",
+    version: "0.28.0",
+    source: "https://github.com/coreweave/ml-containers/pull/218 ('vLLM 0.28.0 was released', 2026-08-26)",
+  },
+  checkpointFormat: "safetensors",
+  defaultPort: 8000,
+  defaultGpuMemoryUtilization: VLLM.gpuMemoryUtilization,
+  parallel: { tensor: true, layersInNode: true, multiNode: "ray", maxGpus: null },
+  efficiency: efficiency(VLLM_SHARES, SCHEDULER, FIT),
+  memoryModel: `vLLM ${VLLM.version} budget (gpu_memory_utilization × total − weights − activation peak − non-torch − CUDA graphs)`,
+  settings: (device: DeviceEntry, o) =>
+    applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
+  supportProblem: hfEngineSupport,
+  memory: (req) => vllmMemory(req),
+  startupLog: "vllm",
+  command,
+  // https://docs.vllm.ai/en/stable/usage/metrics/ (V1 engine): vllm:num_requests_waiting,
+  // vllm:kv_cache_usage_perc (named vllm:gpu_cache_usage_perc before 0.10),
+  // vllm:time_to_first_token_seconds (histogram).
+  metrics: {
+    waiting: "vllm:num_requests_waiting",
+    kvUsage: ["vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"],
+    ttftBucket: "vllm:time_to_first_token_seconds_bucket",
+  },
+};

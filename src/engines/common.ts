@@ -1,0 +1,109 @@
+/**
+ * What several engine modules share: the model volume, the fitted efficiency shares, the hardware
+ * rules of the engines that run Hugging Face checkpoints with CUDA kernels, and small helpers.
+ * Nothing here names an engine; each module decides what it takes.
+ */
+import type { DeviceEntry } from "../catalog/types.js";
+import type { Precision } from "../sizing/weights.js";
+import type { EngineEfficiency, LedgerLine, RuntimeSettings, SettingsOverrides } from "./types.js";
+
+/** Directory of the model cache volume inside every engine container. */
+export const MODEL_DIR = "/models";
+
+/**
+ * Performance constants fitted by scripts/fit-calibration.ts (npm run calibrate:fit) to
+ * data/calibration/measurements.json: bandwidth and compute shares for vLLM, TensorRT-LLM and
+ * llama.cpp; SGLang and TGI share vLLM's, Ollama llama.cpp's (too few records of their own); one step
+ * and one layer overhead for all. Shares are bounded to what kernels achieve (bandwidth 0.5–0.85,
+ * compute 0.3–0.7 of peak). The fitted values are copied here by hand, so a reviewer sees each change.
+ */
+export const FIT =
+  "fitted to data/calibration/measurements.json (scripts/fit-calibration.ts; docs/performance.md)";
+export const sharedFit = (engine: string): string =>
+  `${engine}'s shares (too few records of its own); ${FIT}`;
+
+/** One step and one layer overhead for every engine (fitted together). */
+export const OVERHEADS = { stepOverheadMs: 1, layerOverheadUs: 12 } as const;
+/** Engines with vLLM-style continuous batching: max-num-seqs and the prefill chunk come from the plan. */
+export const SCHEDULER = { defaultMaxSeqs: null, prefillChunk: null } as const;
+/**
+ * llama-server: 4 slots when --parallel is left to auto (tools/server/README.md, "-np, --parallel N"),
+ * prompts in 2048-token batches (--batch-size); Ollama: OLLAMA_NUM_PARALLEL 4 with room (docs/faq.md).
+ */
+export const SLOTS = { defaultMaxSeqs: 4, prefillChunk: 2048 } as const;
+export const VLLM_SHARES = { bandwidth: 0.66, compute: 0.7 } as const;
+export const LLAMACPP_SHARES = { bandwidth: 0.806, compute: 0.667 } as const;
+
+/** An efficiency record with its source. */
+export const efficiency = (
+  shares: { bandwidth: number; compute: number },
+  scheduler: { defaultMaxSeqs: number | null; prefillChunk: number | null },
+  source: string,
+): EngineEfficiency => ({ ...shares, ...OVERHEADS, ...scheduler, source });
+
+/** The user's overrides over an engine's defaults (undefined keeps the default). */
+export function applyOverrides(base: RuntimeSettings, o: SettingsOverrides): RuntimeSettings {
+  return {
+    ...base,
+    gpuMemoryUtilization: o.gpuMemoryUtilization ?? base.gpuMemoryUtilization,
+    maxNumBatchedTokens: o.maxNumBatchedTokens ?? base.maxNumBatchedTokens,
+    maxNumSeqs: o.maxNumSeqs ?? base.maxNumSeqs,
+  };
+}
+
+/**
+ * Can an engine built on vLLM-class CUDA kernels run this precision on this GPU? fp8 needs
+ * Ada/Hopper tensor cores or, on Ampere, the Marlin W8A16 kernels (sm80+); AWQ's kernels need sm75+;
+ * MXFP4 (gpt-oss) sm80+. Source: vLLM docs, features/quantization/supported_hardware.
+ */
+export function hfEngineSupport(gpu: DeviceEntry, p: Precision): string | null {
+  const k = p.format.kind;
+  if (gpu.kind === "cpu")
+    return `${gpu.name} is a CPU host: this engine needs GPUs (llama.cpp and Ollama serve on CPUs: --engine llamacpp)`;
+  const cc = gpu.computeCapability;
+  if (gpu.vendor !== "NVIDIA" || cc === undefined) {
+    if (k === "fp8" && !gpu.nativeFp8) return `${gpu.name} has no FP8 support`;
+    return null;
+  }
+  if ((k === "fp8" || k === "mxfp4") && cc < 8.0)
+    return `${p.id} needs compute capability 8.0+ (${gpu.name}: ${cc})`;
+  if (k === "awq" && cc < 7.5) return `AWQ needs compute capability 7.5+ (${gpu.name}: ${cc})`;
+  return null;
+}
+
+/** Python engines' health check: the standard library, so it needs nothing the image may lack. */
+export const pythonHealthCheck = (url: string): string[] => [
+  "python3",
+  "-c",
+  `import urllib.request; urllib.request.urlopen('${url}', timeout=4)`,
+];
+
+const gibLabel = (label: string, bytes: number): LedgerLine => ({ label, bytes });
+
+/** A budget-style ledger (vLLM and the engines sized like it), top to bottom, as people read it. */
+export function budgetLines(
+  perGpu: {
+    totalBytes: number;
+    budgetBytes: number;
+    weightsBytes: number;
+    activationBytes: number;
+    nonTorchBytes: number;
+    cudaGraphBytes: number;
+    kvCacheBytes: number;
+  },
+  s: RuntimeSettings,
+  budgetName: string,
+): LedgerLine[] {
+  return [
+    gibLabel("total memory", perGpu.totalBytes),
+    gibLabel(`budget (${budgetName} ${s.gpuMemoryUtilization})`, perGpu.budgetBytes),
+    gibLabel("  weights", perGpu.weightsBytes),
+    gibLabel(`  activation peak (${s.maxNumBatchedTokens} batched tokens)`, perGpu.activationBytes),
+    gibLabel("  non-torch (CUDA libraries)", perGpu.nonTorchBytes),
+    gibLabel(
+      s.cudaGraphsInBudget ? "  CUDA graphs" : "CUDA graphs (outside the budget)",
+      perGpu.cudaGraphBytes,
+    ),
+    gibLabel("  KV cache", perGpu.kvCacheBytes),
+  ];
+}

@@ -1,0 +1,69 @@
+/**
+ * The engine registry: the one place that lists the inference engines llmdeploy knows. Everything
+ * else asks an engine's module (src/engines/<engine>.ts) through `engineModule(name)`.
+ */
+import { closest, UserError } from "../errors.js";
+import type { Plan } from "../contract/plan.js";
+import { llamacpp } from "./llamacpp.js";
+import { ollama } from "./ollama.js";
+import { sglang } from "./sglang.js";
+import { tgi } from "./tgi.js";
+import { trtllm } from "./trtllm.js";
+import type { EngineCommand, EngineModule } from "./types.js";
+import { vllm } from "./vllm.js";
+
+export type * from "./types.js";
+
+/** Engine names, in the order help texts list them. */
+export const ENGINE_NAMES = ["vllm", "sglang", "trtllm", "llamacpp", "ollama", "tgi"] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+const MODULES: Record<EngineName, EngineModule> = { vllm, sglang, trtllm, llamacpp, ollama, tgi };
+
+/** The engine that runs when none is named. */
+export const DEFAULT_ENGINE: EngineName = "vllm";
+
+export const isEngineName = (s: string): s is EngineName => (ENGINE_NAMES as readonly string[]).includes(s);
+
+/** The module of an engine; a UserError (field "engine") naming the known ones otherwise. */
+export function engineModule(name: string): EngineModule {
+  if (isEngineName(name)) return MODULES[name];
+  const near = closest(name, ENGINE_NAMES);
+  throw new UserError(
+    `unknown engine "${name}"`,
+    `use one of ${ENGINE_NAMES.join(", ")}${near.length ? ` (did you mean ${near[0]}?)` : ""}`,
+    1,
+    "engine",
+  );
+}
+
+export const engineModules = (): EngineModule[] => ENGINE_NAMES.map((n) => MODULES[n]);
+
+/** The container image a deployment on this kind of device runs. */
+export function engineImageFor(engine: EngineModule, deviceKind: "gpu" | "cpu"): string {
+  return deviceKind === "cpu" ? (engine.image.cpuImage ?? engine.image.image) : engine.image.image;
+}
+
+/**
+ * The command line of the plan's engine; a UserError when the plan puts one replica across nodes and
+ * the engine cannot run that way.
+ */
+export function engineCommand(plan: Plan): EngineCommand {
+  const d = plan.recommendation;
+  const m = engineModule(d.engine.name);
+  if (d.nodes > 1 && m.parallel.multiNode === null) {
+    const able = engineModules()
+      .filter((e) => e.parallel.multiNode !== null)
+      .map((e) => e.name);
+    throw new UserError(
+      `${m.name} cannot run one replica across ${d.nodes} nodes; llmdeploy renders multi-node deployments for ${able.join(" and ")}`,
+      `plan again with --engine ${able[0]}, or with GPUs that hold the model on one node`,
+    );
+  }
+  return m.command(plan);
+}
+
+/** The engine that serves a file format when the user names none: vLLM, or llama.cpp for GGUF. */
+export function engineForFormat(format: "gguf" | "safetensors"): EngineModule {
+  return format === "gguf" ? MODULES.llamacpp : MODULES[DEFAULT_ENGINE];
+}

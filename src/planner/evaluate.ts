@@ -1,0 +1,159 @@
+/**
+ * Evaluating a candidate: one placement that fits, run as r replicas — its performance at the
+ * spec's load, the targets it misses, its cost — and choosing how many replicas it needs.
+ */
+import type { DeviceEntry } from "../catalog/types.js";
+import type { Deployment, PlanSpec } from "../contract/plan.js";
+import type { EngineModule } from "../engines/types.js";
+import { engineImageFor } from "../engines/index.js";
+import type { ModelArch } from "../models/arch.js";
+import { type PlacementRequest, performanceOf, type SizedPlacement } from "../sizing/size.js";
+import { GPUS_PER_NODE } from "../sizing/size.js";
+import { hostNeeds } from "./host.js";
+import { costOf, type GpuPrice } from "./pricing.js";
+import { modeOf } from "./shapes.js";
+
+export interface Candidate {
+  d: Deployment;
+  /** max over targets of predicted / target (≤ 1 meets every target). */
+  score: number;
+  hourly: number | null;
+}
+
+export const fmtMs = (v: number): string => (v >= 10 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`);
+
+/** The targets a prediction misses, one sentence each, and how far it is from them (max ratio). */
+export function targetMisses(
+  spec: Pick<PlanSpec, "targets" | "requestRate" | "concurrency" | "budgetPerHourUsd">,
+  perf: Deployment["performance"],
+  hourly: number | null,
+): { misses: string[]; score: number } {
+  const t = spec.targets;
+  const misses: string[] = [];
+  const ratios: number[] = [];
+  const check = (name: string, got: number, want: number | null) => {
+    if (want === null) return;
+    ratios.push(got / want);
+    if (got > want) misses.push(`${name} ${fmtMs(got)} > ${fmtMs(want)}`);
+  };
+  if (perf.saturated) {
+    const load = spec.requestRate ?? spec.concurrency ?? 1;
+    misses.push(`request rate ${load}/s exceeds the capacity of ${perf.requestsPerSec} requests/s`);
+    ratios.push(1 + load / Math.max(perf.requestsPerSec, 1e-9));
+  }
+  check("TTFT", perf.percentiles?.ttftP95Ms ?? perf.ttftMs, t.ttftMs);
+  check("TPOT", perf.tpotMs, t.tpotMs);
+  check("e2e latency", perf.percentiles?.e2eP95Ms ?? perf.e2eLatencyMs, t.e2eMs);
+  if (spec.budgetPerHourUsd !== null && hourly !== null && hourly > spec.budgetPerHourUsd) {
+    misses.push(`cost $${hourly.toFixed(2)}/h > budget $${spec.budgetPerHourUsd}/h`);
+    ratios.push(hourly / spec.budgetPerHourUsd);
+  }
+  return { misses, score: ratios.length ? Math.max(...ratios) : 0 };
+}
+
+export interface CandidateContext {
+  spec: PlanSpec;
+  arch: ModelArch;
+  engine: EngineModule;
+  device: DeviceEntry;
+  price: GpuPrice | null;
+  /** Bytes every node downloads (the whole checkpoint). */
+  checkpointBytes: number;
+  /** The engine's --quantization for this precision, or null. */
+  quantization: string | null;
+  modelRef: string;
+  servedModelName: string;
+  /** The precision id the plan records. */
+  precisionId: string;
+}
+
+/** The deployment a fitted placement becomes at r replicas. */
+export function evaluateCandidate(
+  c: CandidateContext,
+  req: PlacementRequest,
+  sized: SizedPlacement,
+  replicas: number,
+): Candidate {
+  const { spec, device } = c;
+  const count = req.tp * req.pp;
+  const perf = performanceOf(req, sized, replicas);
+  const total = count * replicas;
+  const hourly = c.price ? c.price.usd * total : null;
+  const { misses, score } = targetMisses(spec, perf, hourly);
+  const gpusPerNode = Math.min(count, GPUS_PER_NODE);
+  const m = sized.memory;
+  const weightsPerReplica = m.stages.reduce((s, st) => s + st.bytesPerGpu * req.tp, 0);
+  const s = req.settings;
+  const d: Deployment = {
+    gpu: device.id,
+    gpuName: device.name,
+    deviceKind: device.kind === "cpu" ? "cpu" : "gpu",
+    gpuCount: count,
+    gpusPerNode,
+    nodes: sized.nodes,
+    tensorParallel: req.tp,
+    pipelineParallel: req.pp,
+    replicas,
+    mode: modeOf(count),
+    precision: c.precisionId,
+    kvCacheDtype: req.kvCacheDtype,
+    engine: {
+      name: c.engine.name as Deployment["engine"]["name"],
+      image: engineImageFor(c.engine, device.kind === "cpu" ? "cpu" : "gpu"),
+      maxModelLen: spec.maxModelLen,
+      gpuMemoryUtilization: s.gpuMemoryUtilization,
+      maxNumSeqs: s.maxNumSeqs,
+      maxNumBatchedTokens: s.maxNumBatchedTokens,
+      blockSize: s.blockSize,
+      kvCacheDtype: req.kvCacheDtype,
+      dtype: !device.bf16 && c.arch.dtype === "bfloat16" ? "half" : "auto",
+      quantization: c.quantization,
+      modelRef: c.modelRef,
+      servedModelName: c.servedModelName,
+    },
+    memory: {
+      perGpu: {
+        totalBytes: m.perGpu.totalBytes,
+        weightsBytes: m.perGpu.weightsBytes,
+        activationBytes: m.perGpu.activationBytes,
+        nonTorchBytes: m.perGpu.nonTorchBytes,
+        cudaGraphBytes: m.perGpu.cudaGraphBytes,
+        kvCacheBytes: m.perGpu.kvCacheBytes,
+      },
+      weightsBytes: weightsPerReplica,
+      kvCacheTokens: m.kvCacheTokens,
+      maxConcurrency: m.maxConcurrency,
+    },
+    performance: perf,
+    cost: costOf(c.price, total, perf.outputTokensPerSec, spec.pricing),
+    host: hostNeeds(gpusPerNode, sized.nodes, c.checkpointBytes, weightsPerReplica / sized.nodes),
+    meetsTargets: misses.length === 0,
+    misses,
+  };
+  return { d, score, hourly };
+}
+
+/**
+ * The fewest replicas of a placement that meet every target (more only add cost), or the best it
+ * reaches: another replica halves the load on each; stop when that no longer brings the targets
+ * closer, or when `stopAtGpus` GPUs (a cheaper success on this GPU type) would be reached.
+ */
+export function chooseReplicas(
+  c: CandidateContext,
+  req: PlacementRequest,
+  sized: SizedPlacement,
+  stopAtGpus: number,
+): Candidate | null {
+  const count = req.tp * req.pp;
+  const maxReplicas = Math.max(1, Math.floor(c.spec.maxGpus / count));
+  let best: Candidate | null = null;
+  let prevScore = Infinity;
+  for (let r = 1; r <= maxReplicas && count * r < stopAtGpus; r++) {
+    const cand = evaluateCandidate(c, req, sized, r);
+    if (!best || cand.score < best.score) best = cand;
+    if (cand.d.meetsTargets) return cand;
+    if (cand.score >= prevScore * 0.99) break;
+    prevScore = cand.score;
+  }
+  return best;
+}
