@@ -370,13 +370,13 @@ export function printPlan(plan: Plan): void {
   for (const n of plan.notes) info(`note: ${n}`);
 }
 
-async function writePlan(plan: Plan, dir: string, force: boolean): Promise<void> {
+async function writePlan(plan: Plan, dir: string, force: boolean): Promise<number> {
   const { writePlanFiles } = await import("./plan-write.js");
-  const code = await writePlanFiles(plan, dir, force);
-  if (code) process.exitCode = code;
+  return writePlanFiles(plan, dir, force);
 }
 
-export async function runPlan(flags: PlanFlags): Promise<void> {
+/** Exit code: 0 a plan meets every target, 2 none does, or the writer's code. */
+export async function runPlan(flags: PlanFlags): Promise<number> {
   const { plan, interactive } = await collectPlan(flags);
   if (flags.json) printJson(plan);
   else if (flags.yaml) {
@@ -388,8 +388,11 @@ export async function runPlan(flags: PlanFlags): Promise<void> {
       outDir = plan.spec.serviceName;
     }
   }
-  if (outDir) await writePlan(plan, outDir, Boolean(flags.force));
-  if (!plan.feasible) process.exitCode = 2;
+  if (outDir) {
+    const code = await writePlan(plan, outDir, Boolean(flags.force));
+    if (code) return code;
+  }
+  return plan.feasible ? 0 : 2;
 }
 
 export function runSchema(): void {

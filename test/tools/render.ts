@@ -11,8 +11,13 @@ import { type AddressInfo, createServer as netServer } from "node:net";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { devices, models } from "../../src/catalog/index.js";
 import { loadTemplates } from "../../src/cli/render.js";
-import type { Plan } from "../../src/contract/plan.js";
+import type { Plan, PlanSpec } from "../../src/contract/plan.js";
+import { normalizeSpec } from "../../src/contract/spec.js";
+import { engineModules } from "../../src/engines/index.js";
+import { parseHfConfig } from "../../src/models/hfconfig.js";
+import { planDeployment } from "../../src/planner/index.js";
 import { render, type RenderedFile } from "../../src/render/index.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -186,4 +191,39 @@ export async function fakeEngine(chunks = 5, gapMs = 150): Promise<FakeEngine> {
     seen,
     close: () => new Promise((r) => server.close(() => r())),
   };
+}
+
+/**
+ * One plan per engine × packaging, made by the planner in-process on fixed inputs (a 7B-class model on
+ * L40S; GGUF Q4_K_M of Llama 3.1 8B for llama.cpp and Ollama), so every engine's files are rendered and
+ * checked. The numbers follow the catalog; the golden files are regenerated with UPDATE_GOLDEN=1.
+ */
+export function enginePlans(): { name: string; plan: Plan }[] {
+  const out: { name: string; plan: Plan }[] = [];
+  for (const engine of engineModules()) {
+    for (const packaging of ["compose", "kubernetes"] as const) {
+      const gguf = engine.checkpointFormat === "gguf";
+      const entry = models.find((m) => m.id === (gguf ? "llama-3.1-8b" : "qwen2.5-7b"))!;
+      const arch = parseHfConfig(entry.config, entry.id);
+      const spec = normalizeSpec(
+        {
+          model: entry.id,
+          engine: engine.name as PlanSpec["engine"],
+          packaging,
+          gpus: ["l40s"],
+          concurrency: 8,
+          ...(gguf ? { precision: ["q4_k_m"] } : {}),
+        },
+        { id: entry.id, context: arch.maxPositionEmbeddings },
+      );
+      const plan = planDeployment({
+        spec,
+        model: { id: entry.id, name: entry.name, hfId: entry.hfId, arch, ref: entry.hfId },
+        catalog: devices,
+        generatedBy: "llmdeploy test",
+      });
+      out.push({ name: `${engine.name}-${packaging}`, plan });
+    }
+  }
+  return out;
 }

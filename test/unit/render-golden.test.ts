@@ -4,7 +4,9 @@
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Plan } from "../../src/contract/plan.js";
 import {
+  enginePlans,
   FIXTURES,
   type FixtureName,
   GOLDEN_DIR,
@@ -16,10 +18,20 @@ import {
 
 const update = process.env.UPDATE_GOLDEN === "1";
 
+const cases: { name: string; what: string; plan: () => Plan }[] = [
+  ...(Object.keys(FIXTURES) as FixtureName[]).map((name) => ({
+    name,
+    what: FIXTURES[name],
+    plan: () => loadFixture(name),
+  })),
+  // every engine × packaging, planned in-process (test/tools/render.ts enginePlans)
+  ...enginePlans().map(({ name, plan }) => ({ name: `engines/${name}`, what: "planned", plan: () => plan })),
+];
+
 describe("render matches the golden files", () => {
-  for (const name of Object.keys(FIXTURES) as FixtureName[]) {
-    it(`${name} (${FIXTURES[name]})`, () => {
-      const files = renderPlan(loadFixture(name));
+  for (const { name, what, plan } of cases) {
+    it(`${name} (${what})`, () => {
+      const files = renderPlan(plan());
       const dir = join(GOLDEN_DIR, name);
       if (update) {
         rmSync(dir, { recursive: true, force: true });

@@ -14,11 +14,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import type { EngineName, Plan } from "../../src/contract/plan.js";
+import type { Plan } from "../../src/contract/plan.js";
 import { engineCommand, type RenderedFile } from "../../src/render/index.js";
-import { requireTool } from "../e2e/helpers.js";
+import { requireTool } from "./helpers.js";
 import {
   composeSchemaValidator,
+  enginePlans,
   fakeEngine,
   type FakeEngine,
   FIXTURES,
@@ -58,18 +59,8 @@ function matrix(): Case[] {
       }
     }
   }
-  const engines: EngineName[] = ["sglang", "trtllm", "tgi", "ollama"];
-  for (const engine of engines) {
-    for (const packaging of ["compose", "kubernetes"] as const) {
-      plans.push([
-        `${engine}-${packaging}`,
-        variant(loadFixture("standalone"), (p) => {
-          p.recommendation.engine.name = engine;
-          p.spec.packaging = packaging;
-        }),
-      ]);
-    }
-  }
+  // every engine × packaging, as the planner makes them (test/tools/render.ts enginePlans)
+  for (const { name, plan } of enginePlans()) plans.push([`engine-${name}`, plan]);
   for (const packaging of ["compose", "kubernetes"] as const) {
     plans.push([
       `sglang-multi-node-${packaging}`,

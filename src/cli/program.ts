@@ -1,0 +1,321 @@
+/**
+ * The command line: commander wiring only, every command's options and help. The actions call a
+ * dispatcher the entry (main.ts) supplies, which loads each command's module when it runs, so
+ * `estimate` never loads what `plan` needs; a test supplies one that records the options instead.
+ * An action's promise resolves to the exit code (or nothing for 0).
+ */
+import { Command, Option } from "commander";
+import pkg from "../../package.json" with { type: "json" };
+import { ENGINE_NAMES } from "../engines/index.js";
+import { ce, setQuiet } from "./output.js";
+
+export type Raw = Record<string, unknown>;
+type Code = Promise<number | void>;
+
+/** What each command does with its parsed arguments; resolves to its exit code. */
+export interface Dispatch {
+  estimate(model: string, opts: Raw): Code;
+  models(opts: Raw): Code;
+  gpus(opts: Raw): Code;
+  plan(opts: Raw): Code;
+  schema(): Code;
+  completion(shell: string, program: Command): Code;
+  render(plan: string, opts: Raw): Code;
+  bench(opts: Raw): Code;
+  verify(opts: Raw): Code;
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** The program; `run` receives each action's promise (main.ts sets the exit code from it). */
+export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
+  const run = async (p: Code): Promise<void> => {
+    await exit(p);
+  };
+  const program = new Command("llmdeploy")
+    .description(
+      "Plan self-hosted LLM inference: GPU memory from the model's real architecture, GPUs, parallelism and cost.",
+    )
+    .version(pkg.version, "-V, --version")
+    .option("--debug", "print stack traces on errors")
+    .option("-q, --quiet", "no informational lines on stderr")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      // Commander's own usage errors (unknown option, missing argument): one line, then a hint.
+      outputError: (str, write) =>
+        write(
+          `${ce.red(str.trimEnd())}\n${ce.dim("hint:")} run llmdeploy --help, or llmdeploy <command> --help\n`,
+        ),
+    })
+    .hook("preAction", (cmd) => setQuiet(Boolean(cmd.opts().quiet)))
+    .addHelpText(
+      "after",
+      "\nStart here:\n" +
+        "  llmdeploy estimate 70b --int4              how much GPU memory, on which GPUs\n" +
+        "  llmdeploy plan --model 70b --defaults      the cheapest deployment that meets the targets\n" +
+        "  llmdeploy plan --config spec.yaml --out deploy/   ...and the files to run it\n" +
+        "  llmdeploy <command> --help                 every command's options, with examples\n",
+    );
+
+  program
+    .command("estimate")
+    .summary("GPU memory a model needs, and the GPUs it fits on")
+    .description(
+      "Compute the memory ledger of serving <model> with an engine (vLLM by default): weights, KV cache,\nactivations, engine overhead, as that engine allocates them; " +
+        "then, for every catalog GPU, how many are needed and how\nmany sequences fit.\n" +
+        "With --gpu, the placement on that GPU in detail.",
+    )
+    .argument(
+      "<model>",
+      "catalog id or alias (llmdeploy models), size alias (70b), Hugging Face id org/name[@revision] (read from the Hub with range requests, cached under $HF_HOME/llmdeploy), a local folder with config.json and *.safetensors, or a .gguf file",
+    )
+    .option(
+      "-p, --precision <p>",
+      "weight precision: fp32 bf16 fp16 fp8 int8 int4 awq gptq mxfp4 nf4 q8_0 q6_k q5_k_m q4_k_m q4_0 (default: the checkpoint's own)",
+    )
+    .addOption(
+      new Option("--int4", "shorthand for --precision int4 (AWQ, group 128)").conflicts([
+        "precision",
+        "int8",
+        "fp8",
+        "fp16",
+        "bf16",
+      ]),
+    )
+    .addOption(
+      new Option("--int8", "shorthand for --precision int8").conflicts(["precision", "fp8", "fp16", "bf16"]),
+    )
+    .addOption(new Option("--fp8", "shorthand for --precision fp8").conflicts(["precision", "fp16", "bf16"]))
+    .addOption(new Option("--fp16", "shorthand for --precision fp16").conflicts(["precision", "bf16"]))
+    .addOption(new Option("--bf16", "shorthand for --precision bf16").conflicts(["precision"]))
+    .option("--kv-cache-dtype <dtype>", "KV cache dtype: auto (the model's 16-bit dtype, default) or fp8")
+    .option(
+      "--max-model-len <n>",
+      "context length each sequence must fit (default: the model's, capped at 8192)",
+    )
+    .option("--concurrency <n>", "sequences of --max-model-len that must fit at once (default 1)")
+    .option("--gpu <id>", "size for this GPU (llmdeploy gpus); without it, every catalog GPU")
+    .option("--gpus <n>", "number of GPUs (default: the fewest that fit)")
+    .option("--tp <n>", "tensor parallel size (default: GPUs per node)")
+    .option("--pp <n>", "pipeline parallel size (default: --gpus / --tp)")
+    .option(
+      "--gpu-memory-utilization <f>",
+      "the engine's share of GPU memory (default: the engine's, vLLM 0.9)",
+    )
+    .option(
+      "--max-num-batched-tokens <n>",
+      "vLLM's prefill chunk / profile size (default: vLLM's for the GPU)",
+    )
+    .option("--max-num-seqs <n>", "vLLM's max running sequences (default: vLLM's for the GPU)")
+    .option("--input-tokens <n>", "prompt length the performance prediction assumes (default 1024)")
+    .option("--output-tokens <n>", "completion length the performance prediction assumes (default 256)")
+    .option("--request-rate <r>", "requests per second (Poisson) instead of --concurrency users")
+    .option(
+      "--engine <name>",
+      `engine whose memory model and speed are sized: ${ENGINE_NAMES.join(" ")} (default: vllm; llamacpp for GGUF)`,
+    )
+    .option("--json", "print the result as JSON on stdout")
+    .addHelpText(
+      "after",
+      "\nExamples:\n" +
+        "  llmdeploy estimate 70b --int4\n" +
+        "  llmdeploy estimate llama-3.1-8b --gpu l4 --max-model-len 16384\n" +
+        "  llmdeploy estimate deepseek-v3 --gpu h200 --gpus 8 --json\n" +
+        "  llmdeploy estimate Qwen/Qwen2.5-7B-Instruct --kv-cache-dtype fp8 --input-tokens 4000 --concurrency 32\n" +
+        "  llmdeploy estimate 8b --precision q4_k_m --engine llamacpp --gpu rtx-4090\n",
+    )
+    .action((model: string, opts: Raw) => run(d.estimate(model, opts)));
+
+  program
+    .command("models")
+    .summary("list the model catalog")
+    .option("--json", "print an array of objects on stdout")
+    .addHelpText("after", "\nExamples:\n  llmdeploy models\n  llmdeploy models --json\n")
+    .action((opts: Raw) => run(d.models(opts)));
+
+  program
+    .command("gpus")
+    .summary("list the GPU catalog")
+    .option("--json", "print an array of objects on stdout")
+    .addHelpText("after", "\nExamples:\n  llmdeploy gpus\n  llmdeploy gpus --json\n")
+    .action((opts: Raw) => run(d.gpus(opts)));
+
+  program
+    .command("plan")
+    .summary("the cheapest deployment that meets your latency and load targets")
+    .description(
+      "Search GPU types, GPU counts, tensor/pipeline parallelism, replicas, precisions and KV cache dtypes for\n" +
+        "the cheapest deployment that meets the targets, with predicted latency, throughput and cost.\n" +
+        "Answers come from flags, then --config spec.yaml, then prompts (only on a terminal, never with CI set).\n" +
+        "Exit codes: 0 a plan meets every target; 2 none does (the closest is shown); 1 bad input.",
+    )
+    .option("-c, --config <file>", "YAML spec (llmdeploy schema prints its JSON Schema); flags override it")
+    .option("-m, --model <model>", "catalog id, size alias (70b), Hugging Face id or local path")
+    .option(
+      "-p, --precision <p>",
+      "allowed precision, repeatable or comma-separated (auto = checkpoint's own)",
+      collect,
+    )
+    .option("--kv-cache-dtype <dtype>", "allowed KV cache dtype: auto, fp8 (repeatable)", collect)
+    .option(
+      "--max-model-len <n>",
+      "context length every request must fit (default: the model's, capped at 8192)",
+    )
+    .option("--input-tokens <n>", "typical prompt length (default 1024)")
+    .option("--output-tokens <n>", "typical completion length (default 256)")
+    .option("--concurrency <n>", "requests in flight at once (default 16)")
+    .option("--request-rate <r>", "requests per second, Poisson arrivals (instead of --concurrency)")
+    .option(
+      "--ttft-ms <ms>",
+      "target time to first token, p95 under a request rate (default 2000; none: no target)",
+    )
+    .option("--tpot-ms <ms>", "target time per output token (default 50; none: no target)")
+    .option("--e2e-ms <ms>", "target end-to-end latency (default: none)")
+    .option("--gpu <id>", "allowed GPU type, repeatable (default: every catalog GPU)", collect)
+    .option("--max-gpus <n>", "most GPUs in total (default 64)")
+    .option("--budget-per-hour <usd>", "most US$ per hour for the whole deployment")
+    .option("--pricing <basis>", "cloud (catalog prices) or onprem (--gpu-purchase / --gpu-price)")
+    .option(
+      "--gpu-price <gpu=usd>",
+      "US$ per GPU-hour for a GPU type, repeatable (negotiated or amortised)",
+      collect,
+    )
+    .option(
+      "--gpu-purchase <gpu=usd>",
+      "on-prem: purchase price per GPU, repeatable; implies --pricing onprem",
+      collect,
+    )
+    .option("--amortization-months <n>", "months on-prem GPUs are written off over (default 36)")
+    .option("--engine <name>", `${ENGINE_NAMES.join(", ")} (default: vllm; llamacpp for GGUF)`)
+    .option("--packaging <kind>", "compose (default) or kubernetes")
+    .option("--security <level>", "basic (default), enhanced or enterprise")
+    .option("--service-name <name>", "name of the service (default: from the model id)")
+    .option("--port <n>", "port the engine listens on")
+    .option(
+      "--gpu-memory-utilization <f>",
+      "the engine's share of GPU memory (default: the engine's, vLLM 0.9)",
+    )
+    .option("--defaults", "fill every unanswered question with the documented defaults; never prompt")
+    .option("--json", "print the plan object as JSON on stdout")
+    .option("--yaml", "print the plan object as YAML on stdout")
+    .option("-o, --out <dir>", "write plan.yaml (and the deployment files) into this folder")
+    .option("--force", "overwrite files in --out that differ")
+    .addHelpText(
+      "after",
+      "\nExamples:\n" +
+        "  llmdeploy plan --model 70b --defaults\n" +
+        "  llmdeploy plan --model llama-3.1-8b --input-tokens 512 --output-tokens 256 --concurrency 32 --tpot-ms 30 --gpu l4 --gpu l40s\n" +
+        "  llmdeploy plan --model 70b --defaults --precision bf16 --precision int4 --request-rate 5 --ttft-ms 1500 --json\n" +
+        "  llmdeploy plan --config examples/specs/llama-70b-int4.yaml --out deploy/\n",
+    )
+    .action((opts: Raw) => run(d.plan(opts)));
+
+  program
+    .command("schema")
+    .summary("print the JSON Schema of the plan spec file")
+    .addHelpText("after", "\nExamples:\n  llmdeploy schema > llmdeploy-spec.schema.json\n")
+    .action(() => run(d.schema()));
+
+  program
+    .command("completion")
+    .summary("print a shell completion script (bash, zsh or fish)")
+    .argument("<shell>", "bash, zsh or fish")
+    .addHelpText(
+      "after",
+      "\nExamples:\n" +
+        "  llmdeploy completion bash > ~/.local/share/bash-completion/completions/llmdeploy\n" +
+        '  llmdeploy completion zsh > "${fpath[1]}/_llmdeploy"\n' +
+        "  llmdeploy completion fish > ~/.config/fish/completions/llmdeploy.fish\n",
+    )
+    .action((shell: string) => run(d.completion(shell, program)));
+
+  program
+    .command("render")
+    .summary("write the deployment files for a plan (Dockerfile, compose or Kubernetes, nginx, monitoring)")
+    .description(
+      "Render plan.yaml (from llmdeploy plan --out) into the files that run it: the engine's launch script and\n" +
+        "Dockerfile, docker compose or Kubernetes manifests, nginx (API keys, streaming, TLS), Prometheus\n" +
+        "scrape config and alerts, and a README. Every number comes from the plan. Secrets are never written:\n" +
+        "files refer to secret files or Kubernetes Secrets that you create.",
+    )
+    .argument("<plan>", "plan.yaml (or a folder that contains it)")
+    .option("-o, --out <dir>", "folder to write into (created if missing)")
+    .option("--force", "overwrite files that differ from what the plan renders")
+    .option("--dry-run", "list what would be written or changed; write nothing")
+    .option("--check", "exit 1 when the folder is not what the plan renders (for CI); write nothing")
+    .option("--generate-api-key", "also write secrets/api-keys.map with one random key (mode 0600)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n" +
+        "  llmdeploy render examples/deployments/chat-7b/plan.yaml --out deploy/ --dry-run\n" +
+        "  llmdeploy render examples/deployments/chat-7b/plan.yaml --out examples/deployments/chat-7b --check\n",
+    )
+    .action((plan: string, opts: Raw) => run(d.render(plan, opts)));
+
+  program
+    .command("bench")
+    .summary("load-test an OpenAI-compatible endpoint: latency percentiles, throughput, errors")
+    .description(
+      "Send streamed requests to --url (closed loop with --concurrency, or Poisson arrivals with\n" +
+        "--request-rate) and report TTFT, TPOT, inter-token latency and end-to-end latency (p50/p90/p95/p99),\n" +
+        "throughput and errors by kind. With --plan, compare with the plan's predictions.\n" +
+        "Exit codes: 0 done; 3 --fail-on-miss and a figure outside the plan's error band; 130 stopped (Ctrl-C).",
+    )
+    .option("--url <url>", "base URL of the server (e.g. http://localhost:8000)")
+    .option("--endpoint <kind>", "chat (/v1/chat/completions, default) or completions (/v1/completions)")
+    .option("--model <name>", "model name to request (default: the first of GET /v1/models)")
+    .option("--api-key <key>", "Bearer key (default: $LLMDEPLOY_API_KEY)")
+    .option("--concurrency <n>", "requests in flight at once (closed loop; default 1)")
+    .option("--request-rate <r>", "requests per second, Poisson arrivals (open loop)")
+    .option("--requests <n>", "stop after this many requests (default 100 without --duration)")
+    .option("--duration <s>", "stop after this many seconds")
+    .option("--input-tokens <n>", "synthetic prompt length in tokens (default 256)")
+    .option(
+      "--output-tokens <n>",
+      "max_tokens per request, with ignore_eos (default 128; with --prompts, none: the server decides)",
+    )
+    .option(
+      "--prompts <file.jsonl>",
+      'prompts instead of synthetic ones: {"prompt": ...} or {"messages": [...]} per line',
+    )
+    .option("--timeout <s>", "per-request timeout in seconds (default 300)")
+    .option("--seed <n>", "seed of the Poisson arrivals (default 1)")
+    .option("--plan <plan.yaml>", "compare with this plan's predicted TTFT, TPOT, e2e latency and throughput")
+    .option("--fail-on-miss", "exit 3 when a figure is outside the plan's error band")
+    .option("--json", "print the result as JSON on stdout")
+    .addHelpText(
+      "after",
+      "\nExamples:\n" +
+        "  llmdeploy bench --url http://localhost:8000 --concurrency 16 --requests 200\n" +
+        "  llmdeploy bench --url https://llm.internal --request-rate 4 --duration 120 --json\n" +
+        "  llmdeploy bench --url http://localhost --plan deploy/plan.yaml --concurrency 16 --fail-on-miss\n",
+    )
+    .action((opts: Raw) => run(d.bench(opts)));
+
+  program
+    .command("verify")
+    .summary("compare a vLLM start-up log with the plan's memory ledger")
+    .description(
+      "Read the memory figures vLLM prints at start-up (weights, activation peak, non-torch memory, CUDA\n" +
+        "graphs, KV cache in GiB and tokens, maximum concurrency) and compare each with the plan's ledger,\n" +
+        "or with the ledger computed for --model on --gpu; explain the differences and the flag to change.",
+    )
+    .option("--log <file>", "the engine's start-up log")
+    .option("--plan <plan.yaml>", "the plan the engine was deployed from")
+    .option("--model <model>", "without --plan: the model (default: the one the log names)")
+    .option("--gpu <id>", "without --plan: the GPU type")
+    .option("--tp <n>", "tensor parallel size (default: from the log)")
+    .option("--pp <n>", "pipeline parallel size (default: from the log)")
+    .option("--max-model-len <n>", "default: from the log")
+    .option("--gpu-memory-utilization <f>", "default: from the log, else 0.9")
+    .option("--json", "print the comparison as JSON on stdout")
+    .addHelpText(
+      "after",
+      "\nExamples:\n" +
+        "  llmdeploy verify --log test/fixtures/vllm-logs/qwen2-7b-a100-tp2.log --model qwen2.5-7b --gpu a100-80g\n" +
+        "  llmdeploy verify --log test/fixtures/vllm-logs/qwen2-7b-a100-tp1.log --plan examples/deployments/chat-7b/plan.yaml --json\n",
+    )
+    .action((opts: Raw) => run(d.verify(opts)));
+  return program;
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { estimateOptions } from "../../src/cli/estimate.js";
+import { specFromFlags } from "../../src/cli/plan.js";
+import { createProgram, type Dispatch, type Raw } from "../../src/cli/program.js";
+
+// From argv to the options object a command receives (changesets' cli.test.ts): commander's parsing,
+// then the command's own parser (src/cli/flags.ts), with nothing run.
+async function parse(argv: string[]): Promise<{ command: string; args: unknown[]; opts: Raw }> {
+  let seen: { command: string; args: unknown[]; opts: Raw } | null = null;
+  const record =
+    (command: string) =>
+    async (...args: unknown[]) => {
+      const opts = (args.find((a) => typeof a === "object" && a !== null && !("commands" in a)) ?? {}) as Raw;
+      seen = { command, args: args.filter((a) => typeof a === "string"), opts };
+    };
+  const d: Dispatch = {
+    estimate: record("estimate"),
+    models: record("models"),
+    gpus: record("gpus"),
+    plan: record("plan"),
+    schema: record("schema"),
+    completion: record("completion"),
+    render: record("render"),
+    bench: record("bench"),
+    verify: record("verify"),
+  };
+  const program = createProgram(d, (p) => p);
+  program.exitOverride();
+  for (const c of program.commands) c.exitOverride();
+  program.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  for (const c of program.commands) c.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  await program.parseAsync(argv, { from: "user" });
+  if (!seen) throw new Error("no command ran");
+  return seen;
+}
+
+describe("argv -> estimate options", () => {
+  const cases: [string[], Partial<ReturnType<typeof estimateOptions>>][] = [
+    [
+      ["estimate", "70b"],
+      { precision: undefined, concurrency: 1, inputTokens: 1024, outputTokens: 256, engine: undefined },
+    ],
+    [["estimate", "70b", "--int4"], { precision: "int4" }],
+    [
+      ["estimate", "70b", "--precision", "fp8", "--gpu", "h100", "--tp", "2"],
+      { precision: "fp8", gpu: "h100", tp: 2 },
+    ],
+    [
+      ["estimate", "8b", "--kv-cache-dtype", "fp8", "--max-model-len", "32768"],
+      { kvCacheDtype: "fp8", maxModelLen: 32768 },
+    ],
+    [
+      ["estimate", "8b", "--gpu-memory-utilization", "0.85", "--max-num-seqs", "64"],
+      { gpuMemoryUtilization: 0.85, maxNumSeqs: 64 },
+    ],
+    [
+      ["estimate", "8b", "--engine", "llamacpp", "--request-rate", "2.5"],
+      { engine: "llamacpp", requestRate: 2.5 },
+    ],
+    [["estimate", "8b", "--json"], { json: true }],
+  ];
+  for (const [argv, want] of cases) {
+    it(argv.join(" "), async () => {
+      const r = await parse(argv);
+      expect(r.command).toBe("estimate");
+      expect(estimateOptions(r.opts)).toMatchObject(want);
+    });
+  }
+
+  it("bad values are refused naming the flag", async () => {
+    const bad: [string[], RegExp][] = [
+      [["estimate", "8b", "--concurrency", "0"], /--concurrency takes a positive whole number, got "0"/],
+      [["estimate", "8b", "--gpu-memory-utilization", "1.5"], /--gpu-memory-utilization is at most 1/],
+      [["estimate", "8b", "--engine", "vllmx"], /--engine is one of vllm, sglang/],
+      [["estimate", "8b", "--tp", "two"], /--tp takes a positive whole number/],
+    ];
+    for (const [argv, re] of bad) {
+      const r = await parse(argv);
+      expect(() => estimateOptions(r.opts)).toThrow(re);
+    }
+  });
+
+  it("commander refuses conflicting shorthands", async () => {
+    await expect(parse(["estimate", "70b", "--int4", "--fp8"])).rejects.toThrow(/cannot be used with/);
+  });
+});
+
+describe("argv -> plan spec", () => {
+  const cases: [string[], Record<string, unknown>][] = [
+    [["plan", "--model", "70b", "--defaults"], { model: "70b" }],
+    [
+      [
+        "plan",
+        "--model",
+        "8b",
+        "--precision",
+        "bf16,fp8",
+        "--precision",
+        "int4",
+        "--gpu",
+        "l4",
+        "--gpu",
+        "l40s",
+      ],
+      { precision: ["bf16", "fp8", "int4"], gpus: ["l4", "l40s"] },
+    ],
+    [
+      ["plan", "--model", "8b", "--ttft-ms", "500", "--tpot-ms", "none"],
+      { targets: { ttftMs: 500, tpotMs: "none", e2eMs: undefined } },
+    ],
+    [
+      ["plan", "--model", "8b", "--gpu-price", "h100-sxm=2.1", "--gpu-purchase", "l40s=8000"],
+      { gpuPrices: { "h100-sxm": 2.1 }, gpuPurchaseUsd: { l40s: 8000 } },
+    ],
+    [
+      ["plan", "--model", "8b", "--request-rate", "3", "--max-gpus", "16", "--engine", "sglang"],
+      { requestRate: 3, maxGpus: 16, engine: "sglang" },
+    ],
+  ];
+  for (const [argv, want] of cases) {
+    it(argv.join(" "), async () => {
+      const r = await parse(argv);
+      expect(r.command).toBe("plan");
+      expect(specFromFlags(r.opts)).toMatchObject(want);
+    });
+  }
+
+  it("flags not given stay out of the spec (so a --config file can supply them)", async () => {
+    const r = await parse(["plan", "--model", "8b"]);
+    expect(Object.keys(specFromFlags(r.opts))).toEqual(["model"]);
+  });
+});
