@@ -27,10 +27,9 @@ import {
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as YamlModule from "yaml";
-import * as z from "zod/mini";
 import { UserError } from "../errors.js";
 import type { Plan } from "../contract/plan.js";
-import { isPinnedImage } from "../render/images.js";
+import { planProblem } from "../contract/plan-schema.js";
 import { render, type RenderedFile, TEMPLATE_FILES, type Templates } from "../render/index.js";
 import { info, out } from "./output.js";
 
@@ -61,81 +60,6 @@ async function yamlLib(): Promise<YamlLib> {
   return m.default ?? m;
 }
 
-const posInt = z.int().check(z.positive());
-const nonNeg = z.number().check(z.gte(0));
-const text = z.string().check(z.minLength(1));
-
-/**
- * The fields render reads, checked so that a hand-edited or foreign file fails with one clear line
- * instead of a stack trace. Other fields pass through untouched.
- */
-const planSchema = z.object({
-  spec: z.object({
-    serviceName: z
-      .string()
-      .check(z.regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, "must be a DNS label (a-z, 0-9, '-')")),
-    port: z.int().check(z.gte(1), z.lte(65535)),
-    packaging: z.enum(["compose", "kubernetes"]),
-    security: z.enum(["basic", "enhanced", "enterprise"]),
-    targets: z.object({ ttftMs: z.nullable(nonNeg) }),
-  }),
-  model: z.object({ id: text, name: z.string(), hfId: z.nullable(z.string()) }),
-  recommendation: z.object({
-    gpuName: z.string(),
-    deviceKind: z.enum(["gpu", "cpu"]),
-    gpuCount: posInt,
-    gpusPerNode: posInt,
-    nodes: posInt,
-    tensorParallel: posInt,
-    pipelineParallel: posInt,
-    replicas: posInt,
-    mode: z.enum(["standalone", "single-node", "distributed"]),
-    precision: text,
-    kvCacheDtype: z.enum(["auto", "fp8"]),
-    engine: z.object({
-      name: z.enum(["vllm", "sglang", "trtllm", "llamacpp", "ollama", "tgi"]),
-      image: z.string().check(
-        z.refine((s) => s.trim() === "" || isPinnedImage(s.trim()), {
-          message:
-            "must be a pinned image (name:tag or name@sha256:..., not latest), or empty for llmdeploy's pin",
-        }),
-      ),
-      maxModelLen: posInt,
-      gpuMemoryUtilization: z.number().check(z.gt(0), z.lte(1)),
-      maxNumSeqs: posInt,
-      maxNumBatchedTokens: posInt,
-      blockSize: posInt,
-      kvCacheDtype: z.enum(["auto", "fp8"]),
-      quantization: z.nullable(z.string()),
-      dtype: z.enum(["auto", "half"]),
-      modelRef: text,
-      servedModelName: text,
-    }),
-    memory: z.object({
-      perGpu: z.object({ weightsBytes: nonNeg, kvCacheBytes: nonNeg }),
-      kvCacheTokens: nonNeg,
-    }),
-    performance: z.object({
-      ttftMs: nonNeg,
-      tpotMs: nonNeg,
-      outputTokensPerSec: nonNeg,
-      requestsPerSec: nonNeg,
-      batch: nonNeg,
-      capacity: nonNeg,
-      errorBand: nonNeg,
-    }),
-    cost: z.object({ perHourUsd: z.nullable(nonNeg), basis: z.string() }),
-    host: z.object({
-      cpuCores: posInt,
-      ramGiB: posInt,
-      diskGiB: posInt,
-      shmGiB: posInt,
-      network: z.nullable(z.string()),
-    }),
-  }),
-  generatedBy: z.string(),
-});
-
 /** Checks a parsed plan file; throws a one-line UserError naming the first bad field. */
 export function checkPlan(raw: unknown, where: string): Plan {
   const hint = "regenerate it with llmdeploy plan --out DIR";
@@ -152,12 +76,8 @@ export function checkPlan(raw: unknown, where: string): Plan {
   if (p.recommendation === undefined || p.recommendation === null) {
     throw new UserError(`${where}: recommendation is missing`, hint);
   }
-  const r = planSchema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const field = issue.path.map(String).join(".");
-    throw new UserError(`${where}: ${field || "plan"}: ${issue.message}`, hint);
-  }
+  const problem = planProblem(raw);
+  if (problem) throw new UserError(`${where}: ${problem}`, hint);
   return raw as Plan;
 }
 

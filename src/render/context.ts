@@ -47,10 +47,13 @@ export interface Ctx {
   templates: Templates;
 }
 
-/** One line: newlines and other control characters become spaces. */
+/**
+ * One line, safe in any comment or header: C0 and C1 control characters (NUL, CR, LF, NEL U+0085 ...),
+ * DEL, and the Unicode line and paragraph separators U+2028 / U+2029 become spaces.
+ */
 export const oneLine = (s: string): string =>
   // eslint-disable-next-line no-control-regex
-  s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim();
 
 /** A model the engine reads from the host's disk (an absolute path), rather than from the Hub. */
 export function localModelPath(plan: Plan): string | null {

@@ -17,11 +17,19 @@ type Role = "single" | "leader" | "worker";
 /** The engine runs from the launch script (a ConfigMap) across nodes and for Ollama; else directly. */
 const usesScripts = (ctx: Ctx): boolean => ctx.distributed || ctx.cmd.needsScript;
 
+/**
+ * Kubernetes expands `$(VAR)` in a container's command, args and env values from the container's
+ * environment; `$$` is its escape for a literal `$`
+ * (https://kubernetes.io/docs/tasks/inject-data-application/define-interdependent-environment-variables/).
+ * Every `$` is doubled so a model path or name containing `$(HF_TOKEN)` stays literal.
+ */
+export const k8sLiteral = (s: string): string => s.replace(/\$/g, "$$$$");
+
 function engineContainer(ctx: Ctx, role: Role): Obj {
   const { d, cmd } = ctx;
   const run =
     role === "single" && !usesScripts(ctx)
-      ? { command: [cmd.program], args: cmd.args }
+      ? { command: [k8sLiteral(cmd.program)], args: cmd.args.map(k8sLiteral) }
       : {
           command: [
             "/bin/bash",
@@ -29,7 +37,7 @@ function engineContainer(ctx: Ctx, role: Role): Obj {
           ],
         };
   const env: Obj[] = [
-    ...Object.entries(cmd.env).map(([name, value]) => ({ name, value })),
+    ...Object.entries(cmd.env).map(([name, value]) => ({ name, value: k8sLiteral(value) })),
     { name: "HOME", value: "/tmp" },
   ];
   if (cmd.usesHfHub) {

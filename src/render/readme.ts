@@ -4,7 +4,7 @@
  */
 import { type Ctx, type RenderedFile, tpl } from "./context.js";
 import { SGLANG_DIST_PORT } from "../engines/sglang.js";
-import { fillTemplate, mdCell, mdCode } from "./template.js";
+import { fillTemplate, mdCell, mdCode, mdText } from "./template.js";
 
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 
@@ -56,8 +56,8 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
     .map((f) => `- ${mdCode(f)}: ${describeFile(f)}`)
     .join("\n");
   const content = fillTemplate("README.md.tmpl", tpl(ctx, "README.md.tmpl"), {
-    title: ctx.title.replace(/[<>]/g, ""),
-    generatedBy: ctx.generatedBy,
+    title: mdText(ctx.title),
+    generatedBy: mdText(ctx.generatedBy),
     model: mdCell(plan.model.hfId ?? plan.model.id),
     modelRef: mdCell(d.engine.modelRef),
     served: mdCell(d.engine.servedModelName),

@@ -31,9 +31,26 @@ export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A value inside Markdown inline code: one line, backticks replaced. */
+/** A value inside Markdown inline code: one line (every control and line separator a space), backticks replaced. */
 export function mdCode(s: string): string {
-  return "`" + s.replace(/[\r\n]+/g, " ").replace(/`/g, "'") + "`";
+  // eslint-disable-next-line no-control-regex
+  return "`" + s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").replace(/`/g, "'") + "`";
+}
+
+/**
+ * Plain Markdown text inside a line (a heading's text, a sentence): one line, and the characters
+ * Markdown or HTML could read as syntax there (emphasis, code, links and images, tags and entities,
+ * tables, strike-through, a heading's closing #) backslash-escaped (CommonMark: any ASCII punctuation
+ * may be escaped), so a name renders as the characters it holds and adds nothing.
+ */
+export function mdText(s: string): string {
+  return (
+    s
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
+      .trim()
+      .replace(/[\\`*_[\]<>|~#!&]/g, (c) => `\\${c}`)
+  );
 }
 
 /** Inline code inside a Markdown table cell: as mdCode, with `|` escaped so the cell stays whole. */

@@ -24,10 +24,8 @@ import {
   type FakeEngine,
   FIXTURES,
   type FixtureName,
-  freePort,
   loadFixture,
-  localizeNginx,
-  nginxDir,
+  prepareNginx,
   renderPlan,
   variant,
   writeTree,
@@ -133,6 +131,8 @@ describe("shell scripts", () => {
   }
   const run = (script: string, bin: string, env: Record<string, string> = {}, args: string[] = []) =>
     execa("bash", [script, ...args], {
+      // in the test's own folder: an injected `touch llmdeploy-pwned` would land here
+      cwd: work,
       env: { PATH: `${bin}:${process.env.PATH}`, HF_TOKEN_FILE: "/nonexistent", ...env },
       extendEnv: false,
       reject: false,
@@ -149,7 +149,7 @@ describe("shell scripts", () => {
       expect(r.exitCode, `${c.name}: ${r.stderr}`).toBe(0);
       expect(JSON.parse(r.stdout).argv, c.name).toEqual([...cmd.args, "--extra", "it's"]);
     }
-    expect(existsSync("/tmp/llmdeploy-pwned")).toBe(false);
+    expect(existsSync(join(work, "llmdeploy-pwned"))).toBe(false);
   });
 
   it("the Hugging Face token comes from the secret file, and only when there is one", async () => {
@@ -215,7 +215,7 @@ describe("shell scripts", () => {
     );
     const plan = variant(loadFixture("hostile"), (p) => {
       p.recommendation.engine.name = "ollama";
-      p.model.id = "qwen2.5:7b'$(touch /tmp/llmdeploy-pwned)";
+      p.model.id = "qwen2.5:7b'$(touch llmdeploy-pwned)";
     });
     const dir = join(work, "ollama-hostile");
     writeTree(dir, renderPlan(plan));
@@ -227,7 +227,7 @@ describe("shell scripts", () => {
       .map((l) => JSON.parse(l) as string[]);
     expect(calls).toContainEqual(["serve"]);
     expect(calls).toContainEqual(["pull", plan.model.id]);
-    expect(existsSync("/tmp/llmdeploy-pwned")).toBe(false);
+    expect(existsSync(join(work, "llmdeploy-pwned"))).toBe(false);
   });
 });
 
@@ -383,29 +383,6 @@ describe("monitoring", () => {
 
 // ---------------------------------------------------------------- nginx
 
-let cert: { crt: string; key: string } | null = null;
-async function certificate(): Promise<{ crt: string; key: string }> {
-  if (cert) return cert;
-  const dir = mkdtempSync(join(work, "cert-"));
-  await execa("openssl", [
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-days",
-    "1",
-    "-subj",
-    "/CN=localhost",
-    "-keyout",
-    join(dir, "tls.key"),
-    "-out",
-    join(dir, "tls.crt"),
-  ]);
-  cert = { crt: readFileSync(join(dir, "tls.crt"), "utf8"), key: readFileSync(join(dir, "tls.key"), "utf8") };
-  return cert;
-}
-
 /** nginx.conf in both flavours: compose (nginx/nginx.conf) and Kubernetes (the ConfigMap's). */
 function nginxConfs(): { name: string; conf: string }[] {
   const seen = new Set<string>();
@@ -425,14 +402,7 @@ function nginxConfs(): { name: string; conf: string }[] {
   return out;
 }
 
-let serial = 0;
-async function prepare(conf: string, upstream: number) {
-  const dir = nginxDir(join(work, `nginx-${++serial}`), await certificate());
-  const ports = { upstream, http: await freePort(), https: await freePort() };
-  const file = join(dir, "nginx.conf");
-  writeFileSync(file, localizeNginx(conf, dir, ports));
-  return { dir, file, ports };
-}
+const prepare = (conf: string, upstream: number) => prepareNginx(work, conf, upstream);
 
 describe("nginx", () => {
   it("nginx -t accepts every rendered configuration (both flavours, every level)", async (ctx) => {
@@ -461,7 +431,7 @@ describe("nginx", () => {
       await engine?.close();
     });
 
-    async function start(conf: string): Promise<{ http: number; https: number }> {
+    async function start(conf: string): Promise<{ http: number; https: number; dir: string }> {
       const { dir, file, ports } = await prepare(conf, engine.port);
       const p = execa("nginx", ["-p", dir, "-c", file, "-e", join(dir, "startup.log"), "-g", "daemon off;"], {
         reject: false,
@@ -475,7 +445,7 @@ describe("nginx", () => {
         if (up) break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      return { http: ports.http, https: ports.https };
+      return { http: ports.http, https: ports.https, dir };
     }
 
     interface Reply {
@@ -573,11 +543,9 @@ describe("nginx", () => {
     it("enterprise: the same rules over TLS, and one JSON audit line per request", async (ctx) => {
       await requireTool("nginx", ctx);
       await requireTool("openssl", ctx);
-      const { https } = await start(confOf("multi-node-compose-enterprise"));
+      const { https, dir } = await start(confOf("multi-node-compose-enterprise"));
       await expectRules(https, true);
-      const logs = readFileSync(join(work, `nginx-${serial}`, "access.log"), "utf8")
-        .trim()
-        .split("\n");
+      const logs = readFileSync(join(dir, "access.log"), "utf8").trim().split("\n");
       const last = JSON.parse(logs.at(-1)!);
       expect(last).toMatchObject({ uri: "/health", status: 200 });
       expect(logs.join("\n")).not.toContain("good-key");

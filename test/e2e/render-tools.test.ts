@@ -93,6 +93,7 @@ describe("shell scripts", () => {
     for (const name of ["chat-7b", "hostile"] as const) {
       const plan = parse(readFileSync(cases[name], "utf8"));
       const r = await execa("bash", [join(dirs[name], "launch-vllm.sh"), "--extra"], {
+        cwd: work,
         env: { PATH: `${bin}:${process.env.PATH}`, HF_TOKEN_FILE: "/nonexistent" },
         extendEnv: false,
       });
@@ -103,7 +104,7 @@ describe("shell scripts", () => {
       expect(argv[argv.indexOf("--max-model-len") + 1]).toBe(String(plan.recommendation.engine.maxModelLen));
       expect(argv.at(-1)).toBe("--extra");
     }
-    expect(existsSync("/tmp/llmdeploy-pwned")).toBe(false);
+    expect(existsSync(join(work, "llmdeploy-pwned"))).toBe(false);
   });
 });
 

@@ -191,6 +191,48 @@ describe("llmdeploy render: bad input is one line and a hint, and nothing is wri
       },
       /recommendation\.engine\.image: must be a pinned image/,
     ],
+    [
+      "a line break in the model a command loads (issue #12: it would inject a command)",
+      () => {
+        const p = loadFixture("standalone");
+        p.recommendation.engine.modelRef = "Qwen/Qwen2.5-7B-Instruct\nrm -rf /";
+        writeFileSync(join(dir, "newline.yaml"), stringify(p));
+        return join(dir, "newline.yaml");
+      },
+      /recommendation\.engine\.modelRef: must not contain control characters or line breaks/,
+    ],
+    [
+      "a NUL in the served name (it would make the launch script unrunnable)",
+      () => {
+        const p = loadFixture("standalone");
+        p.recommendation.engine.servedModelName = "chat\u0000model";
+        writeFileSync(join(dir, "nul.yaml"), stringify(p));
+        return join(dir, "nul.yaml");
+      },
+      /recommendation\.engine\.servedModelName: must not contain control characters/,
+    ],
+    [
+      "a missing field and a wrong type deep in the plan",
+      () => {
+        const p = loadFixture("standalone") as unknown as {
+          recommendation: { performance: Record<string, unknown> };
+        };
+        delete p.recommendation.performance.ttftMs;
+        writeFileSync(join(dir, "missing-field.yaml"), stringify(p));
+        return join(dir, "missing-field.yaml");
+      },
+      /recommendation\.performance\.ttftMs: /,
+    ],
+    [
+      "an object where a string goes",
+      () => {
+        const p = loadFixture("standalone") as unknown as { model: Record<string, unknown> };
+        p.model.name = { evil: true };
+        writeFileSync(join(dir, "object.yaml"), stringify(p));
+        return join(dir, "object.yaml");
+      },
+      /model\.name: /,
+    ],
   ];
   for (const [what, make, message] of cases) {
     it(what, async () => {

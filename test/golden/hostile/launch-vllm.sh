@@ -20,8 +20,7 @@ export HF_HOME=/models
 # shellcheck disable=SC2016
 args=(
   serve
-  '/models/it'\''s a "model" $(touch /tmp/llmdeploy-pwned)
-second line; rm -rf /'
+  '/models/it'\''s a "model" $(touch llmdeploy-pwned) $(HF_TOKEN); rm -rf / `id` ${HOME}'
   --served-model-name
   'served name; `id` & $HOME'
   --host

@@ -1,0 +1,169 @@
+/**
+ * The plan file's schema: every field `render`, `bench --plan` and `verify --plan` read, with its type
+ * and range, so a hand-edited or foreign plan.yaml is refused with the field's path before anything
+ * is rendered (never `internal error`, NaN or `[object Object]` in a file). Fields added to the
+ * contract after a release are optional here, so older plan files keep loading; unknown fields pass.
+ */
+import * as z from "zod/mini";
+import { ENGINE_NAMES } from "../engines/index.js";
+import { isPinnedImage } from "../render/images.js";
+import type { Plan } from "./plan.js";
+
+const num = z.number(); // zod rejects NaN and ±Infinity
+const nonNeg = z.number().check(z.gte(0));
+const posInt = z.int().check(z.positive());
+const nonNegInt = z.int().check(z.gte(0));
+const text = z.string().check(z.minLength(1));
+/**
+ * A word an engine's command line carries (argv and environment are C strings; a launch script must
+ * stay runnable): no control characters, no line or paragraph separators.
+ */
+const word = z.string().check(
+  z.minLength(1),
+  // eslint-disable-next-line no-control-regex
+  z.refine((s) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s), {
+    message: "must not contain control characters or line breaks",
+  }),
+);
+const fraction = z.number().check(z.gt(0), z.lte(1));
+const kvDtype = z.enum(["auto", "fp8"]);
+const ms = z.nullable(nonNeg);
+
+const perGpu = z.object({
+  totalBytes: nonNeg,
+  weightsBytes: nonNeg,
+  activationBytes: nonNeg,
+  nonTorchBytes: nonNeg,
+  cudaGraphBytes: nonNeg,
+  kvCacheBytes: num,
+});
+
+const performance = z.object({
+  ttftMs: nonNeg,
+  tpotMs: nonNeg,
+  e2eLatencyMs: nonNeg,
+  outputTokensPerSec: nonNeg,
+  outputTokensPerSecPerUser: nonNeg,
+  requestsPerSec: nonNeg,
+  batch: nonNeg,
+  queued: nonNeg,
+  percentiles: z.nullable(
+    z.object({ ttftP50Ms: nonNeg, ttftP95Ms: nonNeg, e2eP50Ms: nonNeg, e2eP95Ms: nonNeg }),
+  ),
+  errorBand: nonNeg,
+  bottleneck: z.string(),
+  saturated: z.boolean(),
+  capacity: nonNeg,
+});
+
+const engine = z.object({
+  name: z.enum(ENGINE_NAMES),
+  image: z.string().check(
+    z.refine((s) => s.trim() === "" || isPinnedImage(s.trim()), {
+      message:
+        "must be a pinned image (name:tag or name@sha256:..., not latest), or empty for llmdeploy's pin",
+    }),
+  ),
+  maxModelLen: posInt,
+  gpuMemoryUtilization: fraction,
+  maxNumSeqs: posInt,
+  maxNumBatchedTokens: posInt,
+  blockSize: posInt,
+  kvCacheDtype: kvDtype,
+  quantization: z.nullable(z.string()),
+  dtype: z.enum(["auto", "half"]),
+  modelRef: word,
+  servedModelName: word,
+});
+
+export const deploymentSchema = z.object({
+  gpu: text,
+  gpuName: z.string(),
+  deviceKind: z.enum(["gpu", "cpu"]),
+  gpuCount: posInt,
+  gpusPerNode: posInt,
+  nodes: posInt,
+  tensorParallel: posInt,
+  pipelineParallel: posInt,
+  replicas: posInt,
+  mode: z.enum(["standalone", "single-node", "distributed"]),
+  precision: text,
+  kvCacheDtype: kvDtype,
+  engine,
+  memory: z.object({ perGpu, weightsBytes: nonNeg, kvCacheTokens: nonNeg, maxConcurrency: nonNeg }),
+  performance,
+  cost: z.object({
+    perHourUsd: z.nullable(nonNeg),
+    perMonthUsd: z.nullable(nonNeg),
+    perMillionOutputTokensUsd: z.nullable(nonNeg),
+    purchaseUsd: z.nullable(nonNeg),
+    basis: z.string(),
+  }),
+  host: z.object({
+    cpuCores: posInt,
+    ramGiB: posInt,
+    diskGiB: posInt,
+    shmGiB: posInt,
+    network: z.nullable(z.string()),
+  }),
+  meetsTargets: z.boolean(),
+  misses: z.array(z.string()),
+});
+
+export const planSpecSchema = z.object({
+  model: text,
+  precisions: z.array(text),
+  kvCacheDtypes: z.array(kvDtype),
+  maxModelLen: posInt,
+  inputTokens: posInt,
+  outputTokens: posInt,
+  concurrency: z.nullable(posInt),
+  requestRate: z.nullable(z.number().check(z.gt(0))),
+  targets: z.object({ ttftMs: ms, tpotMs: ms, e2eMs: ms }),
+  gpus: z.array(z.string()),
+  maxGpus: posInt,
+  budgetPerHourUsd: z.nullable(nonNeg),
+  pricing: z.enum(["cloud", "onprem"]),
+  gpuPurchaseUsd: z.record(z.string(), nonNeg),
+  amortizationMonths: posInt,
+  engine: z.enum(ENGINE_NAMES),
+  packaging: z.enum(["compose", "kubernetes"]),
+  security: z.enum(["basic", "enhanced", "enterprise"]),
+  serviceName: z
+    .string()
+    .check(z.regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, "must be a DNS label (a-z, 0-9, '-')")),
+  port: z.int().check(z.gte(1), z.lte(65535)),
+  gpuMemoryUtilization: fraction,
+});
+
+export const planSchema = z.object({
+  apiVersion: z.literal("llmdeploy/v1"),
+  kind: z.literal("Plan"),
+  generatedBy: z.string(),
+  spec: planSpecSchema,
+  model: z.object({
+    id: word,
+    name: z.string(),
+    hfId: z.nullable(z.string()),
+    params: nonNegInt,
+    activeParams: nonNegInt,
+  }),
+  recommendation: deploymentSchema,
+  alternatives: z.array(deploymentSchema),
+  feasible: z.boolean(),
+  notes: z.array(z.string()),
+});
+
+// The schema describes the contract: what it accepts is a Plan.
+type Parsed = z.infer<typeof planSchema>;
+const _isPlan = (p: Parsed): Plan => p;
+void _isPlan;
+
+/** The first problem of a parsed plan file as "field.path: message", or null when it is a plan. */
+export function planProblem(raw: unknown): string | null {
+  const r = planSchema.safeParse(raw);
+  if (r.success) return null;
+  const issue = r.error.issues[0]!;
+  const field = issue.path.map(String).join(".");
+  return `${field || "plan"}: ${issue.message}`;
+}
