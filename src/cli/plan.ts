@@ -63,6 +63,7 @@ export interface PlanFlags {
   yaml?: boolean;
   out?: string;
   force?: boolean;
+  dryRun?: boolean;
 }
 
 /** Flags as a spec object (only what was given). */
@@ -370,13 +371,18 @@ export function printPlan(plan: Plan): void {
   for (const n of plan.notes) info(`note: ${n}`);
 }
 
-async function writePlan(plan: Plan, dir: string, force: boolean): Promise<void> {
+async function writePlan(plan: Plan, dir: string, flags: PlanFlags): Promise<void> {
   const { writePlanFiles } = await import("./plan-write.js");
-  const code = await writePlanFiles(plan, dir, force);
-  if (code) process.exitCode = code;
+  writePlanFiles(plan, dir, { force: Boolean(flags.force), dryRun: Boolean(flags.dryRun) });
 }
 
 export async function runPlan(flags: PlanFlags): Promise<void> {
+  if (flags.dryRun && !flags.out) {
+    throw new UserError(
+      "--dry-run lists what --out would write: pass --out DIR",
+      "e.g. llmdeploy plan --model 8b --defaults --out deploy/ --dry-run",
+    );
+  }
   const { plan, interactive } = await collectPlan(flags);
   if (flags.json) printJson(plan);
   else if (flags.yaml) {
@@ -388,7 +394,7 @@ export async function runPlan(flags: PlanFlags): Promise<void> {
       outDir = plan.spec.serviceName;
     }
   }
-  if (outDir) await writePlan(plan, outDir, Boolean(flags.force));
+  if (outDir) await writePlan(plan, outDir, flags);
   if (!plan.feasible) process.exitCode = 2;
 }
 
