@@ -63,6 +63,7 @@ export interface PlanFlags {
   yaml?: boolean;
   out?: string;
   force?: boolean;
+  dryRun?: boolean;
 }
 
 /** Flags as a spec object (only what was given). */
@@ -370,13 +371,20 @@ export function printPlan(plan: Plan): void {
   for (const n of plan.notes) info(`note: ${n}`);
 }
 
-async function writePlan(plan: Plan, dir: string, force: boolean): Promise<number> {
+async function writePlan(plan: Plan, dir: string, flags: PlanFlags): Promise<number> {
   const { writePlanFiles } = await import("./plan-write.js");
-  return writePlanFiles(plan, dir, force);
+  writePlanFiles(plan, dir, { force: Boolean(flags.force), dryRun: Boolean(flags.dryRun) });
+  return 0;
 }
 
 /** Exit code: 0 a plan meets every target, 2 none does, or the writer's code. */
 export async function runPlan(flags: PlanFlags): Promise<number> {
+  if (flags.dryRun && !flags.out) {
+    throw new UserError(
+      "--dry-run lists what --out would write: pass --out DIR",
+      "e.g. llmdeploy plan --model 8b --defaults --out deploy/ --dry-run",
+    );
+  }
   const { plan, interactive } = await collectPlan(flags);
   if (flags.json) printJson(plan);
   else if (flags.yaml) {
@@ -389,7 +397,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
     }
   }
   if (outDir) {
-    const code = await writePlan(plan, outDir, Boolean(flags.force));
+    const code = await writePlan(plan, outDir, flags);
     if (code) return code;
   }
   return plan.feasible ? 0 : 2;

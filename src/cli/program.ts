@@ -201,13 +201,15 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .option("--yaml", "print the plan object as YAML on stdout")
     .option("-o, --out <dir>", "write plan.yaml (and the deployment files) into this folder")
     .option("--force", "overwrite files in --out that differ")
+    .option("--dry-run", "with --out: list what would be written, changed or removed; write nothing")
     .addHelpText(
       "after",
       "\nExamples:\n" +
         "  llmdeploy plan --model 70b --defaults\n" +
         "  llmdeploy plan --model llama-3.1-8b --input-tokens 512 --output-tokens 256 --concurrency 32 --tpot-ms 30 --gpu l4 --gpu l40s\n" +
         "  llmdeploy plan --model 70b --defaults --precision bf16 --precision int4 --request-rate 5 --ttft-ms 1500 --json\n" +
-        "  llmdeploy plan --config examples/specs/llama-70b-int4.yaml --out deploy/\n",
+        "  llmdeploy plan --config examples/specs/llama-70b-int4.yaml --out deploy/\n" +
+        "  llmdeploy plan --config examples/specs/chat-7b.yaml --out examples/deployments/chat-7b --dry-run\n",
     )
     .action((opts: Raw) => run(d.plan(opts)));
 
@@ -241,9 +243,15 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     )
     .argument("<plan>", "plan.yaml (or a folder that contains it)")
     .option("-o, --out <dir>", "folder to write into (created if missing)")
-    .option("--force", "overwrite files that differ from what the plan renders")
+    .option(
+      "--force",
+      "overwrite files that differ from what the plan renders, and remove stale ones even when edited",
+    )
     .option("--dry-run", "list what would be written or changed; write nothing")
-    .option("--check", "exit 1 when the folder is not what the plan renders (for CI); write nothing")
+    .option(
+      "--check",
+      "exit 1 when the folder is not what the plan renders (for CI), with the diff on stdout; write nothing",
+    )
     .option("--generate-api-key", "also write secrets/api-keys.map with one random key (mode 0600)")
     .addHelpText(
       "after",

@@ -185,6 +185,31 @@ describe("plan: exit codes and bad input", () => {
     expect(parse(readFileSync(join(dir, "plan.yaml"), "utf8")).recommendation.gpu).toBe("l40s");
   });
 
+  it("--out --dry-run lists what would be written or changed and writes nothing", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "llmdeploy-plan-dry-")), "deploy");
+    let r = await cli(["plan", "--model", "8b", "--defaults", "--gpu", "l4", "--out", dir, "--dry-run"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^new +.*deploy\/plan\.yaml$/m);
+    expect(r.stdout).toMatch(/^new +.*deploy\/compose\.yaml$/m);
+    expect(r.stderr).toMatch(/nothing written/);
+    expect(existsSync(dir)).toBe(false);
+    expect((await cli(["plan", "--model", "8b", "--defaults", "--gpu", "l4", "--out", dir])).exitCode).toBe(
+      0,
+    );
+    // the refusal's hint names --dry-run: it lists the changed files
+    r = await cli(["plan", "--model", "8b", "--defaults", "--gpu", "l40s", "--out", dir]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^hint: pass --force to overwrite them, or --dry-run to list every change/m);
+    r = await cli(["plan", "--model", "8b", "--defaults", "--gpu", "l40s", "--out", dir, "--dry-run"]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^changed +.*deploy\/plan\.yaml$/m);
+    expect(parse(readFileSync(join(dir, "plan.yaml"), "utf8")).recommendation.gpu).toBe("l4");
+    // without --out there is nothing to list
+    r = await cli(["plan", "--model", "8b", "--defaults", "--dry-run"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^error: --dry-run lists what --out would write: pass --out DIR$/m);
+  });
+
   it("schema prints the spec's JSON Schema", async () => {
     const r = await cli(["schema"]);
     expect(r.exitCode).toBe(0);

@@ -11,10 +11,11 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { FIXTURE_DIR, FIXTURES, listFiles, renderPlan, loadFixture } from "../tools/render.js";
-import { cli } from "./helpers.js";
+import { cli, requireTool } from "./helpers.js";
 
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `llmdeploy-e2e-${name}-`));
 const fixture = (name: keyof typeof FIXTURES) => join(FIXTURE_DIR, FIXTURES[name]);
@@ -31,7 +32,8 @@ describe("llmdeploy render: writing a folder", () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toBe("");
     const expected = renderPlan(loadFixture("single-node-tp4"));
-    expect(listFiles(out)).toEqual(expected.map((f) => f.path).sort());
+    // what the plan renders, and the manifest of what llmdeploy wrote
+    expect(listFiles(out)).toEqual([...expected.map((f) => f.path), ".llmdeploy-manifest.json"].sort());
     for (const f of expected) expect(readFileSync(join(out, f.path), "utf8"), f.path).toBe(f.content);
     expect(statSync(join(out, "launch-vllm.sh")).mode & 0o777).toBe(0o755);
     expect(r.stderr).toMatch(/^wrote +.*k8s\/deployment\.yaml$/m);
@@ -54,18 +56,21 @@ describe("llmdeploy render: writing a folder", () => {
       join(out, "Dockerfile"),
       readFileSync(join(out, "Dockerfile"), "utf8").replace("30m", "1m"),
     );
-    // --check: exit 1, the list on stdout, one error line and a hint on stderr
+    // --check: exit 1, a unified diff on stdout, one error line and a hint that works on stderr
     let r = await cli(["render", plan, "--out", out, "--check"]);
     expect(r.exitCode).toBe(1);
-    expect(r.stdout.trim().split("\n").sort()).toEqual([
-      `changed   ${join(out, "Dockerfile")}`,
-      `changed   ${join(out, "compose.yaml")}`,
-    ]);
+    expect(r.stdout).toMatch(/^--- a\/Dockerfile\n\+\+\+ b\/Dockerfile\n@@ /m);
+    expect(r.stdout).toMatch(/^-HEALTHCHECK .*--start-period=1m .*\n\+HEALTHCHECK .*--start-period=30m /m);
+    expect(r.stdout).toMatch(
+      /^--- a\/compose\.yaml\n\+\+\+ b\/compose\.yaml\n@@ -1(,1)? \+1,\d+ @@\n-# edited by hand\n/m,
+    );
     const [error, hint] = errorLines(r.stderr);
     expect(error).toMatch(
       /2 file\(s\) in .* differ from what the plan renders: Dockerfile \(changed\), compose\.yaml \(changed\)/,
     );
-    expect(hint).toMatch(/without --check/);
+    expect(hint).toBe(
+      `hint: see the diff above; update the folder with: llmdeploy render ${plan} --out ${out} --force`,
+    );
     // a changed plan drifts too: the new plan renders other files
     const moved = join(tmp("plan"), "plan.yaml");
     writeFileSync(
@@ -74,7 +79,7 @@ describe("llmdeploy render: writing a folder", () => {
     );
     r = await cli(["render", moved, "--out", out, "--check"]);
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/^changed +.*launch-vllm\.sh$/m);
+    expect(r.stdout).toMatch(/^\+\+\+ b\/launch-vllm\.sh$/m);
     // writing without --force: refused, nothing written
     r = await cli(["render", plan, "--out", out]);
     expect(r.exitCode).toBe(1);
@@ -88,12 +93,60 @@ describe("llmdeploy render: writing a folder", () => {
     expect(r.stdout).toMatch(/^changed +.*compose\.yaml$/m);
     expect(r.stderr).toMatch(/nothing written/);
     expect(readFileSync(join(out, "compose.yaml"), "utf8")).toBe("# edited by hand\n");
-    // --force
-    r = await cli(["render", plan, "--out", out, "--force"]);
+    // --force: the command the --check hint gave
+    r = await cli(hint!.replace(/^.*update the folder with: llmdeploy /, "").split(" "));
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toMatch(/^updated +.*compose\.yaml$/m);
     expect(parse(readFileSync(join(out, "compose.yaml"), "utf8")).services.engine).toBeDefined();
     expect((await cli(["render", plan, "--out", out, "--check"])).exitCode).toBe(0);
+  });
+
+  it("the --check diff is a patch: patch -p1 inside the folder makes it what the plan renders", async (ctx) => {
+    await requireTool("patch", ctx);
+    const out = join(tmp("patch"), "deploy");
+    const plan = fixture("standalone");
+    expect((await cli(["render", plan, "--out", out])).exitCode).toBe(0);
+    writeFileSync(join(out, "compose.yaml"), "# edited by hand\n");
+    writeFileSync(
+      join(out, "Dockerfile"),
+      readFileSync(join(out, "Dockerfile"), "utf8").replace("30m", "1m"),
+    );
+    const r = await cli(["render", plan, "--out", out, "--check"]);
+    expect(r.exitCode).toBe(1);
+    const applied = await execa("patch", ["-p1", "--no-backup-if-mismatch"], {
+      cwd: out,
+      input: `${r.stdout}\n`, // execa strips the final newline
+      reject: false,
+    });
+    expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
+    expect((await cli(["render", plan, "--out", out, "--check"])).exitCode).toBe(0);
+  });
+
+  it("a file the plan no longer renders (compose -> kubernetes) is stale: --check shows it, --force removes it", async () => {
+    const dir = tmp("stale");
+    const out = join(dir, "deploy");
+    const composePlan = fixture("standalone");
+    expect((await cli(["render", composePlan, "--out", out])).exitCode).toBe(0);
+    writeFileSync(join(out, "notes.md"), "mine\n"); // not llmdeploy's: never removed
+    const k8s = join(dir, "k8s-plan.yaml");
+    const p = loadFixture("standalone");
+    writeFileSync(k8s, stringify({ ...p, spec: { ...p.spec, packaging: "kubernetes" } }));
+    let r = await cli(["render", k8s, "--out", out, "--check"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/^--- a\/compose\.yaml\n\+\+\+ \/dev\/null\n/m);
+    expect(r.stdout).toMatch(/^--- \/dev\/null\n\+\+\+ b\/k8s\/deployment\.yaml\n/m);
+    expect(errorLines(r.stderr)[0]).toMatch(/compose\.yaml \(stale\)/);
+    r = await cli(["render", k8s, "--out", out, "--dry-run"]);
+    expect(r.stdout).toMatch(/^remove +.*compose\.yaml$/m);
+    r = await cli(["render", k8s, "--out", out, "--force"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^removed .*compose\.yaml$/m);
+    expect(existsSync(join(out, "compose.yaml"))).toBe(false);
+    expect(existsSync(join(out, "k8s/deployment.yaml"))).toBe(true);
+    expect(readFileSync(join(out, "notes.md"), "utf8")).toBe("mine\n");
+    r = await cli(["render", k8s, "--out", out, "--check"]);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stderr).toMatch(/is up to date/);
   });
 
   it("--dry-run on a new folder lists every file and creates nothing", async () => {

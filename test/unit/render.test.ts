@@ -1,23 +1,10 @@
 // render (src/render): every number comes from the plan, the engines' command lines, security levels,
-// pinned images, secrets by reference only, hostile strings escaped for each file; and the writer
-// (src/cli/render.ts): all or nothing, --force / --dry-run / --check, the API keys file.
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// pinned images, secrets by reference only, hostile strings escaped for each file; and the plan
+// reader (src/cli/render.ts). The writer has its own tests (writer.test.ts).
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { engineModule } from "../../src/engines/index.js";
-import { checkPlan, writeRendered } from "../../src/cli/render.js";
+import { checkPlan } from "../../src/cli/render.js";
 import { UserError } from "../../src/errors.js";
 import type { EngineName, Plan } from "../../src/contract/plan.js";
 import { engineCommand, PINNED_IMAGES, type RenderedFile } from "../../src/render/index.js";
@@ -500,118 +487,6 @@ describe("checkPlan: one clear line for a bad plan file", () => {
         "x",
       ),
     ).toBeTruthy();
-  });
-});
-
-describe("the writer: all or nothing", () => {
-  const tmp = () => mkdtempSync(join(tmpdir(), "llmdeploy-write-"));
-  const files: RenderedFile[] = [
-    { path: "a.txt", content: "a\n" },
-    { path: "run.sh", content: "#!/bin/sh\n", mode: 0o755 },
-    { path: "sub/b.yaml", content: "b: 1\n" },
-    { path: "sub/deeper/c.txt", content: "c\n" },
-  ];
-  const read = (dir: string, p: string) => readFileSync(join(dir, p), "utf8");
-
-  it("writes a new folder, then finds it up to date; modes as rendered", () => {
-    const out = join(tmp(), "new", "deploy");
-    const r = writeRendered(files, out);
-    expect(r.wroteNothing).toBe(false);
-    expect(r.files.every((f) => f.status === "new")).toBe(true);
-    expect(read(out, "sub/deeper/c.txt")).toBe("c\n");
-    expect(statSync(join(out, "run.sh")).mode & 0o777).toBe(0o755);
-    expect(statSync(join(out, "a.txt")).mode & 0o777).toBe(0o644);
-    const again = writeRendered(files, out);
-    expect(again.wroteNothing).toBe(true);
-    expect(again.files.every((f) => f.status === "unchanged")).toBe(true);
-    // no staging folders left beside or inside it
-    expect(readdirSync(join(out, ".."))).toEqual(["deploy"]);
-    expect(readdirSync(out).sort()).toEqual(["a.txt", "run.sh", "sub"]);
-  });
-
-  it("refuses to overwrite a changed file without force, lists it, and writes nothing at all", () => {
-    const out = join(tmp(), "deploy");
-    writeRendered(files, out);
-    writeFileSync(join(out, "a.txt"), "edited\n");
-    const next = files.map((f) => (f.path === "sub/b.yaml" ? { ...f, content: "b: 2\n" } : f));
-    expect(() => writeRendered(next, out)).toThrow(
-      /2 file\(s\) in .* differ from what the plan renders: a\.txt, sub\/b\.yaml/,
-    );
-    expect(read(out, "a.txt")).toBe("edited\n");
-    expect(read(out, "sub/b.yaml")).toBe("b: 1\n");
-    // dry run and check write nothing either
-    expect(
-      writeRendered(next, out, { dryRun: true }).files.filter((f) => f.status === "changed"),
-    ).toHaveLength(2);
-    expect(() => writeRendered(next, out, { check: true })).toThrow(
-      /a\.txt \(changed\), sub\/b\.yaml \(changed\)/,
-    );
-    expect(read(out, "a.txt")).toBe("edited\n");
-    // force overwrites
-    writeRendered(next, out, { force: true });
-    expect(read(out, "a.txt")).toBe("a\n");
-    expect(read(out, "sub/b.yaml")).toBe("b: 2\n");
-    expect(readdirSync(out).filter((n) => n.includes("llmdeploy"))).toEqual([]);
-  });
-
-  it("a lost executable bit counts as a change", () => {
-    const out = join(tmp(), "deploy");
-    writeRendered(files, out);
-    writeFileSync(join(out, "run.sh"), "#!/bin/sh\n", { mode: 0o644 });
-    chmodSync(join(out, "run.sh"), 0o644);
-    expect(writeRendered(files, out, { dryRun: true }).files.find((f) => f.path === "run.sh")!.status).toBe(
-      "changed",
-    );
-  });
-
-  it("a failure halfway through puts every file back as it was", () => {
-    const out = join(tmp(), "deploy");
-    writeRendered(files, out);
-    // "sub" becomes a file: a.txt and run.sh are replaced first, then sub/b.yaml cannot be
-    const before = ["a.txt", "run.sh"].map((p) => read(out, p));
-    rmSync(join(out, "sub"), { recursive: true });
-    writeFileSync(join(out, "sub"), "in the way\n");
-    const next = files.map((f) => ({ ...f, content: f.content + "# v2\n" }));
-    expect(() => writeRendered(next, out, { force: true })).toThrow(/cannot write .*not a directory/);
-    try {
-      writeRendered(next, out, { force: true });
-    } catch (err) {
-      expect((err as UserError).hint).toMatch(/nothing was changed/);
-    }
-    expect(["a.txt", "run.sh"].map((p) => read(out, p))).toEqual(before);
-    expect(read(out, "sub")).toBe("in the way\n");
-    expect(readdirSync(out).sort()).toEqual(["a.txt", "run.sh", "sub"]);
-  });
-
-  it("a folder that cannot be created leaves nothing behind", () => {
-    const dir = tmp();
-    writeFileSync(join(dir, "afile"), "x");
-    expect(() => writeRendered(files, join(dir, "afile", "deploy"))).toThrow(/cannot write/);
-    expect(readdirSync(dir)).toEqual(["afile"]);
-    expect(() => writeRendered(files, join(dir, "afile"))).toThrow(/exists and is not a folder/);
-  });
-
-  it("--generate-api-key adds secrets/api-keys.map with mode 0600, once", () => {
-    const out = join(tmp(), "deploy");
-    const r = writeRendered(files, out, { generateApiKey: true });
-    expect(r.apiKeyFile).toBe(join(out, "secrets/api-keys.map"));
-    const keys = join(out, "secrets/api-keys.map");
-    expect(statSync(keys).mode & 0o777).toBe(0o600);
-    const key = readFileSync(keys, "utf8");
-    expect(key).toMatch(/^"Bearer sk-[0-9a-f]{48}" 1;\n$/);
-    const again = writeRendered(files, out, { generateApiKey: true });
-    expect(again.apiKeyFile).toBeNull();
-    expect(readFileSync(keys, "utf8")).toBe(key);
-    // in an existing folder too, in the same all-or-nothing step
-    const other = join(tmp(), "deploy");
-    mkdirSync(other);
-    writeRendered(files, other, { generateApiKey: true });
-    expect(existsSync(join(other, "secrets/api-keys.map"))).toBe(true);
-  });
-
-  it("refuses paths that leave the folder", () => {
-    expect(() => writeRendered([{ path: "../x", content: "" }], tmp())).toThrow(/unsafe path/);
-    expect(() => writeRendered([{ path: "/etc/x", content: "" }], tmp())).toThrow(/unsafe path/);
   });
 });
 
