@@ -1,6 +1,5 @@
 /** `llmdeploy models` and `llmdeploy gpus`: the catalogs as tables or JSON arrays. */
-import { SIZE_ALIASES } from "../catalog/aliases.js";
-import { cheapestPrice, devices, models } from "../catalog/index.js";
+import { cheapestPrice, devices, models, SIZE_ALIASES } from "../catalog/index.js";
 import { parseHfConfig } from "../models/hfconfig.js";
 import { countParams } from "../sizing/inventory.js";
 import { c, out, params, printJson } from "./output.js";
