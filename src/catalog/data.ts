@@ -15,25 +15,30 @@ import d_h100_sxm from "../../data/devices/h100-sxm.json" with { type: "json" };
 import d_h100_pcie from "../../data/devices/h100-pcie.json" with { type: "json" };
 import d_h100_nvl from "../../data/devices/h100-nvl.json" with { type: "json" };
 import d_h20 from "../../data/devices/h20.json" with { type: "json" };
+import d_h20_141g from "../../data/devices/h20-141g.json" with { type: "json" };
 import d_a100_80g from "../../data/devices/a100-80g.json" with { type: "json" };
 import d_a100_40g from "../../data/devices/a100-40g.json" with { type: "json" };
 import d_l40s from "../../data/devices/l40s.json" with { type: "json" };
 import d_l40 from "../../data/devices/l40.json" with { type: "json" };
+import d_l20 from "../../data/devices/l20.json" with { type: "json" };
 import d_l4 from "../../data/devices/l4.json" with { type: "json" };
 import d_a10g from "../../data/devices/a10g.json" with { type: "json" };
 import d_a10 from "../../data/devices/a10.json" with { type: "json" };
 import d_rtx_a6000 from "../../data/devices/rtx-a6000.json" with { type: "json" };
 import d_rtx_6000_ada from "../../data/devices/rtx-6000-ada.json" with { type: "json" };
+import d_rtx_5090 from "../../data/devices/rtx-5090.json" with { type: "json" };
 import d_rtx_4090 from "../../data/devices/rtx-4090.json" with { type: "json" };
 import d_rtx_4080 from "../../data/devices/rtx-4080.json" with { type: "json" };
 import d_rtx_3090 from "../../data/devices/rtx-3090.json" with { type: "json" };
 import d_t4 from "../../data/devices/t4.json" with { type: "json" };
 import d_v100 from "../../data/devices/v100.json" with { type: "json" };
 import d_b200 from "../../data/devices/b200.json" with { type: "json" };
+import d_b300 from "../../data/devices/b300.json" with { type: "json" };
 import d_gb200 from "../../data/devices/gb200.json" with { type: "json" };
 import d_rtx_pro_6000 from "../../data/devices/rtx-pro-6000.json" with { type: "json" };
 import d_mi300x from "../../data/devices/mi300x.json" with { type: "json" };
 import d_mi325x from "../../data/devices/mi325x.json" with { type: "json" };
+import d_mi355x from "../../data/devices/mi355x.json" with { type: "json" };
 import d_gaudi2 from "../../data/devices/gaudi2.json" with { type: "json" };
 import d_gaudi3 from "../../data/devices/gaudi3.json" with { type: "json" };
 import d_epyc_9554 from "../../data/devices/epyc-9554.json" with { type: "json" };
@@ -91,25 +96,30 @@ export const deviceData = [
   d_h100_pcie,
   d_h100_nvl,
   d_h20,
+  d_h20_141g,
   d_a100_80g,
   d_a100_40g,
   d_l40s,
   d_l40,
+  d_l20,
   d_l4,
   d_a10g,
   d_a10,
   d_rtx_a6000,
   d_rtx_6000_ada,
+  d_rtx_5090,
   d_rtx_4090,
   d_rtx_4080,
   d_rtx_3090,
   d_t4,
   d_v100,
   d_b200,
+  d_b300,
   d_gb200,
   d_rtx_pro_6000,
   d_mi300x,
   d_mi325x,
+  d_mi355x,
   d_gaudi2,
   d_gaudi3,
   d_epyc_9554,

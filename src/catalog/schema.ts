@@ -94,6 +94,7 @@ export const deviceSchema: z.ZodMiniType<DeviceEntry> = z.strictObject({
   nativeFp8: z.boolean(),
   nativeFp4: z.boolean(),
   bf16: z.boolean(),
+  note: z.optional(text),
 });
 
 export const modelSchema: z.ZodMiniType<ModelEntry> = z.strictObject({

@@ -83,7 +83,7 @@ export interface DeviceEntry {
   computeCapability?: number;
   /** Marketed memory as the vendor states it, in the vendor's unit (GB or GiB as marketed). */
   memoryMarketed: { value: number; unit: "GB" | "GiB" } & { sources: Source[] };
-  /** Total device memory in bytes as the driver reports it (what torch.cuda.mem_get_info()[1] returns). */
+  /** Total device memory in bytes as the driver exposes it to CUDA (torch.cuda.mem_get_info()[1]); data/README.md says which figure when none is published. */
   memoryBytes: SourcedNumber;
   /** Peak memory bandwidth, decimal GB/s. */
   memoryBandwidthGBs: SourcedNumber;
@@ -108,6 +108,11 @@ export interface DeviceEntry {
   nativeFp4: boolean;
   /** Supports bfloat16 (Ampere and later). */
   bf16: boolean;
+  /**
+   * Free text about the entry: sources of facts that have no field of their own (architecture,
+   * compute capability, feature flags) and doubts about its figures ("LOW CONFIDENCE: ...").
+   */
+  note?: string;
 }
 
 /** @deprecated name kept for older imports: a device is a GPU or a CPU host. */

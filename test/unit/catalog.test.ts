@@ -49,6 +49,19 @@ describe("GPU catalog", () => {
     }
   });
 
+  it("memoryBytes is the driver's figure, says which one, and never exceeds the marketed size read as GiB", () => {
+    for (const g of gpus) {
+      expect(g.memoryBytes.note, g.id).toMatch(
+        /^(Total memory as CUDA reports it|nvidia-smi's memory\.total|rocm-smi's VRAM total|The device total as Ollama logs it|No driver-reported figure found)/,
+      );
+      expect(g.memoryBytes.value, g.id).toBeLessThanOrEqual(g.memoryMarketed.value * 1024 ** 3);
+    }
+    // The GPUs still sized on the marketed size: no nvidia-smi, CUDA, rocm-smi or hl-smi total found.
+    expect(
+      gpus.filter((g) => g.memoryBytes.note!.startsWith("No driver-reported figure")).map((g) => g.id),
+    ).toEqual(["h20", "rtx-4080", "mi325x", "mi355x", "gaudi2", "gaudi3"]);
+  });
+
   it("includes the GPUs users ask for", () => {
     const ids = new Set(gpus.flatMap((g) => [g.id, ...(g.aliases ?? [])]));
     for (const id of [
@@ -74,6 +87,11 @@ describe("GPU catalog", () => {
       "b200",
       "mi300x",
       "mi325x",
+      "rtx-5090",
+      "h20-3e",
+      "l20",
+      "mi355x",
+      "b300",
     ]) {
       expect(ids.has(id), id).toBe(true);
     }
