@@ -5,10 +5,17 @@
 // - dist/index.js + dist/types: the library entry (ESM) and its declarations (tsc).
 // Both entries bundle their dependencies, so the published package has no runtime dependencies.
 import { build } from "esbuild";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, readFileSync, rmSync } from "node:fs";
 
 rmSync("dist", { recursive: true, force: true });
+// The catalog's data files are checked against their zod schemas first: invalid data fails the build
+// (the bundle then trusts the JSON it imports, see src/catalog/data.ts).
+if (
+  spawnSync(process.execPath, ["scripts/run-ts.mjs", "scripts/check-catalog.ts"], { stdio: "inherit" })
+    .status !== 0
+)
+  process.exit(1);
 
 // commander requires child_process at load for executable subcommands, which llmdeploy has none of;
 // loading it (and net, dgram behind it) costs ~4 ms of every start. Give commander a lazy stand-in.

@@ -1,6 +1,6 @@
-// Runs a TypeScript dev script (scripts/*.ts) by bundling it with esbuild first.
+// Runs a TypeScript dev script (scripts/*.ts) by bundling it with esbuild first; exits with its code.
 import { build } from "esbuild";
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 const [entry, ...args] = process.argv.slice(2);
 const out = `node_modules/.cache/llmdeploy-scripts/${entry.replace(/[/\\]/g, "_")}.mjs`;
 await build({
@@ -11,4 +11,4 @@ await build({
   format: "esm",
   logLevel: "warning",
 });
-execFileSync(process.execPath, [out, ...args], { stdio: "inherit" });
+process.exitCode = spawnSync(process.execPath, [out, ...args], { stdio: "inherit" }).status ?? 1;

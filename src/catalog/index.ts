@@ -1,14 +1,24 @@
+/**
+ * The catalogs: GPUs and CPU hosts (data/devices/*.json), models (data/models/*.json) and size aliases
+ * (data/models/aliases.json), as loaded by data.ts; lookups over them.
+ */
 import { closest, UserError } from "../errors.js";
-import { cpus } from "./cpu-data.js";
-import { gpus } from "./gpu-data.js";
-import type { GpuEntry } from "./types.js";
+import { deviceData, modelData, sizeAliasData } from "./data.js";
+import type { DeviceEntry, ModelEntry } from "./types.js";
 
-export { gpus } from "./gpu-data.js";
-export { cpus } from "./cpu-data.js";
-
-/** GPUs and CPU hosts: everything `--gpu` may name. */
-export const devices: readonly GpuEntry[] = [...gpus, ...cpus];
-export { models } from "./models/catalog.js";
+/** GPUs and CPU hosts: everything `--gpu` may name, GPUs first. */
+export const devices: readonly DeviceEntry[] = deviceData;
+/** The GPUs of the catalog (devices without "kind": "cpu"), in catalog order. */
+export const gpus: readonly DeviceEntry[] = deviceData.filter((d) => d.kind !== "cpu");
+/** CPU hosts for llama.cpp / Ollama ("kind": "cpu"). */
+export const cpus: readonly DeviceEntry[] = deviceData.filter((d) => d.kind === "cpu");
+/** The model catalog, in catalog order. */
+export const models: readonly ModelEntry[] = modelData;
+/**
+ * Size aliases: what `llmdeploy estimate 70b` means. Each maps to the most widely deployed open model
+ * of that size at the time of writing; the CLI always says which model it picked.
+ */
+export const SIZE_ALIASES: Readonly<Record<string, string>> = sizeAliasData;
 
 const norm = (s: string): string =>
   s
@@ -17,7 +27,7 @@ const norm = (s: string): string =>
     .replace(/[\s_]+/g, "-");
 
 /** A GPU by id or alias ("h100", "H100-SXM", "a100_80g"); UserError with suggestions otherwise. */
-export function findGpu(input: string): GpuEntry {
+export function findGpu(input: string): DeviceEntry {
   const q = norm(input);
   const hit = devices.find((g) => g.id === q || (g.aliases ?? []).some((a) => norm(a) === q));
   if (hit) return hit;

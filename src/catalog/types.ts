@@ -1,5 +1,6 @@
 /**
- * Shapes of the catalogs. Catalogs are data only: every fact carries the source it came from.
+ * Shapes of the catalogs. The catalogs are data files (data/devices/<id>.json, data/models/<id>.json),
+ * checked against these shapes by the zod schemas in schema.ts; every fact carries the source it came from.
  */
 
 /** A public source for a fact: a URL (or repo@commit:path) and, where useful, a short verbatim quote. */
@@ -22,8 +23,10 @@ export interface ModelEntry {
   hfId: string;
   /** Other Hugging Face ids with the same architecture (base vs instruct, reuploads). */
   otherHfIds?: string[];
-  /** Extra names a user may type, e.g. ["llama3.1-70b"]. Size aliases ("70b") live in aliases.ts. */
+  /** Extra names a user may type, e.g. ["llama3.1-70b"]. Size aliases ("70b") live in data/models/aliases.json. */
   aliases?: string[];
+  /** Free text about the entry, e.g. which other entry has the same config. */
+  note?: string;
   /** Verbatim subset of config.json. */
   config: Record<string, unknown>;
   /** Where the config came from (the config.json URL on the Hub). */
@@ -80,7 +83,7 @@ export interface DeviceEntry {
   computeCapability?: number;
   /** Marketed memory as the vendor states it, in the vendor's unit (GB or GiB as marketed). */
   memoryMarketed: { value: number; unit: "GB" | "GiB" } & { sources: Source[] };
-  /** Total device memory in bytes as the driver reports it (what torch.cuda.mem_get_info()[1] returns). */
+  /** Total device memory in bytes as the driver exposes it to CUDA (torch.cuda.mem_get_info()[1]); data/README.md says which figure when none is published. */
   memoryBytes: SourcedNumber;
   /** Peak memory bandwidth, decimal GB/s. */
   memoryBandwidthGBs: SourcedNumber;
@@ -105,6 +108,11 @@ export interface DeviceEntry {
   nativeFp4: boolean;
   /** Supports bfloat16 (Ampere and later). */
   bf16: boolean;
+  /**
+   * Free text about the entry: sources of facts that have no field of their own (architecture,
+   * compute capability, feature flags) and doubts about its figures ("LOW CONFIDENCE: ...").
+   */
+  note?: string;
 }
 
 /** @deprecated name kept for older imports: a device is a GPU or a CPU host. */

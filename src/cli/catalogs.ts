@@ -1,6 +1,5 @@
 /** `llmdeploy models` and `llmdeploy gpus`: the catalogs as tables or JSON arrays. */
-import { SIZE_ALIASES } from "../catalog/aliases.js";
-import { cheapestPrice, devices, models } from "../catalog/index.js";
+import { cheapestPrice, devices, models, SIZE_ALIASES } from "../catalog/index.js";
 import { parseHfConfig } from "../models/hfconfig.js";
 import { countParams } from "../sizing/inventory.js";
 import { c, out, params, printJson } from "./output.js";
@@ -57,6 +56,8 @@ export function collectGpus() {
       vendor: g.vendor,
       memoryMarketed: `${g.memoryMarketed.value} ${g.memoryMarketed.unit}`,
       memoryBytes: g.memoryBytes.value,
+      memoryBytesSource: g.memoryBytes.sources[0]?.url ?? null,
+      memoryBytesNote: g.memoryBytes.note ?? null,
       memoryBandwidthGBs: g.memoryBandwidthGBs.value,
       bf16Tflops: (g.tflops.bf16 ?? g.tflops.fp16).value,
       fp8Tflops: g.tflops.fp8?.value ?? null,
@@ -71,8 +72,8 @@ export function collectGpus() {
 export function runGpus(opts: { json?: boolean }): void {
   const list = collectGpus();
   if (opts.json) return printJson(list);
-  const head = ["id", "name", "memory", "GiB (total)", "GB/s", "BF16 TFLOPS", "FP8", "link", "$/h"].map((h) =>
-    c.bold(h),
+  const head = ["id", "name", "marketed", "GiB (driver)", "GB/s", "BF16 TFLOPS", "FP8", "link", "$/h"].map(
+    (h) => c.bold(h),
   );
   const rows: string[][] = [];
   for (const g of list) {
@@ -80,7 +81,7 @@ export function runGpus(opts: { json?: boolean }): void {
       g.id,
       g.kind === "cpu" ? `${g.name} (cpu)` : g.name,
       g.memoryMarketed,
-      (g.memoryBytes / 1024 ** 3).toFixed(1),
+      (g.memoryBytes / 1024 ** 3).toFixed(2),
       String(g.memoryBandwidthGBs),
       String(g.bf16Tflops),
       g.fp8Tflops === null ? "-" : String(g.fp8Tflops),
@@ -89,5 +90,12 @@ export function runGpus(opts: { json?: boolean }): void {
     ]);
   }
   out(renderTable(head, rows));
+  out(
+    c.dim(
+      "marketed: the vendor's size (GB = 10^9 bytes). GiB (driver): total memory as the driver exposes it to CUDA " +
+        "(torch.cuda.mem_get_info, vLLM's total_gpu_memory; GiB = 1024^3 bytes), the figure sizing takes " +
+        "--gpu-memory-utilization of; `llmdeploy gpus --json` has each figure's source.",
+    ),
+  );
   out(c.dim("kind cpu: a CPU host for --engine llamacpp / ollama (TFLOPS: the cores' vector FMA rate)."));
 }

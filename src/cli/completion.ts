@@ -3,8 +3,7 @@
  * and their flags) and the catalogs (model and GPU ids), so it never drifts from the CLI.
  */
 import type { Command } from "commander";
-import { gpus, models } from "../catalog/index.js";
-import { SIZE_ALIASES } from "../catalog/aliases.js";
+import { gpus, models, SIZE_ALIASES } from "../catalog/index.js";
 import { UserError } from "../errors.js";
 
 interface Spec {

@@ -9,8 +9,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve as resolvePath } from "node:path";
-import { SIZE_ALIASES } from "../catalog/aliases.js";
-import { models } from "../catalog/models/catalog.js";
+import { models, SIZE_ALIASES } from "../catalog/index.js";
 import type { ModelEntry, Source } from "../catalog/types.js";
 import { closest, UserError } from "../errors.js";
 import type { ModelArch } from "./arch.js";

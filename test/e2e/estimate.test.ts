@@ -125,6 +125,13 @@ describe("catalog listings", () => {
     expect(j.length).toBeGreaterThanOrEqual(20);
     expect(j.find((g: { id: string }) => g.id === "h100-sxm").name).toMatch(/H100/);
   });
+  it("gpus: the marketed size next to the driver's total in GiB", async () => {
+    const r = await cli(["gpus"]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain("GiB (driver)");
+    // L4: marketed 24 GB; CUDA sees 23583784960 bytes = 21.96 GiB (data/devices/l4.json)
+    expect(r.stdout).toMatch(/│ l4 +│ NVIDIA L4 24GB +│ 24 GB +│ 21\.96 +│/);
+  });
   it("--help teaches with examples", async () => {
     const r = await cli(["estimate", "--help"]);
     expect(r.exitCode).toBe(0);

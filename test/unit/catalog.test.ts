@@ -1,6 +1,8 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { SIZE_ALIASES } from "../../src/catalog/aliases.js";
-import { gpus, models } from "../../src/catalog/index.js";
+import { deviceData, modelData, sizeAliasData } from "../../src/catalog/data.js";
+import { gpus, models, SIZE_ALIASES } from "../../src/catalog/index.js";
+import { checkCatalog, type DataFile } from "../../src/catalog/schema.js";
 import { parseHfConfig } from "../../src/models/hfconfig.js";
 import { countParams } from "../../src/sizing/inventory.js";
 
@@ -47,6 +49,19 @@ describe("GPU catalog", () => {
     }
   });
 
+  it("memoryBytes is the driver's figure, says which one, and never exceeds the marketed size read as GiB", () => {
+    for (const g of gpus) {
+      expect(g.memoryBytes.note, g.id).toMatch(
+        /^(Total memory as CUDA reports it|nvidia-smi's memory\.total|rocm-smi's VRAM total|The device total as Ollama logs it|No driver-reported figure found)/,
+      );
+      expect(g.memoryBytes.value, g.id).toBeLessThanOrEqual(g.memoryMarketed.value * 1024 ** 3);
+    }
+    // The GPUs still sized on the marketed size: no nvidia-smi, CUDA, rocm-smi or hl-smi total found.
+    expect(
+      gpus.filter((g) => g.memoryBytes.note!.startsWith("No driver-reported figure")).map((g) => g.id),
+    ).toEqual(["h20", "rtx-4080", "mi325x", "mi355x", "gaudi2", "gaudi3"]);
+  });
+
   it("includes the GPUs users ask for", () => {
     const ids = new Set(gpus.flatMap((g) => [g.id, ...(g.aliases ?? [])]));
     for (const id of [
@@ -72,8 +87,83 @@ describe("GPU catalog", () => {
       "b200",
       "mi300x",
       "mi325x",
+      "rtx-5090",
+      "h20-3e",
+      "l20",
+      "mi355x",
+      "b300",
     ]) {
       expect(ids.has(id), id).toBe(true);
     }
+  });
+});
+
+describe("catalog data files", () => {
+  const dataDir = new URL("../../data/", import.meta.url);
+  const files: DataFile[] = ["devices", "models"].flatMap((dir) =>
+    readdirSync(new URL(`${dir}/`, dataDir))
+      .sort()
+      .map((name) => ({
+        path: `${dir}/${name}`,
+        json: JSON.parse(readFileSync(new URL(`${dir}/${name}`, dataDir), "utf8")) as unknown,
+      })),
+  );
+  const loaded = { devices: deviceData, models: modelData, sizeAliases: sizeAliasData };
+
+  it("every file in data/devices and data/models parses through its zod schema, and data.ts imports them all", () => {
+    expect(files.length).toBeGreaterThan(60);
+    expect(checkCatalog(files, loaded)).toEqual([]);
+  });
+
+  // The check itself must catch bad data: each broken copy below yields exactly the problem named.
+  const l4 = files.find((f) => f.path === "devices/l4.json")!;
+  const l4Json = l4.json as Record<string, unknown>;
+  const others = files.filter((f) => f !== l4);
+  const cases: [string, DataFile, string][] = [
+    [
+      "a number given as a string",
+      { path: l4.path, json: { ...l4Json, memoryBytes: { ...(l4Json.memoryBytes as object), value: "24" } } },
+      "data/devices/l4.json: memoryBytes.value:",
+    ],
+    [
+      "a misspelt key",
+      { path: l4.path, json: { ...l4Json, memoryByte: 1 } },
+      'data/devices/l4.json: Unrecognized key: "memoryByte"',
+    ],
+    [
+      "a fact without a source",
+      {
+        path: l4.path,
+        json: { ...l4Json, memoryBandwidthGBs: { ...(l4Json.memoryBandwidthGBs as object), sources: [] } },
+      },
+      "data/devices/l4.json: memoryBandwidthGBs.sources:",
+    ],
+    ["a file not named after its id", { path: "devices/l4x.json", json: l4Json }, 'id "l4" differs'],
+  ];
+  for (const [what, broken, problem] of cases) {
+    it(`reports ${what}`, () => {
+      const problems = checkCatalog([...others, broken], loaded);
+      expect(
+        problems.some((p) => p.includes(problem)),
+        problems.join("\n"),
+      ).toBe(true);
+    });
+  }
+
+  it("reports a file that data.ts does not import, and an import without a file", () => {
+    const extra = { path: "devices/l4-copy.json", json: { ...l4Json, id: "l4-copy", aliases: [] } };
+    expect(checkCatalog([...files, extra], loaded)).toEqual([
+      "data/devices/l4-copy.json is not imported by src/catalog/data.ts",
+    ]);
+    expect(checkCatalog(others, loaded)).toEqual([
+      'src/catalog/data.ts lists devices "l4" that has no valid file',
+    ]);
+  });
+
+  it("reports a size alias that names no model", () => {
+    const bad = files.map((f) =>
+      f.path === "models/aliases.json" ? { ...f, json: { ...(f.json as object), "1000b": "nope" } } : f,
+    );
+    expect(checkCatalog(bad, loaded)).toContain("data/models/aliases.json: 1000b -> nope: no such model");
   });
 });

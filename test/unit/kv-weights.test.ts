@@ -14,7 +14,7 @@ import {
   weightsBytes,
 } from "../../src/sizing/weights.js";
 
-// Catalog models: their configs are the public config.json fields (src/catalog/models/catalog.ts).
+// Catalog models: their configs are the public config.json fields (data/models/<id>.json).
 const arch = (id: string) => {
   const m = models.find((x) => x.id === id)!;
   return parseHfConfig(m.config, id);
