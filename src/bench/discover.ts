@@ -6,7 +6,7 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { UserError } from "../errors.js";
-import { redact, redactUrl } from "../redact.js";
+import { redact } from "../redact.js";
 import { endpointPath, errorMessage, MAX_BODY_BYTES } from "./client.js";
 import { after } from "./timer.js";
 
@@ -116,7 +116,8 @@ export async function discoverModel(
 ): Promise<string> {
   const models = new URL(endpointPath(url, "chat").replace(/chat\/completions$/, "models"), url);
   const what = `GET ${models.pathname}`;
-  const origin = redactUrl(url.origin);
+  // An origin never holds userinfo (scheme, host, port only).
+  const origin = url.origin;
   let res: { status: number; body: string };
   try {
     res = await boundedGet(models, authorization ? { authorization } : {}, timeoutMs);

@@ -57,8 +57,11 @@ export interface BenchResult {
    * TPOT and e2e of completed ones, every inter-token gap seen (of completed and incomplete ones).
    */
   samples: { ttftMs: number; tpotMs: number; itlMs: number; e2eLatencyMs: number };
-  /** Gaps the itlMs percentiles were computed from: samples.itlMs, or a uniform RUN_GAPS of them. */
-  itlKept: number;
+  /**
+   * Whether the itlMs percentiles come from a uniform sample of the gaps (more than PER_REQUEST_GAPS
+   * in a request, or RUN_GAPS in the run) rather than from every one.
+   */
+  itlSampled: boolean;
   outputTokens: number;
   durationS: number;
   partial: boolean;
@@ -240,7 +243,7 @@ export function report(
     incomplete: aborted + cut,
     incompleteWithToken: withToken,
     samples: { ttftMs: ttft.length, tpotMs: tpot.length, itlMs: itl.seen, e2eLatencyMs: ok.length },
-    itlKept: itl.values.length,
+    itlSampled: itl.sampled,
     outputTokens,
     durationS: Math.round(durationS * 1000) / 1000,
     partial,

@@ -59,6 +59,8 @@ export function exponential(random: () => number, rate: number): number {
 export class Reservoir {
   readonly values: number[] = [];
   seen = 0;
+  /** Whether some value was dropped: `values` is then a sample, not every value. */
+  sampled = false;
   constructor(
     readonly capacity: number,
     private readonly random: () => number = Math.random,
@@ -68,6 +70,7 @@ export class Reservoir {
     this.seen++;
     if (this.values.length < this.capacity) this.values.push(v);
     else {
+      this.sampled = true;
       const j = Math.floor(this.random() * this.seen);
       if (j < this.capacity) this.values[j] = v;
     }
@@ -80,6 +83,7 @@ export class Reservoir {
    */
   addSample(kept: readonly number[], seen: number): void {
     if (!kept.length) return;
+    if (kept.length < seen) this.sampled = true;
     const each = Math.floor(seen / kept.length);
     const extra = seen - each * kept.length;
     kept.forEach((v, i) => {

@@ -10,7 +10,7 @@ import { discoverModel, MODELS_TIMEOUT_MS } from "../bench/discover.js";
 import { parsePrompts } from "../bench/prompts.js";
 import { type BenchResult, MAX_CONCURRENCY, MAX_DURATION_S, MAX_REQUESTS, runLoad } from "../bench/run.js";
 import { UserError } from "../errors.js";
-import { redact, redactUrl } from "../redact.js";
+import { redact } from "../redact.js";
 import { intFlag, numFlag } from "./flags.js";
 import { c, ce, info, out, printJson } from "./output.js";
 import { renderTable } from "./table.js";
@@ -139,8 +139,8 @@ function printResult(r: BenchResult): void {
   }
   if (r.droppedArrivals)
     out(c.red(`dropped: ${r.droppedArrivals} arrivals not sent: too many requests were already in flight`));
-  if (r.itlKept < r.samples.itlMs)
-    out(c.dim(`inter-token percentiles from a uniform sample of ${r.itlKept} of ${r.samples.itlMs} gaps`));
+  if (r.itlSampled)
+    out(c.dim(`inter-token percentiles from a uniform sample of the ${r.samples.itlMs} gaps (memory bound)`));
   if (r.partial) out(c.red("partial: stopped before the planned end (Ctrl-C)"));
 }
 
@@ -233,7 +233,8 @@ export async function runBench(flags: BenchFlags): Promise<void> {
   const users = requestRate === null ? (concurrency ?? 1) : null;
   const agent = makeAgent(url, users ?? maxInFlight);
   const target: Target = { url, endpoint, authorization: auth, model, timeoutMs, agent };
-  const shown = redactUrl(url.origin);
+  // An origin never holds userinfo (scheme, host, port only).
+  const shown = url.origin;
 
   const stop = new AbortController();
   const onSignal = () => stop.abort();
