@@ -231,7 +231,8 @@ export async function runBench(flags: BenchFlags): Promise<void> {
   const auth = authorization(url, apiKey);
   const model = await discoverModel(url, auth, Math.min(timeoutMs, MODELS_TIMEOUT_MS), flags.model, secrets);
   const users = requestRate === null ? (concurrency ?? 1) : null;
-  const agent = makeAgent(url, users ?? maxInFlight);
+  // Open loop: at most 1024 sockets (a common file-descriptor limit); more requests wait for one.
+  const agent = makeAgent(url, users ?? Math.min(1024, maxInFlight));
   const target: Target = { url, endpoint, authorization: auth, model, timeoutMs, agent };
   // An origin never holds userinfo (scheme, host, port only).
   const shown = url.origin;
