@@ -116,8 +116,10 @@ describe("bench reports what happened, no more and no less", () => {
       });
       expect(b.errors).toEqual({});
       expect(b.partial).toBe(false);
-      expect(within(b.ttftMs.p50, 50, 0.5)).toBe(true);
-      expect(within(b.itlMs.p50, 100)).toBe(true);
+      // measured, not null: the server waits 50 ms, and the token came before the 1 s deadline
+      expect(b.ttftMs.p50).toBeGreaterThanOrEqual(50);
+      expect(b.ttftMs.p50).toBeLessThan(1000);
+      expect(within(b.itlMs.p50, 100, 0.5)).toBe(true);
       expect(b.e2eLatencyMs).toEqual(NULLS);
       // stopped at the deadline, not 3 s later when the streams would have ended
       expect(b.durationS).toBeLessThan(1.5);
@@ -151,7 +153,8 @@ describe("bench reports what happened, no more and no less", () => {
         incompleteWithToken: 2,
         partial: true,
       });
-      expect(within(b.ttftMs.p50, 50, 0.5)).toBe(true);
+      expect(b.ttftMs.p50).toBeGreaterThanOrEqual(50);
+      expect(b.ttftMs.p50).toBeLessThan(1500);
       expect(b.samples.ttftMs).toBe(2);
       expect(b.errors).toEqual({});
     } finally {
@@ -190,7 +193,7 @@ describe("bench reports what happened, no more and no less", () => {
 
   it("LF, CRLF and CR framing give the same TTFT and TPOT, without errors", async () => {
     for (const eol of ["lf", "crlf", "cr"] as const) {
-      const server = await startFakeServer({ ttftMs: 100, itlMs: 20, eol });
+      const server = await startFakeServer({ ttftMs: 100, itlMs: 100, eol });
       try {
         const r = await cli([
           "bench",
@@ -199,17 +202,19 @@ describe("bench reports what happened, no more and no less", () => {
           "--concurrency",
           "2",
           "--requests",
-          "6",
+          "4",
           "--output-tokens",
-          "10",
+          "6",
           "--json",
         ]);
         expect(r.exitCode, `${eol}: ${r.stderr}`).toBe(0);
         const b = JSON.parse(r.stdout);
         expect(b.errors, eol).toEqual({});
-        expect(b.requests, eol).toBe(6);
-        expect(within(b.ttftMs.p50, 100), `${eol}: TTFT ${b.ttftMs.p50}`).toBe(true);
-        expect(within(b.tpotMs.mean, 20), `${eol}: TPOT ${b.tpotMs.mean}`).toBe(true);
+        expect(b.requests, eol).toBe(4);
+        // An event dispatched one piece late (a CR held until the next piece) would show a TTFT of
+        // 200 ms, one token late: twice the server's 100 ms.
+        expect(within(b.ttftMs.p50, 100, 0.4), `${eol}: TTFT ${b.ttftMs.p50}`).toBe(true);
+        expect(within(b.tpotMs.mean, 100, 0.4), `${eol}: TPOT ${b.tpotMs.mean}`).toBe(true);
       } finally {
         await server.close();
       }
