@@ -148,14 +148,18 @@ export async function runLoad(
     const pending: Promise<void>[] = [];
     let next = performance.now();
     while (more()) {
+      // Send only once the arrival time has come: a sleep cut short by the deadline sends nothing.
+      const wait = next - performance.now();
+      if (wait > 0) {
+        await sleep(Math.min(wait, deadline - performance.now()), inner.signal);
+        continue;
+      }
       if (inFlight < Math.min(cfg.maxInFlight ?? MAX_CONCURRENCY, MAX_CONCURRENCY)) pending.push(one());
       else {
         started++;
         dropped++;
       }
       next += exponential(random, cfg.requestRate) * 1000;
-      const wait = next - performance.now();
-      if (wait > 0) await sleep(Math.min(wait, deadline - performance.now()), inner.signal);
     }
     await Promise.all(pending);
   } else {
