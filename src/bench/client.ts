@@ -1,19 +1,43 @@
 /**
  * One streamed request to an OpenAI-compatible server, timed: time to the first content token,
- * the gaps between content chunks, the whole request. Server-sent events are parsed by hand over
- * node:http with a keep-alive agent: cheap enough for hundreds of concurrent streams on one core.
+ * the gaps between content chunks, the whole request. Server-sent events are decoded with
+ * eventsource-parser (src/bench/sse.ts) over node:http with a keep-alive agent: cheap enough for
+ * hundreds of concurrent streams on one core. Bounded: one event is at most MAX_EVENT_CHARS, an
+ * error body is read up to MAX_BODY_BYTES, and a request keeps at most PER_REQUEST_GAPS gaps.
  */
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { SseDecoder, type SseEvent } from "./sse.js";
+import { MAX_EVENT_CHARS, SseDecoder, type SseEvent } from "./sse.js";
+import { Reservoir } from "./stats.js";
+import { after } from "./timer.js";
 
 /**
  * Why a request failed. `http_<status>`: the server answered with that status, or sent an error
  * event carrying it in the middle of the stream; `broken_stream`: the stream stopped before
  * `data: [DONE]`; `connection`: no answer at all (refused, reset before any token); `timeout`: the
- * per-request timeout; `aborted`: stopped by Ctrl-C or the end of the run (not counted as an error).
+ * per-request timeout; `malformed_event`: an event whose data is not a JSON object (`data: null`,
+ * `data: 42`, text); `event_too_large`: one event over MAX_EVENT_CHARS; `empty_response`: the
+ * stream ended properly without any generated text.
+ * Not errors: `aborted` (stopped by Ctrl-C) and `deadline` (still streaming at the --duration
+ * deadline, cut there).
  */
-export type ErrorKind = `http_${number}` | "timeout" | "broken_stream" | "connection" | "aborted";
+export type ErrorKind =
+  | `http_${number}`
+  | "timeout"
+  | "broken_stream"
+  | "connection"
+  | "malformed_event"
+  | "event_too_large"
+  | "empty_response"
+  | "aborted"
+  | "deadline";
+
+/** The bytes of a non-streamed answer (an error body, GET /v1/models) read at most: 4 MiB. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Inter-token gaps one request keeps (a uniform sample beyond): 4096 numbers, 32 KiB. */
+export const PER_REQUEST_GAPS = 4096;
+/** The abort reason runLoad gives at the --duration deadline. */
+export const DEADLINE = "deadline";
 
 export interface RequestResult {
   ok: boolean;
@@ -22,8 +46,10 @@ export interface RequestResult {
   detail?: string;
   /** ms from sending to the first content token (NaN when none came). */
   ttftMs: number;
-  /** ms between consecutive content chunks. */
+  /** ms between consecutive content chunks: all of them, or a uniform sample of `itlSeen`. */
   itlMs: number[];
+  /** How many gaps the stream had (itlMs.length unless sampled). */
+  itlSeen: number;
   e2eMs: number;
   /** From the usage block when the server sends one, else the content chunks counted. */
   outputTokens: number;
@@ -33,10 +59,22 @@ export interface RequestResult {
 export interface Target {
   url: URL;
   endpoint: "chat" | "completions";
-  apiKey: string | null;
+  /** The Authorization header's value (see authorization()), or null. */
+  authorization: string | null;
   model: string;
   timeoutMs: number;
   agent: HttpAgent | HttpsAgent;
+}
+
+/**
+ * The Authorization header for a server: `Bearer <key>` with an API key, else HTTP basic
+ * authentication from the URL's userinfo (`http://user:password@host`, RFC 7617), else none.
+ */
+export function authorization(url: URL, apiKey: string | null): string | null {
+  if (apiKey) return `Bearer ${apiKey}`;
+  if (!url.username && !url.password) return null;
+  const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return `Basic ${Buffer.from(pair, "utf8").toString("base64")}`;
 }
 
 export function makeAgent(url: URL, sockets: number): HttpAgent | HttpsAgent {
@@ -80,21 +118,40 @@ export function requestBody(
 }
 
 interface Choice {
-  delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null };
-  text?: string;
+  delta?: {
+    content?: unknown;
+    reasoning_content?: unknown;
+    reasoning?: unknown;
+    refusal?: unknown;
+    tool_calls?: unknown;
+  } | null;
+  text?: unknown;
 }
 
 /**
  * Whether a streamed chunk carries generated text: a chat delta's content (or the reasoning text
- * that reasoning models stream first: those are output tokens too), or a completion's text. The
- * role-only first chunk of a chat stream and the final usage chunk carry none.
+ * that reasoning models stream first, a refusal, or tool-call arguments: those are output tokens
+ * too), or a completion's text. The role-only first chunk of a chat stream and the final usage
+ * chunk carry none.
  */
-function hasContent(chunk: { choices?: Choice[] }): boolean {
-  const c = chunk.choices?.[0];
-  if (!c) return false;
+function hasContent(chunk: { choices?: unknown }): boolean {
+  const c = Array.isArray(chunk.choices) ? (chunk.choices[0] as Choice | null | undefined) : undefined;
+  if (!c || typeof c !== "object") return false;
   const d = c.delta;
-  return Boolean(d ? d.content || d.reasoning_content || d.reasoning : c.text);
+  const text = (v: unknown) => typeof v === "string" && v !== "";
+  if (d && typeof d === "object")
+    return (
+      text(d.content) ||
+      text(d.reasoning_content) ||
+      text(d.reasoning) ||
+      text(d.refusal) ||
+      (Array.isArray(d.tool_calls) && d.tool_calls.length > 0)
+    );
+  return text(c.text);
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * The timing of one stream, fed event by event with the time each arrived. Separate from the
@@ -103,55 +160,73 @@ function hasContent(chunk: { choices?: Choice[] }): boolean {
 export class StreamClock {
   first = -1;
   last = -1;
-  readonly itl: number[] = [];
+  /** The gaps between content chunks, bounded (PER_REQUEST_GAPS). */
+  readonly itl: Reservoir;
   chunks = 0;
   usage: number | null = null;
   done = false;
   error: { kind: ErrorKind; detail: string } | null = null;
 
+  constructor(gapCapacity = PER_REQUEST_GAPS, random?: () => number) {
+    this.itl = new Reservoir(gapCapacity, random);
+  }
+
   onEvent(e: SseEvent, now: number): void {
+    if (this.error || this.done) return;
     const data = e.data.trim();
     if (data === "[DONE]") {
       this.done = true;
       return;
     }
-    let chunk: {
-      choices?: Choice[];
-      usage?: { completion_tokens?: number } | null;
-      error?: { message?: string; code?: unknown } | string;
-      object?: string;
-      message?: string;
-      code?: unknown;
-    };
+    // An empty `data:` carries nothing (a keep-alive some proxies send).
+    if (data === "") return;
+    let chunk: unknown;
     try {
       chunk = JSON.parse(data);
     } catch {
+      chunk = undefined;
+    }
+    if (!isObject(chunk)) {
+      this.error = {
+        kind: "malformed_event",
+        detail: `an event's data is not a JSON object: ${data.slice(0, 80)}`,
+      };
       return;
     }
-    if (chunk === null || typeof chunk !== "object") return;
     if (chunk.error !== undefined || chunk.object === "error" || e.event === "error") {
       // An error in the middle of a 200 stream (vLLM: {"error": {"message", "code"}}).
-      const err = typeof chunk.error === "object" && chunk.error ? chunk.error : chunk;
-      const code = Number((err as { code?: unknown }).code);
+      const err = isObject(chunk.error) ? chunk.error : chunk;
+      const code = Number(err.code);
       const message =
-        typeof chunk.error === "string" ? chunk.error : ((err as { message?: string }).message ?? data);
+        typeof chunk.error === "string" ? chunk.error : typeof err.message === "string" ? err.message : data;
       this.error = {
         kind: Number.isInteger(code) && code >= 400 && code < 600 ? `http_${code}` : "broken_stream",
-        detail: String(message).slice(0, 200),
+        detail: message.slice(0, 200),
       };
       return;
     }
     const u = chunk.usage;
-    if (u && typeof u.completion_tokens === "number") this.usage = u.completion_tokens;
+    if (isObject(u) && typeof u.completion_tokens === "number" && Number.isFinite(u.completion_tokens))
+      this.usage = u.completion_tokens;
     if (hasContent(chunk)) {
       if (this.first < 0) this.first = now;
-      else this.itl.push(now - this.last);
+      else this.itl.add(now - this.last);
       this.last = now;
       this.chunks++;
     }
   }
+
+  /** The stream ended with [DONE]: without any generated text it is an error all the same. */
+  get empty(): boolean {
+    return this.chunks === 0;
+  }
 }
 
+/**
+ * Send one streamed request and time it. Never rejects: every outcome is a RequestResult. Stops at
+ * `t.timeoutMs` ("timeout"), or when `signal` aborts: "deadline" when its reason is DEADLINE, else
+ * "aborted"; a stopped request keeps what it measured (its TTFT when a token came, its gaps).
+ */
 export function streamRequest(
   t: Target,
   p: Prompt,
@@ -166,14 +241,15 @@ export function streamRequest(
     const finish = (error?: ErrorKind, detail?: string) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer.clear();
       signal.removeEventListener("abort", onAbort);
       resolve({
         ok: !error,
         ...(error ? { error } : {}),
         ...(detail ? { detail } : {}),
         ttftMs: clock.first < 0 ? NaN : clock.first - t0,
-        itlMs: clock.itl,
+        itlMs: clock.itl.values,
+        itlSeen: clock.itl.seen,
         e2eMs: performance.now() - t0,
         outputTokens: clock.usage ?? clock.chunks,
         usageReported: clock.usage !== null,
@@ -191,47 +267,70 @@ export function streamRequest(
           "content-type": "application/json",
           accept: "text/event-stream",
           "content-length": Buffer.byteLength(payload),
-          ...(t.apiKey ? { authorization: `Bearer ${t.apiKey}` } : {}),
+          ...(t.authorization ? { authorization: t.authorization } : {}),
         },
       },
       (res) => {
         const status = res.statusCode ?? 0;
-        res.setEncoding("utf8");
         if (status < 200 || status >= 300) {
-          // Keep the start of the error body: "model not found" says more than "http_404".
+          // Keep the start of the error body ("model not found" says more than "http_404"); read
+          // at most MAX_BODY_BYTES of it.
+          const decoder = new TextDecoder();
           let body = "";
-          res.on("data", (s: string) => {
-            if (body.length < 2000) body += s;
-          });
+          let bytes = 0;
           const done = () => finish(`http_${status}`, errorMessage(body));
+          res.on("data", (b: Buffer) => {
+            bytes += b.length;
+            if (body.length < 2000) body += decoder.decode(b, { stream: true });
+            if (bytes > MAX_BODY_BYTES) {
+              done();
+              res.destroy();
+            }
+          });
           res.on("end", done);
           res.on("error", done);
           res.on("close", done);
           return;
         }
-        const sse = new SseDecoder();
-        const onEvent = (e: SseEvent) => {
-          clock.onEvent(e, performance.now());
-          if (clock.error) {
-            finish(clock.error.kind, clock.error.detail);
+        const decoder = new TextDecoder();
+        const sse = new SseDecoder(
+          (e) => {
+            clock.onEvent(e, performance.now());
+            if (clock.error) {
+              finish(clock.error.kind, clock.error.detail);
+              res.destroy();
+            }
+          },
+          () => {
+            finish("event_too_large", `one event is over ${MAX_EVENT_CHARS} characters`);
             res.destroy();
-          }
+          },
+        );
+        const ended = () => {
+          if (!clock.done) return finish("broken_stream");
+          if (clock.empty)
+            return finish(
+              "empty_response",
+              clock.usage
+                ? `the server counted ${clock.usage} tokens but streamed no text`
+                : "the stream ended without any generated text",
+            );
+          finish();
         };
-        res.on("data", (text: string) => sse.push(text, onEvent));
-        res.on("end", () => {
-          sse.end(onEvent);
-          finish(clock.done ? undefined : "broken_stream");
+        res.on("data", (b: Buffer) => {
+          if (!settled) sse.push(decoder.decode(b, { stream: true }));
         });
+        res.on("end", ended);
         res.on("error", () => finish("broken_stream"));
-        res.on("close", () => finish(clock.done ? undefined : "broken_stream"));
+        res.on("close", ended);
       },
     );
-    const timer = setTimeout(() => {
+    const timer = after(t.timeoutMs, () => {
       finish("timeout");
       req.destroy();
-    }, t.timeoutMs);
+    });
     const onAbort = () => {
-      finish("aborted");
+      finish(signal.reason === DEADLINE ? "deadline" : "aborted");
       req.destroy();
     };
     if (signal.aborted) return onAbort();
@@ -242,19 +341,19 @@ export function streamRequest(
 }
 
 /** The message of an OpenAI-style error body ({"error": {"message"}} or {"message"}), else its start. */
-function errorMessage(body: string): string | undefined {
+export function errorMessage(body: string): string | undefined {
   if (!body.trim()) return undefined;
   try {
-    const j = JSON.parse(body) as {
-      error?: { message?: string } | string;
-      message?: string;
-      detail?: unknown;
-    };
-    const m =
-      typeof j.error === "string"
-        ? j.error
-        : (j.error?.message ?? j.message ?? (typeof j.detail === "string" ? j.detail : undefined));
-    if (m) return m.slice(0, 200);
+    const j = JSON.parse(body) as unknown;
+    if (isObject(j)) {
+      const m =
+        typeof j.error === "string"
+          ? j.error
+          : [isObject(j.error) ? j.error.message : undefined, j.message, j.detail].find(
+              (v) => typeof v === "string",
+            );
+      if (typeof m === "string" && m) return m.slice(0, 200);
+    }
   } catch {
     // not JSON: plain text
   }

@@ -3,13 +3,14 @@
  * throughput and errors; with --plan, compare them with what the plan predicted.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { get as httpGet } from "node:http";
-import { get as httpsGet } from "node:https";
 import { join } from "node:path";
-import { endpointPath, makeAgent, type Prompt, type Target } from "../bench/client.js";
+import { authorization, makeAgent, type Prompt, type Target } from "../bench/client.js";
 import { type Comparison, compareWithPlan, planPrediction, type PlanPrediction } from "../bench/compare.js";
+import { discoverModel, MODELS_TIMEOUT_MS } from "../bench/discover.js";
+import { parsePrompts } from "../bench/prompts.js";
 import { type BenchResult, MAX_CONCURRENCY, MAX_DURATION_S, MAX_REQUESTS, runLoad } from "../bench/run.js";
 import { UserError } from "../errors.js";
+import { redact } from "../redact.js";
 import { intFlag, numFlag } from "./flags.js";
 import { c, ce, info, out, printJson } from "./output.js";
 import { renderTable } from "./table.js";
@@ -46,104 +47,32 @@ export function syntheticPrompt(i: number, inputTokens: number): Prompt {
   return { prompt: `Request ${i + 1}:${" hello".repeat(Math.max(1, inputTokens - 4))}` };
 }
 
+/** The largest --prompts file read: 64 MiB. */
+const MAX_PROMPTS_BYTES = 64 * 1024 * 1024;
+/**
+ * Prompt text in flight at once, at most: 48 Mi characters (2^23 tokens of " hello", 6 characters
+ * each: 64 requests of 128K tokens). Each request holds its prompt twice (JSON text and the bytes
+ * sent), so this keeps prompts under about 200 MB whatever --concurrency and --input-tokens say.
+ */
+const IN_FLIGHT_PROMPT_CHARS = 48 * 1024 * 1024;
+
 function readPrompts(path: string): Prompt[] {
-  if (!existsSync(path))
+  if (!existsSync(path) || !statSync(path).isFile())
     throw new UserError(
       `prompts file ${path} does not exist`,
       'a JSONL file: one {"prompt": ...} or {"messages": [...]} per line',
     );
-  const prompts: Prompt[] = [];
-  readFileSync(path, "utf8")
-    .split("\n")
-    .forEach((line, i) => {
-      if (!line.trim()) return;
-      let v: Prompt;
-      try {
-        v = JSON.parse(line) as Prompt;
-      } catch {
-        throw new UserError(
-          `${path}:${i + 1} is not JSON`,
-          'one JSON object per line, e.g. {"prompt": "Hi"}',
-        );
-      }
-      const okMessages =
-        Array.isArray(v?.messages) &&
-        v.messages.length > 0 &&
-        v.messages.every((m) => typeof m?.role === "string" && typeof m?.content === "string");
-      if (typeof v?.prompt !== "string" && !okMessages) {
-        throw new UserError(
-          `${path}:${i + 1} has neither "prompt" (a string) nor "messages" (a list of {role, content})`,
-        );
-      }
-      prompts.push(v);
-    });
-  if (!prompts.length) throw new UserError(`${path} holds no prompts`);
-  return prompts;
+  const size = statSync(path).size;
+  if (size > MAX_PROMPTS_BYTES)
+    throw new UserError(
+      `prompts file ${path} is ${(size / 1024 / 1024).toFixed(0)} MiB, over the 64 MiB bench reads`,
+      "a sample of a few thousand prompts measures as well",
+    );
+  return parsePrompts(readFileSync(path, "utf8"), path);
 }
 
-/** GET a URL with node:http(s) (fetch refuses "bad ports" such as 6000 or 10080; servers do not). */
-function get(
-  url: URL,
-  headers: Record<string, string>,
-  timeoutMs: number,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const send = url.protocol === "https:" ? httpsGet : httpGet;
-    const req = send(url, { headers, timeout: timeoutMs }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (s: string) => {
-        if (body.length < 1 << 20) body += s;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(Object.assign(new Error("no answer in time"), { code: "timeout" })));
-    req.on("error", reject);
-  });
-}
-
-/**
- * GET /v1/models before the load: the server must answer (else a one-line error, not 100 failed
- * requests), and without --model its first model is the one to ask for.
- */
-async function probe(
-  url: URL,
-  apiKey: string | null,
-  timeoutMs: number,
-  model: string | undefined,
-): Promise<string> {
-  const models = new URL(endpointPath(url, "chat").replace(/chat\/completions$/, "models"), url);
-  let res: { status: number; body: string };
-  try {
-    res = await get(models, apiKey ? { authorization: `Bearer ${apiKey}` } : {}, Math.min(timeoutMs, 30_000));
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new UserError(
-      `cannot reach ${url.origin}: ${err.code ?? err.message}`,
-      "check --url and that the server is up",
-    );
-  }
-  if (model) return model;
-  if (res.status === 401 || res.status === 403) {
-    throw new UserError(
-      `${url.origin} refused the API key (HTTP ${res.status})`,
-      "pass --api-key or set LLMDEPLOY_API_KEY",
-    );
-  }
-  let id: unknown;
-  try {
-    id = (JSON.parse(res.body) as { data?: { id?: unknown }[] }).data?.[0]?.id;
-  } catch {
-    id = undefined;
-  }
-  if (res.status !== 200 || typeof id !== "string" || !id)
-    throw new UserError(
-      `${models.href} did not name a model (HTTP ${res.status})`,
-      "pass --model NAME (the name the server serves)",
-    );
-  return id;
-}
+const promptChars = (p: Prompt) =>
+  (p.prompt?.length ?? 0) + (p.messages ?? []).reduce((a, m) => a + m.content.length + m.role.length, 0);
 
 /** plan.yaml (or a folder with one), read with `yaml`; only recommendation.performance is needed. */
 async function readPrediction(path: string): Promise<PlanPrediction> {
@@ -167,7 +96,8 @@ async function readPrediction(path: string): Promise<PlanPrediction> {
   return r.prediction;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
+/** A figure as printed: "-" when nothing was measured. */
+const fmt = (v: number | null) => (v === null ? "-" : Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
 
 function printResult(r: BenchResult): void {
   const rows = (["ttftMs", "tpotMs", "itlMs", "e2eLatencyMs"] as const).map((k) => [
@@ -197,8 +127,21 @@ function printResult(r: BenchResult): void {
     );
     for (const [k, d] of Object.entries(r.errorDetails)) out(c.dim(`  ${k}: ${d}`));
   }
-  if (r.partial)
-    out(c.red(`partial: stopped before the planned end (${r.aborted} requests in flight dropped)`));
+  if (r.incomplete) {
+    const why = [
+      r.cutByDeadline ? `${r.cutByDeadline} cut by the --duration deadline` : "",
+      r.aborted ? `${r.aborted} stopped by Ctrl-C` : "",
+    ].filter(Boolean);
+    out(
+      `incomplete: ${r.incomplete} requests still streaming (${why.join(", ")}): not errors; ` +
+        `the TTFT and gaps of the ${r.incompleteWithToken} that had their first token are counted`,
+    );
+  }
+  if (r.droppedArrivals)
+    out(c.red(`dropped: ${r.droppedArrivals} arrivals not sent: too many requests were already in flight`));
+  if (r.itlSampled)
+    out(c.dim(`inter-token percentiles from a uniform sample of the ${r.samples.itlMs} gaps (memory bound)`));
+  if (r.partial) out(c.red("partial: stopped before the planned end (Ctrl-C)"));
 }
 
 function printComparison(cmp: Comparison): void {
@@ -221,6 +164,18 @@ function printComparison(cmp: Comparison): void {
   for (const n of cmp.notes) out(c.dim(`note: ${n}`));
 }
 
+/** Exit code when no request completed and every one failed (all rate limited, all refused...). */
+export const EXIT_ALL_FAILED = 4;
+
+/** Why nothing was measured, when every finished request failed; null otherwise. */
+export function allFailed(r: BenchResult): string | null {
+  const kinds = Object.keys(r.errors);
+  if (r.requests > 0 || !kinds.length) return null;
+  if (kinds.length === 1 && kinds[0] === "http_429") return "every request was rate limited (HTTP 429)";
+  const first = Object.entries(r.errorDetails)[0];
+  return `every request failed (${kinds.map((k) => `${k} ${r.errors[k]}`).join(", ")})${first ? `; ${first[0]}: ${first[1]}` : ""}`;
+}
+
 export async function runBench(flags: BenchFlags): Promise<void> {
   if (!flags.url)
     throw new UserError(
@@ -232,7 +187,7 @@ export async function runBench(flags: BenchFlags): Promise<void> {
     url = new URL(flags.url);
   } catch {
     throw new UserError(
-      `--url ${flags.url} is not a URL`,
+      `--url ${redact(flags.url)} is not a URL`,
       "e.g. http://localhost:8000 (the server's base URL)",
     );
   }
@@ -259,12 +214,28 @@ export async function runBench(flags: BenchFlags): Promise<void> {
   const maxTokens = flags.prompts && outputTokensFlag === null ? null : (outputTokensFlag ?? 128);
   const seed = num("--seed", flags.seed, true) ?? 1;
   const apiKey = flags.apiKey ?? process.env.LLMDEPLOY_API_KEY ?? null;
+  // Masked wherever the server's words are printed (a server may echo the key back).
+  const secrets = [apiKey, decodeURIComponent(url.password)].filter((x): x is string => Boolean(x));
   const prediction = flags.plan ? await readPrediction(flags.plan) : null;
   const fileprompts = flags.prompts ? readPrompts(flags.prompts) : null;
-  const model = await probe(url, apiKey, timeoutMs, flags.model);
+  // Prompt text in flight is bounded: as many requests at once as IN_FLIGHT_PROMPT_CHARS allows.
+  const longest = fileprompts
+    ? Math.max(...fileprompts.map(promptChars))
+    : syntheticPrompt(0, inputTokens).prompt!.length;
+  const maxInFlight = Math.max(1, Math.min(MAX_CONCURRENCY, Math.floor(IN_FLIGHT_PROMPT_CHARS / longest)));
+  if (concurrency !== null && concurrency > maxInFlight)
+    throw new UserError(
+      `--concurrency ${concurrency} with prompts of ${longest} characters is over the ${IN_FLIGHT_PROMPT_CHARS / 1024 / 1024} Mi characters of prompts bench keeps in flight`,
+      `at most --concurrency ${maxInFlight} with these prompts`,
+    );
+  const auth = authorization(url, apiKey);
+  const model = await discoverModel(url, auth, Math.min(timeoutMs, MODELS_TIMEOUT_MS), flags.model, secrets);
   const users = requestRate === null ? (concurrency ?? 1) : null;
-  const agent = makeAgent(url, users ?? 1024);
-  const target: Target = { url, endpoint, apiKey, model, timeoutMs, agent };
+  // Open loop: at most 1024 sockets (a common file-descriptor limit); more requests wait for one.
+  const agent = makeAgent(url, users ?? Math.min(1024, maxInFlight));
+  const target: Target = { url, endpoint, authorization: auth, model, timeoutMs, agent };
+  // An origin never holds userinfo (scheme, host, port only).
+  const shown = url.origin;
 
   const stop = new AbortController();
   const onSignal = () => stop.abort();
@@ -272,7 +243,7 @@ export async function runBench(flags: BenchFlags): Promise<void> {
   process.once("SIGTERM", onSignal);
   const live = Boolean(process.stderr.isTTY);
   info(
-    `bench: ${model} at ${url.origin}, ${users !== null ? `${users} concurrent` : `${requestRate} req/s (Poisson, seed ${seed})`}, ` +
+    `bench: ${model} at ${shown}, ${users !== null ? `${users} concurrent` : `${requestRate} req/s (Poisson, seed ${seed})`}, ` +
       `${requests !== null ? `${requests} requests` : ""}${requests !== null && duration !== null ? " or " : ""}${duration !== null ? `${duration} s` : ""}` +
       `${live ? " (Ctrl-C stops and reports)" : ""}`,
   );
@@ -286,6 +257,7 @@ export async function runBench(flags: BenchFlags): Promise<void> {
         requests,
         durationS: duration,
         maxTokens,
+        maxInFlight,
         prompt: fileprompts
           ? (i) => fileprompts[i % fileprompts.length]!
           : (i) => syntheticPrompt(i, inputTokens),
@@ -305,6 +277,9 @@ export async function runBench(flags: BenchFlags): Promise<void> {
     process.removeListener("SIGTERM", onSignal);
     agent.destroy();
   }
+  result.errorDetails = Object.fromEntries(
+    Object.entries(result.errorDetails).map(([k, d]) => [k, redact(d, secrets)]),
+  );
   const comparison = prediction
     ? compareWithPlan(result, prediction, {
         concurrency: users,
@@ -313,12 +288,11 @@ export async function runBench(flags: BenchFlags): Promise<void> {
         outputTokens: maxTokens,
       })
     : null;
-  const allFailed = result.requests === 0 && Object.keys(result.errors).length > 0;
   if (flags.json) {
     printJson({
       ...result,
       model,
-      url: url.origin,
+      url: shown,
       endpoint,
       ...(comparison ? { comparison } : {}),
     });
@@ -326,11 +300,14 @@ export async function runBench(flags: BenchFlags): Promise<void> {
     printResult(result);
     if (comparison) printComparison(comparison);
   }
-  if (allFailed && !result.partial) {
-    process.stderr.write(
-      `${ce.red("warning:")} every request failed; the first error: ${Object.entries(result.errorDetails)[0]?.join(": ") ?? Object.keys(result.errors)[0]}\n`,
-    );
-  }
+  const failed = allFailed(result);
   if (result.partial) process.exitCode = 130;
-  else if (comparison && flags.failOnMiss && comparison.miss) process.exitCode = 3;
+  else if (failed) {
+    process.stderr.write(`${ce.red("error:")} ${failed}\n`);
+    process.exitCode = EXIT_ALL_FAILED;
+  } else if (comparison && flags.failOnMiss && comparison.miss) process.exitCode = 3;
+  else if (result.requests === 0)
+    process.stderr.write(
+      `${ce.red("warning:")} no request completed${result.cutByDeadline ? " before the --duration deadline" : ""}\n`,
+    );
 }

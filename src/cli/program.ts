@@ -265,10 +265,16 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .command("bench")
     .summary("load-test an OpenAI-compatible endpoint: latency percentiles, throughput, errors")
     .description(
-      "Send streamed requests to --url (closed loop with --concurrency, or Poisson arrivals with\n" +
-        "--request-rate) and report TTFT, TPOT, inter-token latency and end-to-end latency (p50/p90/p95/p99),\n" +
-        "throughput and errors by kind. With --plan, compare with the plan's predictions.\n" +
-        "Exit codes: 0 done; 3 --fail-on-miss and a figure outside the plan's error band; 130 stopped (Ctrl-C).",
+      "Send streamed requests to --url (closed loop with --concurrency, or Poisson arrivals with " +
+        "--request-rate) and report TTFT, TPOT, inter-token latency and end-to-end latency " +
+        "(p50/p90/p95/p99), throughput and errors by kind. With --plan, compare with the plan's predictions. " +
+        "With --duration, streams still running at the deadline are cut and reported as incomplete (not errors).\n\n" +
+        "Bounds: one SSE event at most 1 MiB (2^20 characters); an error body or the answer to GET /v1/models " +
+        "at most 4 MiB, that GET at most 10 s; --concurrency at most 10000, --requests 100000, " +
+        "--duration and --timeout 86400 s.\n\n" +
+        "Exit codes: 0 done; 1 bad input, or the server cannot be reached; 3 --fail-on-miss and a figure " +
+        "outside the plan's error band; 4 no request completed, every one failed (e.g. every request was " +
+        "rate limited, HTTP 429); 130 stopped (Ctrl-C).",
     )
     .option("--url <url>", "base URL of the server (e.g. http://localhost:8000)")
     .option("--endpoint <kind>", "chat (/v1/chat/completions, default) or completions (/v1/completions)")

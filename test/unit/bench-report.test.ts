@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { RequestResult } from "../../src/bench/client.js";
 import { compareWithPlan, planPrediction, type PlanPrediction } from "../../src/bench/compare.js";
 import { type BenchResult, report } from "../../src/bench/run.js";
+import { allFailed } from "../../src/cli/bench.js";
 
 const ok = (ttftMs: number, e2eMs: number, outputTokens: number, itlMs: number[] = []): RequestResult => ({
   ok: true,
   ttftMs,
   itlMs,
+  itlSeen: itlMs.length,
   e2eMs,
   outputTokens,
   usageReported: true,
@@ -17,6 +19,7 @@ const fail = (error: RequestResult["error"], detail?: string): RequestResult => 
   ...(detail ? { detail } : {}),
   ttftMs: NaN,
   itlMs: [],
+  itlSeen: 0,
   e2eMs: 5,
   outputTokens: 0,
   usageReported: false,
@@ -62,6 +65,76 @@ describe("the report of a run, worked by hand", () => {
     expect(r.aborted).toBe(1);
     expect(r.partial).toBe(true);
     expect(r.load).toEqual({ concurrency: 4, requestRate: null });
+  });
+});
+
+describe("honest reports: incomplete requests, nothing measured, everything failed", () => {
+  // Stopped (Ctrl-C or the deadline) after its first token at 400 ms, with two gaps of 50 ms.
+  const stopped = (error: "aborted" | "deadline", ttftMs: number, itlMs: number[] = []): RequestResult => ({
+    ...fail(error),
+    ttftMs,
+    itlMs,
+    itlSeen: itlMs.length,
+  });
+
+  it("Ctrl-C before any request ended: 0 completed, the TTFT of those that had a token, no 0.0", () => {
+    const r = report([stopped("aborted", 400, [50, 50]), stopped("aborted", 600), fail("aborted")], 1, true, {
+      concurrency: 3,
+      requestRate: null,
+    });
+    expect(r.requests).toBe(0);
+    expect(r.aborted).toBe(3);
+    expect(r.incomplete).toBe(3);
+    expect(r.incompleteWithToken).toBe(2);
+    // TTFT [400, 600]: p50 500
+    expect(r.ttftMs).toMatchObject({ p50: 500, mean: 500 });
+    expect(r.itlMs).toMatchObject({ p50: 50 });
+    // no request completed: no TPOT, no e2e (null, printed "-"), not 0
+    expect(r.tpotMs).toEqual({ p50: null, p90: null, p95: null, p99: null, mean: null });
+    expect(r.e2eLatencyMs.p50).toBeNull();
+    expect(r.samples).toEqual({ ttftMs: 2, tpotMs: 0, itlMs: 2, e2eLatencyMs: 0 });
+    expect(r.errors).toEqual({});
+    expect(r.errorRate).toBe(0);
+  });
+
+  it("requests cut at the deadline are counted apart, not as errors", () => {
+    const r = report([ok(100, 500, 5), stopped("deadline", 300), fail("deadline")], 1, false, {
+      concurrency: 3,
+      requestRate: null,
+    });
+    expect(r).toMatchObject({
+      requests: 1,
+      cutByDeadline: 2,
+      aborted: 0,
+      incomplete: 2,
+      incompleteWithToken: 1,
+    });
+    expect(r.errors).toEqual({});
+    expect(r.partial).toBe(false);
+    // TTFT [100, 300]
+    expect(r.ttftMs.p50).toBe(200);
+    expect(r.e2eLatencyMs.p50).toBe(500);
+  });
+
+  it("every request failed: a sentence for the exit code 4; all 429 says rate limited", () => {
+    const base = report([fail("http_429", "slow down"), fail("http_429")], 1, false, {
+      concurrency: 1,
+      requestRate: null,
+    });
+    const full = { ...base, clientCpuSeconds: 0, clientCpuShare: 0, droppedArrivals: 0 } as BenchResult;
+    expect(allFailed(full)).toBe("every request was rate limited (HTTP 429)");
+    const mixed = report([fail("http_429"), fail("empty_response", "no text")], 1, false, {
+      concurrency: 1,
+      requestRate: null,
+    });
+    expect(allFailed({ ...full, ...mixed })).toBe(
+      "every request failed (http_429 1, empty_response 1); empty_response: no text",
+    );
+    // one completed request, or nothing finished at all: not "every request failed"
+    const one = report([ok(1, 2, 2), fail("http_429")], 1, false, { concurrency: 1, requestRate: null });
+    expect(allFailed({ ...full, ...one })).toBeNull();
+    const none = report([fail("aborted")], 1, true, { concurrency: 1, requestRate: null });
+    expect(allFailed({ ...full, ...none })).toBeNull();
   });
 });
 

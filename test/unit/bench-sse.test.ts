@@ -1,37 +1,70 @@
 import { describe, expect, it } from "vitest";
 import { StreamClock, endpointPath, requestBody } from "../../src/bench/client.js";
-import { SseDecoder, type SseEvent } from "../../src/bench/sse.js";
+import { MAX_EVENT_CHARS, SseDecoder, type SseEvent } from "../../src/bench/sse.js";
 
 /** Feed the pieces one by one, as a socket would deliver them; return every event. */
 function decode(...pieces: string[]): SseEvent[] {
-  const d = new SseDecoder();
   const events: SseEvent[] = [];
-  for (const p of pieces) d.push(p, (e) => events.push(e));
-  d.end((e) => events.push(e));
+  const d = new SseDecoder((e) => events.push(e));
+  for (const p of pieces) d.push(p);
   return events;
 }
 
-describe("server-sent events, decoded incrementally", () => {
-  it("LF-terminated events (vLLM), split anywhere, even inside a line", () => {
-    const stream = 'data: {"a":1}\n\ndata: {"a":2}\n\ndata: [DONE]\n\n';
-    const whole = decode(stream);
+describe("server-sent events, decoded incrementally (eventsource-parser, WHATWG framing)", () => {
+  it("LF, CRLF and lone CR framings give the same events, split anywhere, even inside a line or a CRLF", () => {
+    const lf = 'data: {"a":1}\n\n: ping\n\ndata: {"a":2}\n\ndata: [DONE]\n\n';
+    const whole = decode(lf);
     expect(whole.map((e) => e.data)).toEqual(['{"a":1}', '{"a":2}', "[DONE]"]);
-    // every split point gives the same events
-    for (let i = 1; i < stream.length; i++)
-      expect(decode(stream.slice(0, i), stream.slice(i))).toEqual(whole);
-  });
-
-  it("CRLF (sse-starlette) and lone CR line ends, a CRLF split between two pieces", () => {
-    expect(decode("data: x\r\n\r\ndata: y\r\n\r\n").map((e) => e.data)).toEqual(["x", "y"]);
-    expect(decode("data: x\r", "\n\r\ndata: y\r\r").map((e) => e.data)).toEqual(["x", "y"]);
-  });
-
-  it("comments, event names, several data lines, no space after the colon, a last event without a blank line", () => {
-    const events = decode(": ping\n\nevent: error\ndata: line 1\ndata:line 2\nid: 7\n\ndata: tail");
-    expect(events).toEqual([
-      { event: "error", data: "line 1\nline 2" },
-      { event: "message", data: "tail" },
+    for (const eol of ["\n", "\r\n", "\r"]) {
+      const stream = lf.replaceAll("\n", eol);
+      expect(decode(stream), JSON.stringify(eol)).toEqual(whole);
+      for (let i = 1; i < stream.length; i++)
+        expect(decode(stream.slice(0, i), stream.slice(i)), `${JSON.stringify(eol)} at ${i}`).toEqual(whole);
+    }
+    // one character at a time
+    expect(decode(..."data: x\r\n\r\ndata: y\r\r")).toEqual([
+      { event: "message", data: "x" },
+      { event: "message", data: "y" },
     ]);
+  });
+
+  it("an event ended by a CR at the end of a piece is dispatched at once, not when the next piece comes", () => {
+    // The parser alone holds a final CR (it may be the first half of a CRLF): TTFT one token late.
+    const events: string[] = [];
+    const d = new SseDecoder((e) => events.push(e.data));
+    d.push("data: first\r\r");
+    expect(events).toEqual(["first"]);
+    d.push("\ndata: second\r\n\r\n"); // that LF ends nothing: the CR before it already did
+    expect(events).toEqual(["first", "second"]);
+  });
+
+  it("comments, event names, several data lines, no space after the colon, a byte order mark", () => {
+    const events = decode(
+      "\ufeff: ping\n\nevent: error\ndata: line 1\ndata:line 2\nid: 7\nretry: x\nfoo: bar\n\n",
+    );
+    expect(events).toEqual([{ event: "error", data: "line 1\nline 2" }]);
+  });
+
+  it("an event not followed by a blank line is never dispatched (the spec discards it at the end)", () => {
+    expect(decode("data: a\n\ndata: tail")).toEqual([{ event: "message", data: "a" }]);
+  });
+
+  it("an event longer than the bound stops the decoder once; events before it were dispatched", () => {
+    const events: string[] = [];
+    let oversize = 0;
+    const d = new SseDecoder(
+      (e) => events.push(e.data),
+      () => oversize++,
+      1000,
+    );
+    d.push("data: ok\n\ndata: ");
+    for (let i = 0; i < 20; i++) d.push("x".repeat(100)); // no line end: 2,000 characters
+    d.push("\n\ndata: after\n\n");
+    expect(events).toEqual(["ok"]);
+    expect(oversize).toBe(1);
+    expect(d.oversize).toBe(true);
+    // the default bound is 2^20 characters
+    expect(MAX_EVENT_CHARS).toBe(1048576);
   });
 });
 
@@ -49,7 +82,7 @@ describe("the clock of one stream", () => {
     c.onEvent(token("lo"), 220);
     c.onEvent(token("!"), 250);
     expect(c.first).toBe(200);
-    expect(c.itl).toEqual([20, 30]);
+    expect(c.itl.values).toEqual([20, 30]);
     expect(c.chunks).toBe(3);
     expect(c.usage).toBeNull();
     c.onEvent(ev({ choices: [], usage: { prompt_tokens: 9, completion_tokens: 4 } }), 251);
@@ -65,17 +98,55 @@ describe("the clock of one stream", () => {
     c.onEvent(ev({ choices: [{ delta: { reasoning: "..." } }] }), 110);
     c.onEvent(ev({ choices: [{ text: "done" }] }), 130);
     expect(c.first).toBe(100);
-    expect(c.itl).toEqual([10, 20]);
+    expect(c.itl.values).toEqual([10, 20]);
   });
 
-  it("an error event inside a 200 stream is an error of its code; garbage is ignored", () => {
+  it("an error event inside a 200 stream is an error of its code", () => {
     const c = new StreamClock();
-    c.onEvent(ev("not json"), 1);
+    c.onEvent(ev(""), 1); // an empty data line: a keep-alive, nothing
     c.onEvent(ev({ error: { message: "engine died", code: 500 } }), 2);
     expect(c.error).toEqual({ kind: "http_500", detail: "engine died" });
     const d = new StreamClock();
     d.onEvent({ event: "error", data: '{"message":"overloaded"}' }, 1);
     expect(d.error).toEqual({ kind: "broken_stream", detail: "overloaded" });
+  });
+
+  it("data that is not a JSON object (null, a number, a string, a list, text) is a malformed event", () => {
+    for (const data of ["null", "42", '"text"', "[1, 2]", "not json", "{truncated"]) {
+      const c = new StreamClock();
+      c.onEvent(token("a"), 10);
+      c.onEvent(ev(data), 20);
+      expect(c.error?.kind, data).toBe("malformed_event");
+      expect(c.error?.detail).toContain(data.slice(0, 10));
+      // nothing after the error counts
+      c.onEvent(token("b"), 30);
+      expect(c.chunks).toBe(1);
+    }
+  });
+
+  it("odd but well-formed chunks are no error and no content: null choices, null delta, null usage", () => {
+    const c = new StreamClock();
+    for (const chunk of [
+      { choices: null },
+      { choices: [null] },
+      { choices: [{ delta: null }] },
+      { choices: [{ delta: { content: null } }] },
+      { choices: [], usage: null },
+    ])
+      c.onEvent(ev(chunk), 1);
+    expect(c.error).toBeNull();
+    expect(c.chunks).toBe(0);
+    expect(c.empty).toBe(true);
+    c.onEvent(ev({ choices: [{ delta: { tool_calls: [{ index: 0, function: { arguments: "{" } }] } }] }), 2);
+    expect(c.empty).toBe(false);
+  });
+
+  it("keeps at most its capacity of gaps, a uniform sample, and counts them all", () => {
+    const c = new StreamClock(100);
+    for (let i = 0; i <= 10_000; i++) c.onEvent(token("x"), i * 2);
+    expect(c.itl.seen).toBe(10_000);
+    expect(c.itl.values.length).toBe(100);
+    expect(new Set(c.itl.values)).toEqual(new Set([2]));
   });
 });
 
