@@ -63,6 +63,9 @@ export const deviceSchema: z.ZodMiniType<DeviceEntry> = z.strictObject({
   id,
   aliases: z.optional(z.array(id)),
   name: text,
+  productName: z.optional(
+    z.strictObject({ value: text, sources: z.array(sourceSchema).check(z.minLength(1)) }),
+  ),
   vendor: z.enum(["NVIDIA", "AMD", "Intel"]),
   kind: z.optional(z.enum(["gpu", "cpu"])),
   architecture: text,

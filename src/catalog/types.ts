@@ -72,6 +72,11 @@ export interface DeviceEntry {
   /** Other ids a user may type ("h100", "a100"). */
   aliases?: string[];
   name: string;
+  /**
+   * The product name the driver reports (NVML / nvidia-smi "name"), e.g. "NVIDIA H100 80GB HBM3":
+   * Kubernetes GPU Feature Discovery labels nodes with it (nvidia.com/gpu.product).
+   */
+  productName?: { value: string; sources: Source[] };
   vendor: "NVIDIA" | "AMD" | "Intel";
   /**
    * "cpu": a CPU host for llama.cpp / Ollama (memory = the host's RAM, bandwidth = its DRAM channels,

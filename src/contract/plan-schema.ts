@@ -79,6 +79,7 @@ const engine = z.object({
 export const deploymentSchema = z.object({
   gpu: text,
   gpuName: z.string(),
+  gpuProduct: z.optional(word),
   deviceKind: z.enum(["gpu", "cpu"]),
   gpuCount: posInt,
   gpusPerNode: posInt,

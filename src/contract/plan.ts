@@ -125,6 +125,8 @@ export interface EngineSettings {
 export interface Deployment {
   gpu: string;
   gpuName: string;
+  /** The product name the driver reports (for Kubernetes node selection), when the catalog has it. */
+  gpuProduct?: string;
   /** "cpu" when the device is a CPU host (llama.cpp / Ollama without a GPU). */
   deviceKind: "gpu" | "cpu";
   /** GPUs per replica. */

@@ -5,7 +5,13 @@
  */
 import type { DeviceEntry } from "../catalog/types.js";
 import type { Precision } from "../sizing/weights.js";
-import type { EngineEfficiency, LedgerLine, RuntimeSettings, SettingsOverrides } from "./types.js";
+import type {
+  EngineEfficiency,
+  EngineImage,
+  LedgerLine,
+  RuntimeSettings,
+  SettingsOverrides,
+} from "./types.js";
 
 /** Directory of the model cache volume inside every engine container. */
 export const MODEL_DIR = "/models";
@@ -56,11 +62,13 @@ export function applyOverrides(base: RuntimeSettings, o: SettingsOverrides): Run
  * Ada/Hopper tensor cores or, on Ampere, the Marlin W8A16 kernels (sm80+); AWQ's kernels need sm75+;
  * MXFP4 (gpt-oss) sm80+. Source: vLLM docs, features/quantization/supported_hardware.
  */
-export function hfEngineSupport(gpu: DeviceEntry, p: Precision): string | null {
+export function hfEngineSupport(gpu: DeviceEntry, p: Precision, image?: EngineImage): string | null {
   const k = p.format.kind;
   if (gpu.kind === "cpu")
     return `${gpu.name} is a CPU host: this engine needs GPUs (llama.cpp and Ollama serve on CPUs: --engine llamacpp)`;
   const cc = gpu.computeCapability;
+  const imageProblem = image ? imageSupport(gpu, image) : null;
+  if (imageProblem) return imageProblem;
   if (gpu.vendor !== "NVIDIA" || cc === undefined) {
     if (k === "fp8" && !gpu.nativeFp8) return `${gpu.name} has no FP8 support`;
     return null;
@@ -68,6 +76,21 @@ export function hfEngineSupport(gpu: DeviceEntry, p: Precision): string | null {
   if ((k === "fp8" || k === "mxfp4") && cc < 8.0)
     return `${p.id} needs compute capability 8.0+ (${gpu.name}: ${cc})`;
   if (k === "awq" && cc < 7.5) return `AWQ needs compute capability 7.5+ (${gpu.name}: ${cc})`;
+  return null;
+}
+
+/**
+ * Can the image's CUDA kernels run on this GPU? NVIDIA GPUs older than the image's oldest compute
+ * capability cannot (CUDA 13 dropped Volta: "Offline compilation and library support for these
+ * architectures [Maxwell, Pascal, Volta] have been removed in CUDA Toolkit 13.0", CUDA 13.0 release
+ * notes); other vendors need the engine's ROCm / Gaudi build, which llmdeploy does not pin.
+ */
+export function imageSupport(gpu: DeviceEntry, image: EngineImage): string | null {
+  if (gpu.kind === "cpu" || !image.cuda) return null;
+  if (gpu.vendor !== "NVIDIA") return null;
+  const cc = gpu.computeCapability;
+  if (cc !== undefined && cc < image.cuda.minComputeCapability)
+    return `${gpu.name} (compute capability ${cc}): the pinned image ${image.image} is built for CUDA ${image.cuda.version}, whose kernels start at compute capability ${image.cuda.minComputeCapability}`;
   return null;
 }
 

@@ -19,9 +19,10 @@ import type { Tensor } from "../sizing/inventory.js";
 import { type KvCacheDtype, kvBytesForSequence } from "../sizing/kv.js";
 import { stageLayers, type StageWeights } from "../sizing/placement.js";
 import { tensorBytes, type Precision } from "../sizing/weights.js";
-import { efficiency, FIT, LLAMACPP_SHARES, MODEL_DIR, SLOTS } from "./common.js";
+import { efficiency, FIT, imageSupport, LLAMACPP_SHARES, MODEL_DIR, SLOTS } from "./common.js";
 import type {
   EngineCommand,
+  EngineImage,
   EngineModule,
   GpuLedger,
   MemoryPlacement,
@@ -265,17 +266,32 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+const llamacppImage: EngineImage = {
+  image: "ghcr.io/ggml-org/llama.cpp:server-cuda-b9246",
+  // The same build without CUDA (llama.cpp docs/docker.md: the "server" and "server-cuda" images).
+  cpuImage: "ghcr.io/ggml-org/llama.cpp:server-b9246",
+  version: "b9246",
+  source:
+    "https://github.com/noonghunna/club-3090/pull/188 ('pin both composes to the validated build server-cuda-b9246 (2026-05-20)')",
+  cuda: {
+    version: "12.8",
+    minDriver: "570",
+    minComputeCapability: 5.0,
+    source:
+      "https://github.com/ggml-org/llama.cpp/blob/00d69466401fcd0adefa36d269861b5efda8a551/.devops/cuda.Dockerfile ('ARG CUDA_VERSION=12.8.1'); CUDA 12.8 GA needs driver >= 570.26; ggml/src/ggml-cuda/CMakeLists.txt builds 50-virtual ... 120a-real below CUDA 13",
+  },
+  contents: {
+    user: "root",
+    programs: ["bash", "curl", "/app/llama-server"],
+    source:
+      "https://github.com/ggml-org/llama.cpp/blob/00d69466401fcd0adefa36d269861b5efda8a551/.devops/cuda.Dockerfile ('apt-get install -y libgomp1 curl', 'COPY --from=build /app/full/llama-server /app', 'ENTRYPOINT [ \"/app/llama-server\" ]'; no python3 in the server target)",
+  },
+};
+
 export const llamacpp: EngineModule = {
   name: "llamacpp",
   label: "llama.cpp",
-  image: {
-    image: "ghcr.io/ggml-org/llama.cpp:server-cuda-b9246",
-    // The same build without CUDA (llama.cpp docs/docker.md: the "server" and "server-cuda" images).
-    cpuImage: "ghcr.io/ggml-org/llama.cpp:server-b9246",
-    version: "b9246",
-    source:
-      "https://github.com/noonghunna/club-3090/pull/188 ('pin both composes to the validated build server-cuda-b9246 (2026-05-20)')",
-  },
+  image: llamacppImage,
   checkpointFormat: "gguf",
   defaultPort: 8080,
   defaultGpuMemoryUtilization: 0.9,
@@ -285,9 +301,30 @@ export const llamacpp: EngineModule = {
   memoryModel:
     "llama.cpp's allocation (weights, --parallel slots × max-model-len of KV cache, compute buffer, CUDA context)",
   settings: llamacppSettings,
-  supportProblem: () => null,
+  supportProblem: (device) => (device.kind === "cpu" ? null : imageSupport(device, llamacppImage)),
   memory: llamacppMemory,
+  cliFlags: {
+    flags: [
+      "--model",
+      "--hf-repo",
+      "--hf-file",
+      "--alias",
+      "--host",
+      "--port",
+      "--ctx-size",
+      "--parallel",
+      "--batch-size",
+      "--metrics",
+      "--n-gpu-layers",
+      "--split-mode",
+      "--cache-type-k",
+      "--cache-type-v",
+    ],
+    source: "https://github.com/ggml-org/llama.cpp/blob/master/tools/server/README.md (llama-server options)",
+  },
   startupLog: null,
+  runsAsNonRoot: true,
+  advisories: [],
   command,
   // tools/server/README.md: llamacpp:requests_deferred; the KV cache gauges were removed
   // (ggml-org/llama.cpp#13660, documented in #22879), so there is no KV alert for llama.cpp.

@@ -13,7 +13,7 @@ import {
   sharedFit,
   VLLM_SHARES,
 } from "./common.js";
-import type { EngineCommand, EngineModule } from "./types.js";
+import type { EngineCommand, EngineImage, EngineModule } from "./types.js";
 import { defaultVllmSettings, vllmMemory } from "./vllm.js";
 
 /** Port SGLang's nodes meet on (`--dist-init-addr head:PORT`). */
@@ -23,7 +23,19 @@ export const SGLANG_DIST_PORT = 5000;
 function command(plan: Plan): EngineCommand {
   const d = plan.recommendation;
   const e = d.engine;
-  const multiNode = d.nodes > 1 ? "sglang" : null;
+  // Every node: --nnodes, --node-rank and --dist-init-addr <first node>:<port> (server_args.py;
+  // LeaderWorkerSet's SGLang example passes $(LWS_LEADER_ADDRESS):20000, $(LWS_WORKER_INDEX)).
+  const multiNode =
+    d.nodes > 1
+      ? {
+          nodes: d.nodes,
+          rankFlag: "--node-rank",
+          leaderFlag: "--dist-init-addr",
+          port: SGLANG_DIST_PORT,
+          portFlag: null,
+          followerFlags: [],
+        }
+      : null;
   const args = [
     "-m",
     "sglang.launch_server",
@@ -70,25 +82,66 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+const sglangImage: EngineImage = {
+  image: "lmsysorg/sglang:v0.5.20",
+  version: "0.5.20",
+  source:
+    "https://github.com/aws/deep-learning-containers/pull/6772 ('upstream v0.5.20 released 2026-09-18'); tag scheme lmsysorg/sglang:vX.Y.Z per https://github.com/sgl-project/sglang/pull/10671",
+  cuda: {
+    version: "13.0",
+    minDriver: "580",
+    minComputeCapability: 7.5,
+    source:
+      "https://github.com/gpustack/gpustack/issues/5285 (SGLang v0.5.11 release notes: 'Default CUDA version moves to 13.0 across SGLang, sgl-kernel, and Docker images'); CUDA 13 has no Volta kernels (CUDA 13.0 release notes)",
+  },
+  contents: {
+    user: "root",
+    programs: ["bash", "curl", "python3"],
+    source:
+      "https://github.com/sgl-project/sglang/blob/004740a9cb3dbf6153455fb38b447021e3e07236/docker/Dockerfile ('apt install python3.12-full ... curl wget'; no USER; v0.5.5-era)",
+  },
+};
+
 export const sglang: EngineModule = {
   name: "sglang",
   label: "SGLang",
-  image: {
-    image: "lmsysorg/sglang:v0.5.20",
-    version: "0.5.20",
-    source:
-      "https://github.com/aws/deep-learning-containers/pull/6772 ('upstream v0.5.20 released 2026-09-18'); tag scheme lmsysorg/sglang:vX.Y.Z per https://github.com/sgl-project/sglang/pull/10671",
-  },
+  image: sglangImage,
   checkpointFormat: "safetensors",
   defaultPort: 8000,
   defaultGpuMemoryUtilization: 0.9,
-  parallel: { tensor: true, layersInNode: true, multiNode: "sglang", maxGpus: null },
+  parallel: { tensor: true, layersInNode: true, multiNode: "native", maxGpus: null },
   efficiency: efficiency(VLLM_SHARES, SCHEDULER, sharedFit("vLLM")),
   memoryModel: "approximated by vLLM's budget (--mem-fraction-static in the place of gpu_memory_utilization)",
   settings: (device, o) => applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
-  supportProblem: hfEngineSupport,
+  supportProblem: (device, p) => hfEngineSupport(device, p, sglangImage),
   memory: (req) => vllmMemory(req, "mem_fraction_static"),
+  cliFlags: {
+    flags: [
+      "--model-path",
+      "--served-model-name",
+      "--host",
+      "--port",
+      "--tp-size",
+      "--pp-size",
+      "--context-length",
+      "--mem-fraction-static",
+      "--max-running-requests",
+      "--chunked-prefill-size",
+      "--enable-metrics",
+      "--kv-cache-dtype",
+      "--quantization",
+      "--dtype",
+      "--disable-cuda-graph",
+      "--nnodes",
+      "--node-rank",
+      "--dist-init-addr",
+    ],
+    source:
+      "https://docs.sglang.ai/advanced_features/server_arguments.html; --nnodes, --node-rank, --dist-init-addr in python/sglang/srt/server_args.py (https://github.com/kubernetes-sigs/lws docs/examples/sglang/lws.yaml passes them)",
+  },
   startupLog: null,
+  runsAsNonRoot: true,
+  advisories: [],
   command,
   // https://docs.sglang.ai/references/production_metrics.html
   metrics: {

@@ -13,7 +13,7 @@ import {
   sharedFit,
   VLLM_SHARES,
 } from "./common.js";
-import type { EngineCommand, EngineModule } from "./types.js";
+import type { EngineCommand, EngineImage, EngineModule } from "./types.js";
 import { defaultVllmSettings, vllmMemory } from "./vllm.js";
 
 /** https://huggingface.co/docs/text-generation-inference/reference/launcher */
@@ -55,15 +55,30 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+const tgiImage: EngineImage = {
+  image: "ghcr.io/huggingface/text-generation-inference:3.3.7",
+  version: "3.3.7",
+  source:
+    "https://github.com/huggingface/text-generation-inference/tree/v3.3.7 (tag v3.3.7, 2025-12-18, the last release)",
+  cuda: {
+    version: "12.4",
+    minDriver: "550",
+    minComputeCapability: 8.0,
+    source:
+      "https://github.com/huggingface/text-generation-inference/blob/v3.3.7/Dockerfile ('FROM nvidia/cuda:12.4.0-base-ubuntu22.04', 'ENV TORCH_CUDA_ARCH_LIST=\"8.0;8.6;9.0+PTX\"'); CUDA 12.4 GA needs driver >= 550.54.14",
+  },
+  contents: {
+    user: "root",
+    programs: ["bash", "curl", "python3", "text-generation-launcher"],
+    source:
+      "https://github.com/huggingface/text-generation-inference/blob/v3.3.7/Dockerfile ('ENV LD_LIBRARY_PATH=...:/root/.local/share/uv/python/...', 'ENTRYPOINT [\"/tgi-entrypoint.sh\"]'); as non-root it cannot start: https://github.com/huggingface/text-generation-inference/issues/3082",
+  },
+};
+
 export const tgi: EngineModule = {
   name: "tgi",
   label: "TGI",
-  image: {
-    image: "ghcr.io/huggingface/text-generation-inference:3.3.4",
-    version: "3.3.4",
-    source:
-      "https://github.com/IlyasMoutawwakil/py-txi/pull/19 (image ghcr.io/huggingface/text-generation-inference:3.3.4)",
-  },
+  image: tgiImage,
   checkpointFormat: "safetensors",
   defaultPort: 8000,
   defaultGpuMemoryUtilization: 0.9,
@@ -72,9 +87,30 @@ export const tgi: EngineModule = {
   efficiency: efficiency(VLLM_SHARES, SCHEDULER, sharedFit("vLLM")),
   memoryModel: "approximated by vLLM's budget",
   settings: (device, o) => applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
-  supportProblem: hfEngineSupport,
+  supportProblem: (device, p) => hfEngineSupport(device, p, tgiImage),
   memory: (req) => vllmMemory(req),
+  cliFlags: {
+    flags: [
+      "--model-id",
+      "--hostname",
+      "--port",
+      "--num-shard",
+      "--max-total-tokens",
+      "--max-input-tokens",
+      "--max-concurrent-requests",
+      "--max-batch-prefill-tokens",
+      "--quantize",
+      "--cuda-graphs",
+    ],
+    source:
+      "https://huggingface.co/docs/text-generation-inference/reference/launcher (text-generation-launcher arguments)",
+  },
   startupLog: null,
+  runsAsNonRoot: false,
+  advisories: [
+    "TGI is in maintenance mode upstream (https://github.com/huggingface/text-generation-inference/blob/v3.3.7/README.md: 'text-generation-inference is now in maintenance mode'): only minor fixes land; prefer vLLM or SGLang for new deployments",
+    "TGI's image only runs as root (its Python lives under /root, huggingface/text-generation-inference#3082): the deployment runs it as root",
+  ],
   command,
   // https://huggingface.co/docs/text-generation-inference/reference/metrics
   metrics: { waiting: "tgi_queue_size", kvUsage: [], ttftBucket: null },

@@ -12,7 +12,7 @@ import {
   pythonHealthCheck,
   SCHEDULER,
 } from "./common.js";
-import type { EngineCommand, EngineModule } from "./types.js";
+import type { EngineCommand, EngineImage, EngineModule } from "./types.js";
 import { defaultVllmSettings, vllmMemory } from "./vllm.js";
 
 /** https://nvidia.github.io/TensorRT-LLM/commands/trtllm-serve.html: trtllm-serve MODEL [OPTIONS] */
@@ -54,15 +54,30 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+const trtllmImage: EngineImage = {
+  image: "nvcr.io/nvidia/tensorrt-llm/release:1.2.1",
+  version: "1.2.1",
+  source:
+    "https://github.com/triton-inference-server/server/pull/8801 (26.05 compatibility row: TensorRT-LLM 1.2.1); still the newest stable release (https://github.com/triton-inference-server/server/issues/8805, 2026-05-29)",
+  cuda: {
+    version: "13.1",
+    minDriver: "580",
+    minComputeCapability: 8.0,
+    source:
+      "https://github.com/NVIDIA/TensorRT-LLM/pull/12754 ('Release 1.2.1 ... Bumped base Docker image to 25.12, CUDA to 13.1'); CUDA 13.x runs on drivers >= 580 by minor-version compatibility (CUDA 13.1 release notes); https://nvidia.github.io/TensorRT-LLM/supported-hardware.html (Blackwell, Hopper, Ada, Ampere A100)",
+  },
+  contents: {
+    user: "root",
+    programs: ["bash", "python3", "trtllm-serve"],
+    source:
+      "https://github.com/NVIDIA/TensorRT-LLM/blob/00f74add6b0d51b1e7b34d5bdd48a9ed39b868f3/docker/Dockerfile.multi (base nvcr.io/nvidia/pytorch, SHELL bash, pip install tensorrt_llm wheel; no USER)",
+  },
+};
+
 export const trtllm: EngineModule = {
   name: "trtllm",
   label: "TensorRT-LLM",
-  image: {
-    image: "nvcr.io/nvidia/tensorrt-llm/release:1.2.1",
-    version: "1.2.1",
-    source:
-      "https://github.com/triton-inference-server/server/pull/8801 (26.05 compatibility row: TensorRT-LLM 1.2.1)",
-  },
+  image: trtllmImage,
   checkpointFormat: "safetensors",
   defaultPort: 8000,
   defaultGpuMemoryUtilization: 0.9,
@@ -71,9 +86,24 @@ export const trtllm: EngineModule = {
   memoryModel:
     "approximated by vLLM's budget (kv_cache_free_gpu_memory_fraction in the place of gpu_memory_utilization)",
   settings: (device, o) => applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
-  supportProblem: hfEngineSupport,
+  supportProblem: (device, p) => hfEngineSupport(device, p, trtllmImage),
   memory: (req) => vllmMemory(req, "kv_cache_free_gpu_memory_fraction"),
+  cliFlags: {
+    flags: [
+      "--host",
+      "--port",
+      "--tp_size",
+      "--pp_size",
+      "--max_seq_len",
+      "--max_batch_size",
+      "--max_num_tokens",
+      "--kv_cache_free_gpu_memory_fraction",
+    ],
+    source: "https://nvidia.github.io/TensorRT-LLM/commands/trtllm-serve.html (trtllm-serve MODEL [OPTIONS])",
+  },
   startupLog: null,
+  runsAsNonRoot: true,
+  advisories: [],
   command,
   // trtllm-serve's /metrics is JSON iteration statistics, not Prometheus text: no scrape target.
   metrics: null,

@@ -22,6 +22,13 @@ export interface EngineImage {
   version: string;
   /** Where the release was seen published. */
   source: string;
+  /**
+   * What the GPU image needs of the host: its CUDA version, the NVIDIA driver that CUDA needs, and
+   * the oldest compute capability its kernels are built for (null: not a CUDA image), with sources.
+   */
+  cuda: { version: string; minDriver: string; minComputeCapability: number; source: string } | null;
+  /** The user the image runs as ("root" when it sets none) and the programs it has, with a source. */
+  contents: { user: string; programs: string[]; source: string };
 }
 
 /**
@@ -117,13 +124,28 @@ export interface MetricNames {
   ttftBucket: string | null;
 }
 
-/** How one replica spans several nodes, when it can. */
-export type MultiNode =
-  /** vLLM: a Ray cluster; the head runs the engine, the other nodes run ray-worker.sh. */
-  | "ray"
-  /** SGLang: every node runs the launch script with its NODE_RANK and the head's address. */
-  | "sglang"
-  | null;
+/**
+ * How one replica runs across nodes: every node runs the same launch script, which adds the node's
+ * rank and the first node's address to the engine's arguments at run time (NODE_RANK and
+ * LEADER_ADDRESS, or LeaderWorkerSet's LWS_WORKER_INDEX and LWS_LEADER_ADDRESS on Kubernetes).
+ */
+export interface MultiNodeLaunch {
+  /** Nodes in one replica. */
+  nodes: number;
+  /** The flag that takes the node's rank (0 on the node that serves the API). */
+  rankFlag: string;
+  /** The flag that takes the first node's address. */
+  leaderFlag: string;
+  /** Port the nodes meet on, at the first node. */
+  port: number;
+  /** The port goes in a flag of its own (vLLM --master-port), or after the address (SGLang host:port). */
+  portFlag: string | null;
+  /** Flags for the nodes other than the first (vLLM --headless: they serve no API). */
+  followerFlags: string[];
+}
+
+/** Which mechanism an engine uses across nodes ("native": its own flags), or null when it cannot. */
+export type MultiNode = "native" | null;
 
 /** The command line the container runs, built from the plan. */
 export interface EngineCommand {
@@ -139,7 +161,8 @@ export interface EngineCommand {
   metricsPath: string | null;
   /** Whether the engine downloads from the Hugging Face Hub (and so may need HF_TOKEN). */
   usesHfHub: boolean;
-  multiNode: MultiNode;
+  /** How the command runs across nodes, or null on one node. */
+  multiNode: MultiNodeLaunch | null;
   /**
    * A model the engine fetches itself after it starts (Ollama's library tag): the launch script
    * serves in the background, waits until `ready` succeeds, runs `pull` with the model (or the value
@@ -207,9 +230,21 @@ export interface EngineModule {
   supportProblem(device: DeviceEntry, precision: Precision): string | null;
   /** The per-GPU memory ledger and KV capacity of one placement. */
   memory(req: MemoryRequest): MemoryPlacement;
+  /**
+   * The command-line flags of the pinned release that llmdeploy writes, with where they are
+   * documented: a rendered command may use no other (test/e2e/deployments-start.test.ts checks).
+   */
+  cliFlags: { flags: string[]; source: string };
   /** The start-up log format `verify` reads for this engine, or null when it reads none. */
   startupLog: "vllm" | null;
   /** The container's command line for a plan whose recommendation runs this engine. */
   command(plan: Plan): EngineCommand;
   metrics: MetricNames | null;
+  /**
+   * Whether the engine runs as an unprivileged user (uid 10001) in the rendered deployment; false
+   * when the image only works as its own user (TGI installs its Python under /root).
+   */
+  runsAsNonRoot: boolean;
+  /** Sentences a plan that chooses this engine carries in its notes (maintenance status ...). */
+  advisories: string[];
 }

@@ -30,6 +30,7 @@ import {
 } from "./common.js";
 import type {
   EngineCommand,
+  EngineImage,
   EngineModule,
   GpuLedger,
   MemoryPlacement,
@@ -81,6 +82,9 @@ export const VLLM = {
    */
   cudaGraphBytes: 0.44 * GiB,
 } as const;
+
+/** Port the nodes of a multi-node vLLM replica meet on, at the first node (--master-port). */
+export const VLLM_MASTER_PORT = 29501;
 
 /** @deprecated the engine-neutral name is RuntimeSettings. */
 export type VllmSettings = RuntimeSettings;
@@ -274,7 +278,22 @@ export function vllmMemory(req: MemoryRequest, budgetName = "gpu_memory_utilizat
 function command(plan: Plan): EngineCommand {
   const d = plan.recommendation;
   const e = d.engine;
-  const multiNode = d.nodes > 1 ? "ray" : null;
+  // Multi-node without Ray (the vllm/vllm-openai images have not shipped Ray since 0.19.1:
+  // https://github.com/ai-dynamo/dynamo/pull/8515 "vLLM 0.19.1 removed ray from its dependency
+  // graph"): vLLM's own launcher, https://github.com/vllm-project/vllm/pull/23691 "vllm serve ...
+  // --nnodes <# nodes> --node-rank <rank of node> --master-addr <leader_host_ip> [--master-port <port>]
+  // [--headless (if not exposing API endpoint)]".
+  const multiNode =
+    d.nodes > 1
+      ? {
+          nodes: d.nodes,
+          rankFlag: "--node-rank",
+          leaderFlag: "--master-addr",
+          port: VLLM_MASTER_PORT,
+          portFlag: "--master-port",
+          followerFlags: ["--headless"],
+        }
+      : null;
   const args = [
     "serve",
     e.modelRef,
@@ -302,7 +321,7 @@ function command(plan: Plan): EngineCommand {
   if (e.kvCacheDtype === "fp8") args.push("--kv-cache-dtype", "fp8");
   if (e.quantization) args.push("--quantization", e.quantization);
   if (e.dtype === "half") args.push("--dtype", "half");
-  if (multiNode === "ray") args.push("--distributed-executor-backend", "ray");
+  if (multiNode) args.push("--nnodes", String(d.nodes));
   const url = `http://127.0.0.1:${plan.spec.port}/health`;
   return {
     engine: "vllm",
@@ -320,32 +339,75 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+const vllmImage: EngineImage = {
+  image: "vllm/vllm-openai:v0.28.0",
+  version: "0.28.0",
+  source: "https://github.com/coreweave/ml-containers/pull/218 ('vLLM 0.28.0 was released', 2026-08-26)",
+  cuda: {
+    version: "13.0",
+    minDriver: "580",
+    minComputeCapability: 7.5,
+    source:
+      "https://github.com/vllm-project/vllm/issues/42738 ('After v0.20.0, default wheel/docker nightly version is cu130'); CUDA 13.0 GA needs driver >= 580.65.06 (CUDA 13.1 release notes); https://github.com/vllm-project/vllm/pull/39878 (arch list '7.5 8.0 8.6 8.9 9.0 10.0 12.0', sm70 removed with the CUDA 13 switch)",
+  },
+  contents: {
+    user: "root",
+    programs: ["bash", "curl", "python3", "vllm"],
+    source:
+      "https://github.com/vllm-project/vllm/blob/dead20baf70df70580ecb093f82b0b7b8676e4f5/docker/Dockerfile ('apt-get install -y ... git curl wget sudo vim python3-pip' ... 'ENTRYPOINT [\"vllm\", \"serve\"]'); no ray since 0.19.1 (https://github.com/ai-dynamo/dynamo/pull/8515)",
+  },
+};
+
 export const vllm: EngineModule = {
   name: "vllm",
   label: "vLLM",
-  image: {
-    image: "vllm/vllm-openai:v0.28.0",
-    version: "0.28.0",
-    source: "https://github.com/coreweave/ml-containers/pull/218 ('vLLM 0.28.0 was released', 2026-08-26)",
-  },
+  image: vllmImage,
   checkpointFormat: "safetensors",
   defaultPort: 8000,
   defaultGpuMemoryUtilization: VLLM.gpuMemoryUtilization,
-  parallel: { tensor: true, layersInNode: true, multiNode: "ray", maxGpus: null },
+  parallel: { tensor: true, layersInNode: true, multiNode: "native", maxGpus: null },
   efficiency: efficiency(VLLM_SHARES, SCHEDULER, FIT),
   memoryModel: `vLLM ${VLLM.version} budget (gpu_memory_utilization × total − weights − activation peak − non-torch − CUDA graphs)`,
   settings: (device: DeviceEntry, o) =>
     applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
-  supportProblem: hfEngineSupport,
+  supportProblem: (device, p) => hfEngineSupport(device, p, vllmImage),
   memory: (req) => vllmMemory(req),
+  cliFlags: {
+    flags: [
+      "--served-model-name",
+      "--host",
+      "--port",
+      "--tensor-parallel-size",
+      "--pipeline-parallel-size",
+      "--max-model-len",
+      "--gpu-memory-utilization",
+      "--max-num-seqs",
+      "--max-num-batched-tokens",
+      "--block-size",
+      "--kv-cache-dtype",
+      "--quantization",
+      "--dtype",
+      "--enforce-eager",
+      "--nnodes",
+      "--node-rank",
+      "--master-addr",
+      "--master-port",
+      "--headless",
+    ],
+    source:
+      "https://docs.vllm.ai/en/stable/cli/serve.html (vllm serve engine arguments); https://github.com/vllm-project/vllm/pull/23691 (--nnodes, --node-rank, --master-addr, --master-port, --headless)",
+  },
   startupLog: "vllm",
+  runsAsNonRoot: true,
+  advisories: [],
   command,
   // https://docs.vllm.ai/en/stable/usage/metrics/ (V1 engine): vllm:num_requests_waiting,
-  // vllm:kv_cache_usage_perc (named vllm:gpu_cache_usage_perc before 0.10),
-  // vllm:time_to_first_token_seconds (histogram).
+  // vllm:kv_cache_usage_perc, vllm:time_to_first_token_seconds (histogram). The older name
+  // vllm:gpu_cache_usage_perc was deprecated (vllm-project/vllm#18354) and removed
+  // (vllm-project/vllm#29330) before the pinned release, so no alert uses it.
   metrics: {
     waiting: "vllm:num_requests_waiting",
-    kvUsage: ["vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"],
+    kvUsage: ["vllm:kv_cache_usage_perc"],
     ttftBucket: "vllm:time_to_first_token_seconds_bucket",
   },
 };

@@ -87,6 +87,7 @@ export function evaluateCandidate(
   const d: Deployment = {
     gpu: device.id,
     gpuName: device.name,
+    ...(device.productName ? { gpuProduct: device.productName.value } : {}),
     deviceKind: device.kind === "cpu" ? "cpu" : "gpu",
     gpuCount: count,
     gpusPerNode,

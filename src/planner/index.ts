@@ -237,6 +237,7 @@ export function planDeployment(input: PlanInput): Plan {
   const ranked = rankCandidates(candidates, spec, model.name);
   notes.push(...ranked.notes);
   const rec = ranked.recommendation.d;
+  notes.push(...engine.advisories);
   if (rec.engine.dtype === "half") {
     notes.push(
       `${rec.gpuName} has no bfloat16: the engine runs this bfloat16 checkpoint in float16 (--dtype half); ` +

@@ -5,7 +5,6 @@
  */
 import { type Ctx, type RenderedFile } from "./context.js";
 import { MODEL_DIR } from "../engines/common.js";
-import { SGLANG_DIST_PORT } from "../engines/sglang.js";
 import { PINNED_IMAGES } from "./images.js";
 import { composeEngineNames } from "./nginx.js";
 import { healthCommand } from "./scripts.js";
@@ -73,10 +72,12 @@ function engineService(ctx: Ctx, replica: number | null): Service {
       ? null
       : Array.from({ length: ctx.d.gpusPerNode }, (_, k) => String(replica * ctx.d.gpusPerNode + k)),
   );
-  if (ctx.cmd.multiNode === "sglang") {
+  if (ctx.cmd.multiNode) {
+    // Node 0 serves the API; the other nodes run compose.worker.yaml with their rank.
     Object.assign(svc.environment as object, {
       NODE_RANK: "0",
-      SGLANG_DIST_INIT_ADDR: `\${SGLANG_DIST_INIT_ADDR:?set SGLANG_DIST_INIT_ADDR=<this host's address>:${SGLANG_DIST_PORT}}`,
+      LEADER_ADDRESS:
+        "${LEADER_ADDRESS:?set LEADER_ADDRESS to this host's address (the other nodes reach it there)}",
     });
   }
   if (!ctx.distributed) svc.expose = [String(ctx.port)];
@@ -143,13 +144,8 @@ function prometheusService(ctx: Ctx): Service {
 function workerCompose(ctx: Ctx): Record<string, unknown> {
   const svc = engineBase(ctx, null);
   const env = svc.environment as Record<string, string>;
-  if (ctx.cmd.multiNode === "ray") {
-    svc.entrypoint = ["/usr/local/bin/llmdeploy-worker.sh"];
-    env.RAY_HEAD_ADDRESS = "${RAY_HEAD_ADDRESS:?set RAY_HEAD_ADDRESS=<head host>:6379}";
-  } else {
-    env.NODE_RANK = `\${NODE_RANK:?set NODE_RANK to this node's rank, 1 to ${ctx.d.nodes - 1}}`;
-    env.SGLANG_DIST_INIT_ADDR = `\${SGLANG_DIST_INIT_ADDR:?set SGLANG_DIST_INIT_ADDR=<head host>:${SGLANG_DIST_PORT}}`;
-  }
+  env.NODE_RANK = `\${NODE_RANK:?set NODE_RANK to the rank of this node, 1 to ${ctx.d.nodes - 1}}`;
+  env.LEADER_ADDRESS = "${LEADER_ADDRESS:?set LEADER_ADDRESS to the address of node 0}";
   return {
     services: { worker: svc },
     ...(ctx.cmd.usesHfHub ? { secrets: { hf_token: { file: "./secrets/hf_token" } } } : {}),

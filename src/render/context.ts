@@ -30,8 +30,6 @@ export interface Ctx {
   image: string;
   /** launch-<engine>.sh */
   script: string;
-  /** The script the other nodes of a multi-node replica run, or null on one node. */
-  workerScript: string | null;
   distributed: boolean;
   /** GPUs (false for llama.cpp / Ollama on a CPU host). */
   gpu: boolean;
@@ -75,12 +73,6 @@ export function context(plan: Plan, templates: Templates): Ctx {
     cmd,
     image: engineImage(plan),
     script: `launch-${cmd.engine}.sh`,
-    workerScript:
-      cmd.multiNode === "ray"
-        ? "ray-worker.sh"
-        : cmd.multiNode === "sglang"
-          ? `launch-${cmd.engine}.sh`
-          : null,
     distributed,
     gpu: d.deviceKind !== "cpu",
     tls: security !== "basic",

@@ -31,7 +31,6 @@ export const TEMPLATE_FILES = [
   "README.md.tmpl",
   "nginx.conf.tmpl",
   "launch/engine.sh.tmpl",
-  "launch/ray-worker.sh.tmpl",
 ] as const;
 
 const API_KEYS_EXAMPLE =

@@ -12,6 +12,10 @@ import { nginxTarget, renderNginx } from "./nginx.js";
 import { yamlDoc } from "./yaml.js";
 
 type Obj = Record<string, unknown>;
+
+/** Where the rendered ScaledObject and NetworkPolicy expect Prometheus (the README says to adjust). */
+export const PROMETHEUS_NAMESPACE = "monitoring";
+export const PROMETHEUS_URL = "http://prometheus-operated.monitoring.svc:9090";
 type Role = "single" | "leader" | "worker";
 
 /** The engine runs from the launch script (a ConfigMap) across nodes and for Ollama; else directly. */
@@ -31,10 +35,7 @@ function engineContainer(ctx: Ctx, role: Role): Obj {
     role === "single" && !usesScripts(ctx)
       ? { command: [k8sLiteral(cmd.program)], args: cmd.args.map(k8sLiteral) }
       : {
-          command: [
-            "/bin/bash",
-            `/opt/llmdeploy/${role === "worker" && ctx.workerScript ? ctx.workerScript : ctx.script}`,
-          ],
+          command: ["/bin/bash", `/opt/llmdeploy/${ctx.script}`],
         };
   const env: Obj[] = [
     ...Object.entries(cmd.env).map(([name, value]) => ({ name, value: k8sLiteral(value) })),
@@ -46,10 +47,20 @@ function engineContainer(ctx: Ctx, role: Role): Obj {
       valueFrom: { secretKeyRef: { name: `${ctx.svc}-hf-token`, key: "token", optional: true } },
     });
   }
-  const security: Obj = { allowPrivilegeEscalation: false };
+  // The engine runs as uid 10001 unless its image only works as root (TGI: the engine module says).
+  const security: Obj = ctx.engine.runsAsNonRoot
+    ? { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, allowPrivilegeEscalation: false }
+    : { runAsUser: 0, runAsNonRoot: false, allowPrivilegeEscalation: false };
   if (ctx.hardened) {
     security.readOnlyRootFilesystem = true;
     security.capabilities = { drop: ["ALL"] };
+  }
+  if (ctx.distributed) {
+    // RDMA (InfiniBand / RoCE) between nodes pins memory: "IPC_LOCK capability - Required for pinning
+    // memory in RDMA operations" (https://github.com/oracle-quickstart/oci-hpc-oke
+    // docs/running-pytorch-jobs-on-oke-using-hostnetwork-with-rdma.md). The RDMA devices themselves
+    // come from the cluster's device plugin (README).
+    security.capabilities = { ...((security.capabilities as Obj) ?? {}), add: ["IPC_LOCK"] };
   }
   const container: Obj = {
     name: "engine",
@@ -110,13 +121,38 @@ function nginxContainer(ctx: Ctx): Obj {
   };
 }
 
+/**
+ * The value GPU Feature Discovery gives the node label nvidia.com/gpu.product for a product name:
+ * characters other than A-Z a-z 0-9 - _ . and space dropped, runs of spaces made one "-"
+ * (NVIDIA/k8s-device-plugin internal/lm/resource.go sanitise(), commit 1b826acc): "NVIDIA H100 80GB
+ * HBM3" -> "NVIDIA-H100-80GB-HBM3".
+ */
+export function gfdProductLabel(productName: string): string {
+  return productName
+    .replace(/[^A-Za-z0-9\-_. ]/g, "")
+    .split(/\s+/)
+    .filter(Boolean)
+    .join("-");
+}
+
+/** The model cache claim: the checkpoint plus room for the engine's compile caches (host.diskGiB). */
+function modelCacheClaim(ctx: Ctx): Obj {
+  return {
+    metadata: { name: "model-cache" },
+    spec: {
+      accessModes: ["ReadWriteOnce"],
+      resources: { requests: { storage: `${ctx.d.host.diskGiB}Gi` } },
+    },
+  };
+}
+
 function podSpec(ctx: Ctx, role: Role): Obj {
   const { d } = ctx;
   const containers = [engineContainer(ctx, role)];
+  // The model cache is a PersistentVolumeClaim per pod (volumeClaimTemplates of the StatefulSet or
+  // LeaderWorkerSet): the weights survive restarts instead of being downloaded again.
   const volumes: Obj[] = [
     { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: `${d.host.shmGiB}Gi` } },
-    // Swap for a PersistentVolumeClaim to keep the weights across restarts.
-    { name: "model-cache", emptyDir: { sizeLimit: `${d.host.diskGiB}Gi` } },
     { name: "tmp", emptyDir: {} },
   ];
   if (usesScripts(ctx)) {
@@ -132,8 +168,12 @@ function podSpec(ctx: Ctx, role: Role): Obj {
     );
   }
   return {
-    securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
+    // fsGroup: the model cache volume is writable by the engine's group.
+    securityContext: { fsGroup: 10001 },
     automountServiceAccountToken: false,
+    ...(ctx.gpu && d.gpuProduct
+      ? { nodeSelector: { "nvidia.com/gpu.product": gfdProductLabel(d.gpuProduct) } }
+      : {}),
     ...(ctx.gpu
       ? { tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }] }
       : {}),
@@ -144,7 +184,7 @@ function podSpec(ctx: Ctx, role: Role): Obj {
 }
 
 export function k8sFiles(ctx: Ctx, scripts: RenderedFile[]): RenderedFile[] {
-  const { d, cmd, svc } = ctx;
+  const { d, svc } = ctx;
   const meta = (name: string) => ({ name, labels: labels(ctx) });
   const sel = selector(ctx);
   const servedSel = ctx.distributed ? { ...sel, role: "leader" } : sel;
@@ -172,12 +212,20 @@ export function k8sFiles(ctx: Ctx, scripts: RenderedFile[]): RenderedFile[] {
     add("leaderworkerset.yaml", "LeaderWorkerSet: per replica, a leader (serves the API) and its workers", {
       apiVersion: "leaderworkerset.x-k8s.io/v1",
       kind: "LeaderWorkerSet",
-      metadata: meta(svc),
+      metadata: {
+        ...meta(svc),
+        // One replica's nodes in one topology domain, where the RDMA fabric joins them
+        // (https://github.com/kubernetes-sigs/lws site/content/en/docs/concepts/_index.md: "The LWS
+        // annotation leaderworkerset.sigs.k8s.io/exclusive-topology defines a 1:1 LWS replica to
+        // topology placement"). The zone label is the portable choice; use your rack or fabric label.
+        annotations: { "leaderworkerset.sigs.k8s.io/exclusive-topology": "topology.kubernetes.io/zone" },
+      },
       spec: {
         replicas: d.replicas,
         leaderWorkerTemplate: {
           size: d.nodes,
           restartPolicy: "RecreateGroupOnPodRestart",
+          volumeClaimTemplates: [modelCacheClaim(ctx)],
           leaderTemplate: {
             metadata: { labels: { ...labels(ctx), role: "leader" } },
             spec: podSpec(ctx, "leader"),
@@ -190,16 +238,20 @@ export function k8sFiles(ctx: Ctx, scripts: RenderedFile[]): RenderedFile[] {
       },
     });
   } else {
-    add("deployment.yaml", "Deployment", {
+    add("statefulset.yaml", "StatefulSet: one pod per replica, each with its own model cache volume", {
       apiVersion: "apps/v1",
-      kind: "Deployment",
+      kind: "StatefulSet",
       metadata: meta(svc),
       spec: {
         replicas: d.replicas,
+        serviceName: `${svc}-pods`,
         selector: { matchLabels: sel },
-        // A new pod must be ready before an old one goes: GPUs are scarce, so surge by one.
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        // Replicas start and stop independently; an update replaces one pod at a time.
+        podManagementPolicy: "Parallel",
+        updateStrategy: { type: "RollingUpdate" },
         template: { metadata: { labels: labels(ctx) }, spec: podSpec(ctx, "single") },
+        volumeClaimTemplates: [modelCacheClaim(ctx)],
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       },
     });
   }
@@ -216,22 +268,20 @@ export function k8sFiles(ctx: Ctx, scripts: RenderedFile[]): RenderedFile[] {
       ],
     },
   });
-  if (cmd.metricsPath) {
-    add(
-      "metrics-service.yaml",
-      "headless Service for Prometheus to find every engine pod (not exposed through nginx)",
-      {
-        apiVersion: "v1",
-        kind: "Service",
-        metadata: meta(`${svc}-metrics`),
-        spec: {
-          clusterIP: "None",
-          selector: servedSel,
-          ports: [{ name: "engine", port: ctx.port, targetPort: "engine" }],
-        },
+  add(
+    "headless-service.yaml",
+    "headless Service: the pods' stable names, and how Prometheus finds every engine pod (not exposed through nginx)",
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: meta(`${svc}-pods`),
+      spec: {
+        clusterIP: "None",
+        selector: servedSel,
+        ports: [{ name: "engine", port: ctx.port, targetPort: "engine" }],
       },
-    );
-  }
+    },
+  );
   add("pdb.yaml", "PodDisruptionBudget: drain one pod at a time", {
     apiVersion: "policy/v1",
     kind: "PodDisruptionBudget",
@@ -240,30 +290,34 @@ export function k8sFiles(ctx: Ctx, scripts: RenderedFile[]): RenderedFile[] {
   });
   const waiting = ctx.engine.metrics?.waiting;
   if (waiting) {
-    // Custom metrics cannot contain ':'; prometheus-adapter exposes vllm:x as vllm_x (see README).
-    const metric = waiting.replace(/:/g, "_");
-    add("hpa.yaml", `HorizontalPodAutoscaler on the engine's waiting requests (${waiting})`, {
-      apiVersion: "autoscaling/v2",
-      kind: "HorizontalPodAutoscaler",
+    // KEDA queries Prometheus itself: no prometheus-adapter rule needed (vllm-project/production-stack
+    // docs/source/use_cases/autoscaling-keda.rst: "prometheus-adapter is not required for KEDA
+    // autoscaling"; its helm/templates/scaledobject-vllm.yaml triggers on vllm:num_requests_waiting).
+    add("keda-scaledobject.yaml", `KEDA ScaledObject: more replicas when requests queue (${waiting})`, {
+      apiVersion: "keda.sh/v1alpha1",
+      kind: "ScaledObject",
       metadata: meta(svc),
       spec: {
-        // A LeaderWorkerSet scales whole groups; its scale subresource selects the leaders.
+        // A LeaderWorkerSet scales whole groups through its scale subresource.
         scaleTargetRef: ctx.distributed
           ? { apiVersion: "leaderworkerset.x-k8s.io/v1", kind: "LeaderWorkerSet", name: svc }
-          : { apiVersion: "apps/v1", kind: "Deployment", name: svc },
-        minReplicas: d.replicas,
-        maxReplicas: d.replicas * 2,
-        metrics: [
+          : { apiVersion: "apps/v1", kind: "StatefulSet", name: svc },
+        minReplicaCount: d.replicas,
+        maxReplicaCount: d.replicas * 2,
+        // A replica takes minutes to load its weights: scale down slowly.
+        cooldownPeriod: 600,
+        triggers: [
           {
-            type: "Pods",
-            pods: {
-              metric: { name: metric },
-              target: { type: "AverageValue", averageValue: String(queueThreshold(ctx)) },
+            type: "prometheus",
+            metadata: {
+              // The Prometheus Operator's default service; change it to your Prometheus (README).
+              serverAddress: PROMETHEUS_URL,
+              query: `sum(${waiting}{job="${svc}"})`,
+              // AverageValue: the sum divided by the replicas, against the per-replica threshold.
+              threshold: String(queueThreshold(ctx)),
             },
           },
         ],
-        // Scale down slowly: a replica takes minutes to load its weights again.
-        behavior: { scaleDown: { stabilizationWindowSeconds: 600 } },
       },
     });
   }
@@ -283,10 +337,18 @@ export function k8sFiles(ctx: Ctx, scripts: RenderedFile[]): RenderedFile[] {
             ],
           },
           {
-            from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }],
+            // Prometheus, in this namespace or in the "monitoring" one (kubernetes.io/metadata.name is
+            // set on every namespace since Kubernetes 1.22); change the name to where yours runs.
+            from: [
+              { podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } },
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": PROMETHEUS_NAMESPACE } },
+                podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+              },
+            ],
             ports: [{ protocol: "TCP", port: ctx.port }],
           },
-          // The nodes of one replica talk to each other on any port (Ray, NCCL).
+          // The nodes of one replica talk to each other on any port (the engine's rendezvous, NCCL).
           ...(ctx.distributed ? [{ from: [{ podSelector: { matchLabels: sel } }] }] : []),
         ],
       },

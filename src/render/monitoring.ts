@@ -21,14 +21,14 @@ export function monitoringFiles(ctx: Ctx): RenderedFile[] {
   const { cmd, d, svc } = ctx;
   const m = ctx.engine.metrics;
   if (!cmd.metricsPath || !m) return [];
-  // Kubernetes: the headless Service <name>-metrics resolves to every engine pod (DNS discovery works
+  // Kubernetes: the headless Service <name>-pods resolves to every engine pod (DNS discovery works
   // on every Prometheus build; Debian's leaves out the Kubernetes one).
   const scrape =
     ctx.plan.spec.packaging === "kubernetes"
       ? {
           job_name: svc,
           metrics_path: cmd.metricsPath,
-          dns_sd_configs: [{ names: [`${svc}-metrics`], type: "A", port: ctx.port }],
+          dns_sd_configs: [{ names: [`${svc}-pods`], type: "A", port: ctx.port }],
         }
       : {
           job_name: svc,

@@ -27,6 +27,23 @@ export function composeEngineNames(ctx: Ctx): string[] {
     : ["engine"];
 }
 
+/**
+ * nginx's own ports where it shares a network namespace with the engine (the Kubernetes pod, or the
+ * host network across nodes): the preferred ones, moved up by one while they collide with the
+ * engine's port (llama.cpp listens on 8080, the sidecar's usual port).
+ */
+export function sharedPorts(
+  enginePort: number,
+  http: number,
+  https: number,
+): { http: number; https: number } {
+  let h = http;
+  while (h === enginePort) h++;
+  let s = https;
+  while (s === enginePort || s === h) s++;
+  return { http: h, https: s };
+}
+
 export function nginxTarget(ctx: Ctx, packaging: "compose" | "kubernetes"): NginxTarget {
   const port = ctx.port;
   // The official nginx image links these two files to the container's stdout and stderr.
@@ -37,8 +54,7 @@ export function nginxTarget(ctx: Ctx, packaging: "compose" | "kubernetes"): Ngin
     return {
       ...common,
       upstreams: [`127.0.0.1:${port}`],
-      httpPort: 8080,
-      httpsPort: 8443,
+      ...((p) => ({ httpPort: p.http, httpsPort: p.https }))(sharedPorts(port, 8080, 8443)),
       pidFile: "/tmp/nginx.pid",
       tempDir: "/tmp",
     };
@@ -49,8 +65,9 @@ export function nginxTarget(ctx: Ctx, packaging: "compose" | "kubernetes"): Ngin
     upstreams: ctx.distributed
       ? [`127.0.0.1:${port}`]
       : composeEngineNames(ctx).map((name) => `${name}:${port}`),
-    httpPort: 80,
-    httpsPort: 443,
+    ...((p) => ({ httpPort: p.http, httpsPort: p.https }))(
+      ctx.distributed ? sharedPorts(port, 80, 443) : { http: 80, https: 443 },
+    ),
     pidFile: null,
     tempDir: null,
   };

@@ -3,7 +3,6 @@
  * strings appear only inside Markdown inline code (mdCode), on one line.
  */
 import { type Ctx, type RenderedFile, tpl } from "./context.js";
-import { SGLANG_DIST_PORT } from "../engines/sglang.js";
 import { fillTemplate, mdCell, mdCode, mdText } from "./template.js";
 
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
@@ -20,7 +19,6 @@ export function describeFile(path: string): string {
   if (path === "Dockerfile")
     return "the engine image: the pinned engine release, a non-root user, a health check";
   if (path.startsWith("launch-")) return "starts the engine with every setting from the plan";
-  if (path === "ray-worker.sh") return "joins a worker node to the head's Ray cluster";
   if (path === "compose.yaml")
     return "docker compose: the engine, nginx in front, Prometheus (profile `monitoring`)";
   if (path === "compose.worker.yaml") return "docker compose for each of the other nodes";
@@ -38,7 +36,7 @@ export function describeFile(path: string): string {
     "k8s/hpa.yaml": "autoscaling on the engine's waiting requests",
     "k8s/pdb.yaml": "PodDisruptionBudget: one pod drained at a time",
     "k8s/networkpolicy.yaml": "NetworkPolicy: only nginx's ports and Prometheus get in",
-    "k8s/nginx-configmap.yaml": "nginx's configuration for the sidecar (non-root, ports 8080/8443)",
+    "k8s/nginx-configmap.yaml": "nginx's configuration for the sidecar (non-root, on unprivileged ports)",
     "k8s/scripts-configmap.yaml": "the launch scripts, mounted into the pods",
   };
   if (path === "README.md") return "this file";
@@ -95,8 +93,7 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
     localModel: ctx.localModel !== null,
     localModelPath: mdCode(ctx.localModel ?? ""),
     distributed: ctx.distributed,
-    ray: ctx.cmd.multiNode === "ray",
-    distPort: SGLANG_DIST_PORT,
+    leaderPort: ctx.cmd.multiNode?.port ?? "",
     workers: d.nodes - 1,
     svc: ctx.svc,
     replicas: d.replicas,

@@ -5,7 +5,7 @@
  */
 import { type Ctx, type RenderedFile, tpl } from "./context.js";
 import { MODEL_DIR } from "../engines/common.js";
-import { SGLANG_DIST_PORT } from "../engines/sglang.js";
+import type { MultiNodeLaunch } from "../engines/types.js";
 import { fillTemplate, shellQuote } from "./template.js";
 
 const exportLines = (env: Record<string, string>): string =>
@@ -15,6 +15,21 @@ const exportLines = (env: Record<string, string>): string =>
 
 /** The command Docker and compose run to check the engine: its own tools, no extra packages. */
 export const healthCommand = (ctx: Ctx): string[] => ctx.cmd.healthCommand;
+
+/** The multi-node block of the launch script: rank and leader flags, quoted as shell words. */
+function multiNodeValues(m: MultiNodeLaunch | null) {
+  if (!m) return { multiNode: false, lastRank: 0, rankFlag: "", leaderArgs: "", followerArgs: "" };
+  const leader = m.portFlag
+    ? `${shellQuote(m.leaderFlag)} "\${leader}" ${shellQuote(m.portFlag)} ${m.port}`
+    : `${shellQuote(m.leaderFlag)} "\${leader}:${m.port}"`;
+  return {
+    multiNode: true,
+    lastRank: m.nodes - 1,
+    rankFlag: shellQuote(m.rankFlag),
+    leaderArgs: leader,
+    followerArgs: m.followerFlags.map(shellQuote).join(" "),
+  };
+}
 
 export function launchScripts(ctx: Ctx): RenderedFile[] {
   const { cmd, d } = ctx;
@@ -27,11 +42,8 @@ export function launchScripts(ctx: Ctx): RenderedFile[] {
         hfToken: cmd.usesHfHub,
         envLines: exportLines(cmd.env),
         argLines: cmd.args.map((a) => `  ${shellQuote(a)}`).join("\n"),
-        sglangNodes: cmd.multiNode === "sglang",
-        rayHead: cmd.multiNode === "ray",
+        ...multiNodeValues(cmd.multiNode),
         nodes: d.nodes,
-        workers: d.nodes - 1,
-        distPort: SGLANG_DIST_PORT,
         pullAfterStart: cmd.pullAfterStart !== null,
         pullModel: shellQuote(cmd.pullAfterStart?.model ?? ""),
         pullOverride: cmd.pullAfterStart?.override ?? "",
@@ -42,23 +54,10 @@ export function launchScripts(ctx: Ctx): RenderedFile[] {
       mode: 0o755,
     },
   ];
-  if (cmd.multiNode === "ray") {
-    files.push({
-      path: "ray-worker.sh",
-      content: fillTemplate("launch/ray-worker.sh.tmpl", tpl(ctx, "launch/ray-worker.sh.tmpl"), {
-        title: ctx.title,
-        generatedBy: ctx.generatedBy,
-        workers: d.nodes - 1,
-        envLines: exportLines(cmd.env),
-      }),
-      mode: 0o755,
-    });
-  }
   return files;
 }
 
 export function dockerfile(ctx: Ctx): RenderedFile {
-  const worker = ctx.workerScript !== null && ctx.workerScript !== ctx.script ? ctx.workerScript : null;
   return {
     path: "Dockerfile",
     content: fillTemplate("Dockerfile.tmpl", tpl(ctx, "Dockerfile.tmpl"), {
@@ -67,12 +66,12 @@ export function dockerfile(ctx: Ctx): RenderedFile {
       image: ctx.image,
       cacheDir: MODEL_DIR,
       script: ctx.script,
-      workerScript: worker,
       envLines: Object.entries(ctx.cmd.env)
         .map(([k, v]) => `ENV ${k}=${JSON.stringify(v)}`)
         .join("\n"),
       port: ctx.port,
       healthcheck: JSON.stringify(healthCommand(ctx)),
+      nonRoot: ctx.engine.runsAsNonRoot,
     }),
   };
 }

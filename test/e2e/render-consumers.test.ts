@@ -15,11 +15,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import type { Plan } from "../../src/contract/plan.js";
+import { engineModule } from "../../src/engines/index.js";
 import { engineCommand, type RenderedFile } from "../../src/render/index.js";
 import { requireTool } from "./helpers.js";
 import {
   composeSchemaValidator,
   enginePlans,
+  validateK8sObject,
   fakeEngine,
   type FakeEngine,
   FIXTURES,
@@ -166,43 +168,53 @@ describe("shell scripts", () => {
     expect(JSON.parse(r.stdout).token).toBe("from-env");
   });
 
-  it("multi-node: the Ray head waits for every node, the worker joins the head", async () => {
-    const dir = join(work, "multi-node-compose-basic");
-    // ray start succeeds, the node count says 2, vllm prints its argv
-    const bin = fakeBin(["ray", "vllm"]);
-    writeFileSync(join(bin, "python3"), `#!${process.execPath}\nconsole.log("2");\n`, { mode: 0o755 });
-    const head = await run(join(dir, "launch-vllm.sh"), bin);
+  it("multi-node: every node runs the launch script with its rank and node 0's address (vLLM, SGLang)", async () => {
+    const bin = fakeBin(["vllm", "python3"]);
+    const plan = cases.find((c) => c.name === "multi-node-compose-basic")!.plan;
+    const args = engineCommand(plan).args;
+    const script = join(work, "multi-node-compose-basic", "launch-vllm.sh");
+    // node 0 serves the API
+    const head = await run(script, bin, { NODE_RANK: "0", LEADER_ADDRESS: "10.0.0.1" });
     expect(head.exitCode, head.stderr).toBe(0);
-    const argv = JSON.parse(head.stdout.trim().split("\n").at(-1)!).argv as string[];
-    expect(argv).toEqual(engineCommand(cases.find((c) => c.name === "multi-node-compose-basic")!.plan).args);
-    // the worker: ray logs its calls (health-check's output is silenced by the script)
-    const log = join(bin, "ray.log");
-    writeFileSync(
-      join(bin, "ray"),
-      `#!${process.execPath}\nrequire("node:fs").appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + "\\n");\n`,
-      { mode: 0o755 },
-    );
-    const worker = await run(join(dir, "ray-worker.sh"), bin, { LWS_LEADER_ADDRESS: "leader.svc" });
-    expect(worker.exitCode, worker.stderr).toBe(0);
-    const calls = readFileSync(log, "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as string[]);
-    expect(calls).toEqual([
-      ["health-check", "--address", "leader.svc:6379"],
-      ["start", "--address=leader.svc:6379", "--block", "--disable-usage-stats"],
+    expect(JSON.parse(head.stdout).argv).toEqual([
+      ...args,
+      "--node-rank",
+      "0",
+      "--master-addr",
+      "10.0.0.1",
+      "--master-port",
+      "29501",
     ]);
-    const missing = await run(join(dir, "ray-worker.sh"), bin);
+    // the other node, from the LeaderWorkerSet's variables: headless
+    const follower = await run(script, bin, { LWS_WORKER_INDEX: "1", LWS_LEADER_ADDRESS: "svc-0.svc" });
+    expect(follower.exitCode, follower.stderr).toBe(0);
+    expect(JSON.parse(follower.stdout).argv.slice(-7)).toEqual([
+      "--node-rank",
+      "1",
+      "--master-addr",
+      "svc-0.svc",
+      "--master-port",
+      "29501",
+      "--headless",
+    ]);
+    // without a rank or an address: one line, no engine started
+    const missing = await run(script, bin, { LEADER_ADDRESS: "10.0.0.1" });
     expect(missing.exitCode).not.toBe(0);
-    expect(missing.stderr).toMatch(/set RAY_HEAD_ADDRESS/);
-    // SGLang: every node runs the launch script with its rank
+    expect(missing.stderr).toMatch(/set NODE_RANK/);
+    expect(missing.stdout).toBe("");
+    const bad = await run(script, bin, { NODE_RANK: "7", LEADER_ADDRESS: "10.0.0.1" });
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.stderr).toMatch(/NODE_RANK must be a whole number from 0 to 1, got 7/);
+    // SGLang: every node has its rank and --dist-init-addr, no --headless
     const sglang = join(work, "sglang-multi-node-compose", "launch-sglang.sh");
-    const r = await run(sglang, fakeBin(["python3"]), {
-      NODE_RANK: "1",
-      SGLANG_DIST_INIT_ADDR: "10.0.0.1:5000",
-    });
-    const sargv = JSON.parse(r.stdout).argv as string[];
-    expect(sargv.slice(-4)).toEqual(["--node-rank", "1", "--dist-init-addr", "10.0.0.1:5000"]);
+    const r = await run(sglang, bin, { NODE_RANK: "1", LEADER_ADDRESS: "10.0.0.1" });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).argv.slice(-4)).toEqual([
+      "--node-rank",
+      "1",
+      "--dist-init-addr",
+      "10.0.0.1:5000",
+    ]);
   });
 
   it("Ollama serves, pulls the plan's model (hostile names stay literal), and keeps serving", async () => {
@@ -243,7 +255,10 @@ describe("Dockerfile", () => {
       expect(f.content).toMatch(/^FROM [^\s:]+(:[^\s:]+)+$/m);
       expect(f.content).not.toMatch(/^FROM .*:latest$/m);
       const users = [...f.content.matchAll(/^USER (\S+)$/gm)].map((m) => m[1]);
-      expect(users.at(-1)).toBe("10001");
+      // uid 10001 unless the engine's image only works as root (TGI)
+      expect(users.at(-1)).toBe(
+        engineModule(c.plan.recommendation.engine.name).runsAsNonRoot ? "10001" : "root",
+      );
       const entry = /^ENTRYPOINT (.*)$/m.exec(f.content)?.[1];
       expect(Array.isArray(JSON.parse(entry!))).toBe(true);
       const health = /^ {2}CMD (.*)$/m.exec(f.content)?.[1];
@@ -254,11 +269,7 @@ describe("Dockerfile", () => {
 
 describe("compose", () => {
   const composeFiles = () => distinct((p) => /^compose(\.worker)?\.yaml$/.test(p));
-  const env = {
-    RAY_HEAD_ADDRESS: "10.0.0.1:6379",
-    NODE_RANK: "1",
-    SGLANG_DIST_INIT_ADDR: "10.0.0.1:5000",
-  };
+  const env = { NODE_RANK: "1", LEADER_ADDRESS: "10.0.0.1" };
 
   it("every compose file validates against the compose-spec JSON schema, without a version key", () => {
     const check = composeSchemaValidator();
@@ -304,47 +315,15 @@ describe("compose", () => {
 });
 
 describe("Kubernetes", () => {
-  it("every manifest validates against the Kubernetes schemas (LeaderWorkerSet: its pod templates)", async () => {
-    const apps = await import("kubernetes-models/apps/v1");
-    const core = await import("kubernetes-models/v1");
-    const policy = await import("kubernetes-models/policy/v1");
-    const autoscaling = await import("kubernetes-models/autoscaling/v2");
-    const networking = await import("kubernetes-models/networking.k8s.io/v1");
-    const models: Record<string, new (x: never) => { validate(): void }> = {
-      "apps/v1/Deployment": apps.Deployment,
-      "v1/Service": core.Service,
-      "v1/ConfigMap": core.ConfigMap,
-      "policy/v1/PodDisruptionBudget": policy.PodDisruptionBudget,
-      "autoscaling/v2/HorizontalPodAutoscaler": autoscaling.HorizontalPodAutoscaler,
-      "networking.k8s.io/v1/NetworkPolicy": networking.NetworkPolicy,
-    };
+  it("every manifest validates against the Kubernetes schemas (LeaderWorkerSet, ScaledObject: their fields)", async () => {
     const kinds = new Set<string>();
     for (const { c, f } of distinct((p) => p.startsWith("k8s/"))) {
-      for (const d of parseAllDocuments(f.content)) {
-        const obj = d.toJS();
-        const key = `${obj.apiVersion}/${obj.kind}`;
-        kinds.add(key);
-        expect(obj.metadata.name, `${c.name}/${f.path}`).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
-        if (key === "leaderworkerset.x-k8s.io/v1/LeaderWorkerSet") {
-          // No schema package for the LeaderWorkerSet CRD: its fields as the v1 API defines them, and
-          // the pod templates validated as PodTemplateSpecs.
-          const t = obj.spec.leaderWorkerTemplate;
-          expect(Object.keys(obj.spec).sort()).toEqual(["leaderWorkerTemplate", "replicas"]);
-          expect(Number.isInteger(obj.spec.replicas) && obj.spec.replicas >= 1).toBe(true);
-          expect(Number.isInteger(t.size) && t.size >= 2).toBe(true);
-          expect(["RecreateGroupOnPodRestart", "None"]).toContain(t.restartPolicy);
-          new core.PodTemplateSpec(t.leaderTemplate).validate();
-          new core.PodTemplateSpec(t.workerTemplate).validate();
-        } else {
-          const M = models[key];
-          expect(M, `${c.name}/${f.path}: no schema for ${key}`).toBeDefined();
-          new M!(obj as never).validate();
-        }
-      }
+      for (const d of parseAllDocuments(f.content))
+        kinds.add(await validateK8sObject(d.toJS(), `${c.name}/${f.path}`));
     }
     expect([...kinds].sort()).toEqual([
-      "apps/v1/Deployment",
-      "autoscaling/v2/HorizontalPodAutoscaler",
+      "apps/v1/StatefulSet",
+      "keda.sh/v1alpha1/ScaledObject",
       "leaderworkerset.x-k8s.io/v1/LeaderWorkerSet",
       "networking.k8s.io/v1/NetworkPolicy",
       "policy/v1/PodDisruptionBudget",
@@ -355,13 +334,18 @@ describe("Kubernetes", () => {
 
   it("GPU limits, /dev/shm in memory, startup/readiness/liveness probes, non-root, secrets by reference", () => {
     const c = cases.find((x) => x.name === "single-node-tp4-kubernetes-enhanced")!;
-    const pod = parse(readFileSync(join(c.dir, "k8s/deployment.yaml"), "utf8")).spec.template.spec;
+    const sts = parse(readFileSync(join(c.dir, "k8s/statefulset.yaml"), "utf8"));
+    const pod = sts.spec.template.spec;
     const engine = pod.containers.find((x: { name: string }) => x.name === "engine");
     expect(engine.resources.limits["nvidia.com/gpu"]).toBe("4");
     expect(pod.volumes.find((v: { name: string }) => v.name === "dshm").emptyDir.medium).toBe("Memory");
     for (const p of ["startupProbe", "readinessProbe", "livenessProbe"])
       expect(engine[p].httpGet.path).toBe("/health");
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
+    expect(engine.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
+    // the model cache is a claim per pod, sized from the checkpoint (plan host.diskGiB)
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(
+      `${c.plan.recommendation.host.diskGiB}Gi`,
+    );
     expect(pod.volumes.find((v: { name: string }) => v.name === "api-keys").secret.secretName).toBe(
       "llama-3-3-70b-api-keys",
     );

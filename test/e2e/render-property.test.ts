@@ -204,7 +204,7 @@ describe("rendering arbitrary strings (property-based)", () => {
           );
       }
       // Kubernetes: what the container receives after $(VAR) expansion is the plan's exact argv
-      const deployment = files.find((f) => f.path === "k8s/deployment.yaml");
+      const deployment = files.find((f) => f.path === "k8s/statefulset.yaml");
       if (deployment) {
         const c = parseYaml(deployment.content).spec.template.spec.containers[0];
         if (c.args) {

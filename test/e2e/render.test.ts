@@ -36,7 +36,7 @@ describe("llmdeploy render: writing a folder", () => {
     expect(listFiles(out)).toEqual([...expected.map((f) => f.path), ".llmdeploy-manifest.json"].sort());
     for (const f of expected) expect(readFileSync(join(out, f.path), "utf8"), f.path).toBe(f.content);
     expect(statSync(join(out, "launch-vllm.sh")).mode & 0o777).toBe(0o755);
-    expect(r.stderr).toMatch(/^wrote +.*k8s\/deployment\.yaml$/m);
+    expect(r.stderr).toMatch(/^wrote +.*k8s\/statefulset\.yaml$/m);
     // again: nothing to do
     const again = await cli(["render", fixture("single-node-tp4"), "--out", out]);
     expect(again.exitCode).toBe(0);
@@ -134,7 +134,7 @@ describe("llmdeploy render: writing a folder", () => {
     let r = await cli(["render", k8s, "--out", out, "--check"]);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/^--- a\/compose\.yaml\n\+\+\+ \/dev\/null\n/m);
-    expect(r.stdout).toMatch(/^--- \/dev\/null\n\+\+\+ b\/k8s\/deployment\.yaml\n/m);
+    expect(r.stdout).toMatch(/^--- \/dev\/null\n\+\+\+ b\/k8s\/statefulset\.yaml\n/m);
     expect(errorLines(r.stderr)[0]).toMatch(/compose\.yaml \(stale\)/);
     r = await cli(["render", k8s, "--out", out, "--dry-run"]);
     expect(r.stdout).toMatch(/^remove +.*compose\.yaml$/m);
@@ -142,7 +142,7 @@ describe("llmdeploy render: writing a folder", () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^removed .*compose\.yaml$/m);
     expect(existsSync(join(out, "compose.yaml"))).toBe(false);
-    expect(existsSync(join(out, "k8s/deployment.yaml"))).toBe(true);
+    expect(existsSync(join(out, "k8s/statefulset.yaml"))).toBe(true);
     expect(readFileSync(join(out, "notes.md"), "utf8")).toBe("mine\n");
     r = await cli(["render", k8s, "--out", out, "--check"]);
     expect(r.exitCode, r.stdout).toBe(0);
@@ -156,7 +156,8 @@ describe("llmdeploy render: writing a folder", () => {
     const listed = r.stdout.trim().split("\n");
     expect(listed.every((l) => l.startsWith("new       "))).toBe(true);
     expect(listed).toContain(`new       ${join(out, "k8s/leaderworkerset.yaml")}`);
-    expect(listed).toContain(`new       ${join(out, "ray-worker.sh")}`);
+    expect(listed).toContain(`new       ${join(out, "launch-vllm.sh")}`);
+    expect(listed.some((l) => /ray/.test(l))).toBe(false);
     expect(existsSync(out)).toBe(false);
   });
 

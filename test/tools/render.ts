@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * Helpers for the render tests: the plan fixtures, rendering them in-process, writing the files out,
  * and the validators that stand in for each file's consumer (compose-spec JSON schema, Kubernetes
@@ -272,4 +273,71 @@ export async function prepareNginx(work: string, conf: string, upstream: number)
   const file = join(dir, "nginx.conf");
   writeFileSync(file, localizeNginx(conf, dir, ports));
   return { dir, file, ports };
+}
+
+/**
+ * Validates one Kubernetes object the way the API server would: kubernetes-models schemas for the
+ * built-in kinds; for the CRDs without a schema package (LeaderWorkerSet, KEDA ScaledObject), their
+ * fields as their APIs define them, and embedded pod templates and claims as core types. Returns the
+ * object's apiVersion/kind. Throws with `where` in the message when the object is not valid.
+ */
+export async function validateK8sObject(obj: Record<string, any>, where: string): Promise<string> {
+  const apps = await import("kubernetes-models/apps/v1");
+  const core = await import("kubernetes-models/v1");
+  const policy = await import("kubernetes-models/policy/v1");
+  const networking = await import("kubernetes-models/networking.k8s.io/v1");
+  const models: Record<string, new (x: never) => { validate(): void }> = {
+    "apps/v1/StatefulSet": apps.StatefulSet,
+    "v1/Service": core.Service,
+    "v1/ConfigMap": core.ConfigMap,
+    "policy/v1/PodDisruptionBudget": policy.PodDisruptionBudget,
+    "networking.k8s.io/v1/NetworkPolicy": networking.NetworkPolicy,
+  };
+  const key = `${obj.apiVersion}/${obj.kind}`;
+  const fail = (why: string) => {
+    throw new Error(`${where}: ${key}: ${why}`);
+  };
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(String(obj.metadata?.name)))
+    fail("metadata.name is not a DNS label");
+  const same = (a: string[], b: string[]) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+  if (key === "leaderworkerset.x-k8s.io/v1/LeaderWorkerSet") {
+    // kubernetes-sigs/lws api/leaderworkerset/v1/leaderworkerset_types.go
+    const t = obj.spec.leaderWorkerTemplate;
+    if (!same(Object.keys(obj.spec), ["leaderWorkerTemplate", "replicas"])) fail("unknown spec fields");
+    if (!(Number.isInteger(obj.spec.replicas) && obj.spec.replicas >= 1)) fail("spec.replicas");
+    if (!(Number.isInteger(t.size) && t.size >= 2)) fail("leaderWorkerTemplate.size");
+    if (!["RecreateGroupOnPodRestart", "None"].includes(t.restartPolicy)) fail("restartPolicy");
+    const allowed = ["leaderTemplate", "restartPolicy", "size", "volumeClaimTemplates", "workerTemplate"];
+    if (Object.keys(t).some((k) => !allowed.includes(k))) fail("unknown leaderWorkerTemplate fields");
+    for (const claim of t.volumeClaimTemplates ?? []) new core.PersistentVolumeClaim(claim).validate();
+    new core.PodTemplateSpec(t.leaderTemplate).validate();
+    new core.PodTemplateSpec(t.workerTemplate).validate();
+  } else if (key === "keda.sh/v1alpha1/ScaledObject") {
+    // https://keda.sh/docs/scalers/prometheus/; vllm-project/production-stack
+    // helm/templates/scaledobject-vllm.yaml (serverAddress, query, threshold)
+    const s = obj.spec;
+    if (
+      !same(Object.keys(s), [
+        "cooldownPeriod",
+        "maxReplicaCount",
+        "minReplicaCount",
+        "scaleTargetRef",
+        "triggers",
+      ])
+    )
+      fail("unknown spec fields");
+    if (!same(Object.keys(s.scaleTargetRef), ["apiVersion", "kind", "name"])) fail("scaleTargetRef");
+    if (!(s.maxReplicaCount >= s.minReplicaCount)) fail("maxReplicaCount < minReplicaCount");
+    for (const tr of s.triggers) {
+      if (tr.type !== "prometheus") fail("trigger type");
+      if (new URL(tr.metadata.serverAddress).protocol !== "http:") fail("serverAddress");
+      if (!/^sum\([a-z_:]+\{job="[a-z0-9-]+"\}\)$/.test(tr.metadata.query)) fail("query");
+      if (!(Number(tr.metadata.threshold) > 0)) fail("threshold");
+    }
+  } else {
+    const M = models[key];
+    if (!M) fail("no schema for this kind");
+    new M!(obj as never).validate();
+  }
+  return key;
 }

@@ -74,3 +74,18 @@ describe("every engine module", () => {
     }
   });
 });
+
+describe("the README states each engine's image and driver", () => {
+  it("every module's pinned image, CUDA version and driver appear in the README's table", async () => {
+    const { readFileSync } = await import("node:fs");
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    for (const e of engineModules()) {
+      const row = readme.split("\n").find((l) => l.includes(`\`${e.image.image}\``));
+      expect(row, `${e.name}: ${e.image.image} is not in README.md`).toBeDefined();
+      if (e.image.cuda) {
+        expect(row).toContain(`| ${e.image.cuda.version} |`);
+        expect(row).toContain(`≥ ${e.image.cuda.minDriver}`);
+      }
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { engineModule } from "../../src/engines/index.js";
 import { checkPlan } from "../../src/cli/render.js";
+import { gfdProductLabel } from "../../src/render/k8s.js";
 import { UserError } from "../../src/errors.js";
 import type { EngineName, Plan } from "../../src/contract/plan.js";
 import { engineCommand, PINNED_IMAGES, type RenderedFile } from "../../src/render/index.js";
@@ -97,7 +98,7 @@ describe("every number comes from the plan", () => {
     expect(before.map((f) => f.content).join("\n")).toContain("8000");
     expect(all).not.toMatch(/\b8000\b/);
     expect(all).not.toMatch(/\b8192\b/);
-    const dep = yamlOf(after, "k8s/deployment.yaml");
+    const dep = yamlOf(after, "k8s/statefulset.yaml");
     const pod = dep.spec.template.spec;
     const engine = pod.containers[0];
     expect(dep.spec.replicas).toBe(3);
@@ -110,8 +111,11 @@ describe("every number comes from the plan", () => {
       medium: "Memory",
       sizeLimit: "23Gi",
     });
-    expect(yamlOf(after, "k8s/hpa.yaml").spec).toMatchObject({ minReplicas: 3, maxReplicas: 6 });
-    expect(yamlOf(after, "k8s/metrics-service.yaml").spec.ports[0].port).toBe(9137);
+    expect(yamlOf(after, "k8s/keda-scaledobject.yaml").spec).toMatchObject({
+      minReplicaCount: 3,
+      maxReplicaCount: 6,
+    });
+    expect(yamlOf(after, "k8s/headless-service.yaml").spec.ports[0].port).toBe(9137);
     expect(file(after, "Dockerfile")).toMatch(/^EXPOSE 9137$/m);
     expect(file(after, "nginx/nginx.conf")).toContain(
       "server engine-0:9137;\n    server engine-1:9137;\n    server engine-2:9137;",
@@ -164,7 +168,7 @@ describe("every number comes from the plan", () => {
     expect(ttft.expr).toContain("vllm:time_to_first_token_seconds_bucket");
     const kv = rules.find((r) => r.alert === "LLMKVCacheNearlyFull")!;
     expect(kv.expr).toContain("vllm:kv_cache_usage_perc");
-    expect(kv.expr).toContain("vllm:gpu_cache_usage_perc");
+    expect(kv.expr).not.toContain("vllm:gpu_cache_usage_perc");
     expect(kv.annotations.description).toContain(String(plan.recommendation.memory.kvCacheTokens));
     expect(rules.find((r) => r.alert === "LLMQueueGrowing")!.expr).toContain("vllm:num_requests_waiting");
   });
@@ -253,35 +257,51 @@ describe("engines", () => {
     expect(file(hub, "README.md")).toContain("/models/Llama-3.1-8B-Instruct-Q4_K_M.gguf");
   });
 
-  it("across nodes: vLLM with Ray (head script, worker script), SGLang with node ranks", () => {
+  it("across nodes: every node runs the same script with its rank and node 0's address (no Ray)", () => {
     const plan = loadFixture("multi-node");
     const files = renderPlan(plan);
-    const args = scriptArgs(file(files, "launch-vllm.sh"));
-    expect(flag(args, "--distributed-executor-backend")).toBe("ray");
-    expect(file(files, "launch-vllm.sh")).toContain(`expected_nodes=${plan.recommendation.nodes}`);
-    expect(file(files, "ray-worker.sh")).toMatch(/exec ray start --address=/);
+    const script = file(files, "launch-vllm.sh");
+    const args = scriptArgs(script);
+    expect(flag(args, "--nnodes")).toBe(String(plan.recommendation.nodes));
+    expect(args).not.toContain("--distributed-executor-backend");
+    expect(script).not.toMatch(/\bray\b/);
+    expect(script).toContain(
+      'args+=(--node-rank "${node_rank}" --master-addr "${leader}" --master-port 29501)',
+    );
+    expect(script).toContain("args+=(--headless)");
+    expect(files.some((f) => f.path === "ray-worker.sh")).toBe(false);
     const lws = yamlOf(files, "k8s/leaderworkerset.yaml");
     expect(lws.apiVersion).toBe("leaderworkerset.x-k8s.io/v1");
     expect(lws.spec.leaderWorkerTemplate.size).toBe(plan.recommendation.nodes);
     expect(lws.spec.replicas).toBe(plan.recommendation.replicas);
+    // the model cache is a claim per pod, sized from the checkpoint
+    expect(lws.spec.leaderWorkerTemplate.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(
+      `${plan.recommendation.host.diskGiB}Gi`,
+    );
     const leader = lws.spec.leaderWorkerTemplate.leaderTemplate.spec.containers[0];
     expect(leader.command).toEqual(["/bin/bash", "/opt/llmdeploy/launch-vllm.sh"]);
     expect(leader.resources.limits["nvidia.com/gpu"]).toBe(String(plan.recommendation.gpusPerNode));
+    expect(leader.securityContext.capabilities.add).toEqual(["IPC_LOCK"]);
     const worker = lws.spec.leaderWorkerTemplate.workerTemplate.spec.containers[0];
-    expect(worker.command).toEqual(["/bin/bash", "/opt/llmdeploy/ray-worker.sh"]);
+    expect(worker.command).toEqual(["/bin/bash", "/opt/llmdeploy/launch-vllm.sh"]);
     const scripts = yamlOf(files, "k8s/scripts-configmap.yaml").data;
-    expect(scripts["launch-vllm.sh"]).toBe(file(files, "launch-vllm.sh"));
-    expect(yamlOf(files, "k8s/hpa.yaml").spec.scaleTargetRef.kind).toBe("LeaderWorkerSet");
-    // compose across nodes: host networking, a worker compose file
+    expect(Object.keys(scripts)).toEqual(["launch-vllm.sh"]);
+    expect(scripts["launch-vllm.sh"]).toBe(script);
+    expect(yamlOf(files, "k8s/keda-scaledobject.yaml").spec.scaleTargetRef.kind).toBe("LeaderWorkerSet");
+    // compose across nodes: host networking; node 0 and a worker compose file with the rank
     const compose = renderPlan(variant(plan, (p) => (p.spec.packaging = "compose")));
-    expect(yamlOf(compose, "compose.yaml").services.engine.network_mode).toBe("host");
-    expect(yamlOf(compose, "compose.worker.yaml").services.worker.entrypoint).toEqual([
-      "/usr/local/bin/llmdeploy-worker.sh",
-    ]);
+    const c0 = yamlOf(compose, "compose.yaml").services.engine;
+    expect(c0.network_mode).toBe("host");
+    expect(c0.environment.NODE_RANK).toBe("0");
+    const w = yamlOf(compose, "compose.worker.yaml").services.worker;
+    expect(w.entrypoint).toBeUndefined();
+    expect(w.environment.NODE_RANK).toMatch(/^\$\{NODE_RANK:\?/);
+    expect(w.environment.LEADER_ADDRESS).toMatch(/^\$\{LEADER_ADDRESS:\?/);
     const sglang = renderPlan(variant(plan, (p) => (p.recommendation.engine.name = "sglang")));
-    expect(flag(scriptArgs(file(sglang, "launch-sglang.sh")), "--nnodes")).toBe("2");
-    expect(file(sglang, "launch-sglang.sh")).toContain('args+=(--node-rank "${node_rank}"');
-    expect(sglang.some((f) => f.path === "ray-worker.sh")).toBe(false);
+    const sg = file(sglang, "launch-sglang.sh");
+    expect(flag(scriptArgs(sg), "--nnodes")).toBe("2");
+    expect(sg).toContain('args+=(--node-rank "${node_rank}" --dist-init-addr "${leader}:5000")');
+    expect(sg).not.toContain("--headless");
   });
 
   it("engines that cannot span nodes say so", () => {
@@ -354,7 +374,7 @@ describe("security levels", () => {
     expect(c.services.engine).toMatchObject({ read_only: true, cap_drop: ["ALL"] });
     expect(c.services.nginx).toMatchObject({ read_only: true, cap_drop: ["ALL"] });
     const k8s = at("enhanced", "kubernetes");
-    const engine = yamlOf(k8s, "k8s/deployment.yaml").spec.template.spec.containers[0];
+    const engine = yamlOf(k8s, "k8s/statefulset.yaml").spec.template.spec.containers[0];
     expect(engine.securityContext).toMatchObject({
       readOnlyRootFilesystem: true,
       allowPrivilegeEscalation: false,
@@ -383,7 +403,7 @@ describe("secrets are referenced, never written", () => {
     expect(c.secrets).toEqual({ hf_token: { file: "./secrets/hf_token" } });
     expect(c.services.engine.environment.HF_TOKEN_FILE).toBe("/run/secrets/hf_token");
     const k8s = renderPlan(loadFixture("single-node-tp4"));
-    const env = yamlOf(k8s, "k8s/deployment.yaml").spec.template.spec.containers[0].env;
+    const env = yamlOf(k8s, "k8s/statefulset.yaml").spec.template.spec.containers[0].env;
     expect(env.find((e: { name: string }) => e.name === "HF_TOKEN")).toEqual({
       name: "HF_TOKEN",
       valueFrom: { secretKeyRef: { name: "llama-3-3-70b-hf-token", key: "token", optional: true } },
@@ -414,7 +434,7 @@ describe("hostile plan strings are escaped for each file", () => {
     expect(bind.source.replace(/\$\$/g, "$")).toBe(e.modelRef);
     expect(bind.source).not.toMatch(/(^|[^$])\$\(/);
     const k8s = renderPlan(variant(plan, (p) => (p.spec.packaging = "kubernetes")));
-    const container = yamlOf(k8s, "k8s/deployment.yaml").spec.template.spec.containers[0];
+    const container = yamlOf(k8s, "k8s/statefulset.yaml").spec.template.spec.containers[0];
     // Kubernetes expands $(VAR) in args and env values and reads $$ as a literal $ (k8sExpand does
     // the same): what the engine receives is the plan's exact string, never a secret.
     const env = { HF_TOKEN: "secret-token", HOME: "/tmp" };
@@ -494,11 +514,33 @@ describe("engineCommand", () => {
   it("is the same command line Kubernetes runs directly", () => {
     const plan = loadFixture("single-node-tp4");
     const files = renderPlan(plan);
-    const engine = yamlOf(files, "k8s/deployment.yaml").spec.template.spec.containers[0];
+    const engine = yamlOf(files, "k8s/statefulset.yaml").spec.template.spec.containers[0];
     const cmd = engineCommand(plan);
     expect(engine.command).toEqual([cmd.program]);
     expect(engine.args).toEqual(cmd.args);
     expect(scriptArgs(file(files, "launch-vllm.sh"))).toEqual(cmd.args);
     expect(byPath(files).size).toBe(files.length);
+  });
+});
+
+describe("Kubernetes node selection", () => {
+  it("GPU Feature Discovery's label value: NVIDIA's sanitise() of the product name", () => {
+    // internal/lm/resource.go: drop [^A-Za-z0-9-_. ], join the words with "-"
+    expect(gfdProductLabel("NVIDIA H100 80GB HBM3")).toBe("NVIDIA-H100-80GB-HBM3");
+    expect(gfdProductLabel("NVIDIA A100-SXM4-80GB")).toBe("NVIDIA-A100-SXM4-80GB");
+    expect(gfdProductLabel("NVIDIA  GeForce (RTX) 3090")).toBe("NVIDIA-GeForce-RTX-3090");
+  });
+  it("the pod selects nodes with the planned GPU when the catalog knows its product name", () => {
+    const plan = variant(loadFixture("standalone"), (p) => {
+      p.spec.packaging = "kubernetes";
+      p.recommendation.gpuProduct = "NVIDIA L4";
+    });
+    const pod = yamlOf(renderPlan(plan), "k8s/statefulset.yaml").spec.template.spec;
+    expect(pod.nodeSelector).toEqual({ "nvidia.com/gpu.product": "NVIDIA-L4" });
+    const none = yamlOf(
+      renderPlan(variant(plan, (p) => delete p.recommendation.gpuProduct)),
+      "k8s/statefulset.yaml",
+    );
+    expect(none.spec.template.spec.nodeSelector).toBeUndefined();
   });
 });

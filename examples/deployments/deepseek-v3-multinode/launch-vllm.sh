@@ -41,23 +41,23 @@ args=(
   8192
   --block-size
   16
-  --distributed-executor-backend
-  ray
+  --nnodes
+  2
 )
 
-# Multi-node: this node is the Ray head. The other 1 node(s) run ray-worker.sh and join it;
-# the engine starts once all 2 nodes are in the cluster.
-ray start --head --port="${RAY_PORT:-6379}" --dashboard-host=127.0.0.1 --disable-usage-stats
-expected_nodes=2
-ready=0
-for _ in $(seq 1 180); do
-  ready="$(python3 -c 'import ray; ray.init(address="auto", logging_level="ERROR"); print(sum(1 for n in ray.nodes() if n["Alive"]))' 2>/dev/null || echo 0)"
-  if ((ready >= expected_nodes)); then break; fi
-  echo "waiting for Ray workers: ${ready}/${expected_nodes} nodes" >&2
-  sleep 10
-done
-if ((ready < expected_nodes)); then
-  echo "only ${ready} of ${expected_nodes} nodes joined the Ray cluster in 30 minutes" >&2
+# Multi-node: each of the 2 nodes runs this script. NODE_RANK is this node's rank (0 serves the
+# API) and LEADER_ADDRESS the address of node 0; on Kubernetes the LeaderWorkerSet sets
+# LWS_WORKER_INDEX and LWS_LEADER_ADDRESS.
+node_rank="${NODE_RANK:-${LWS_WORKER_INDEX:-}}"
+leader="${LEADER_ADDRESS:-${LWS_LEADER_ADDRESS:-}}"
+: "${node_rank:?set NODE_RANK to the rank of this node, 0 to 1}"
+: "${leader:?set LEADER_ADDRESS to the address of node 0}"
+if [[ ! "${node_rank}" =~ ^[0-9]+$ ]] || ((node_rank > 1)); then
+  echo "NODE_RANK must be a whole number from 0 to 1, got ${node_rank}" >&2
   exit 1
+fi
+args+=(--node-rank "${node_rank}" --master-addr "${leader}" --master-port 29501)
+if ((node_rank > 0)); then
+  args+=(--headless)
 fi
 exec vllm "${args[@]}" "$@"
