@@ -119,7 +119,8 @@ function layerTypes(
 ): { types: LayerAttention[]; window: Picked | null } {
   const window = pickAt(c, label, ["sliding_window"]) ?? null;
   // A window that is set must be one: no published config writes 0 or -1 for "none" (they write null).
-  if (window) checkCount(label, window.key, window.value, LIMITS.context, 1, "null when the model has none");
+  if (window)
+    checkCount(label, window.key, window.value, LIMITS.context, 1, "null when the model has no window");
   const all = (t: LayerAttention): LayerAttention[] => Array.from({ length: numLayers }, () => t);
   const explicit = c.layer_types;
   if (Array.isArray(explicit)) {
@@ -297,7 +298,7 @@ export function parseHfConfig(raw: unknown, label = "config.json"): ModelArch {
   if (kv) names.numKvHeads = kv.key;
 
   const headDimRaw = pickAt(c, label, ["head_dim", "kv_channels"]);
-  if (headDimRaw) names.headDim = headDimRaw.key;
+  if (headDimRaw) names.headDim = names.vHeadDim = headDimRaw.key;
   const headDim = headDimRaw?.value ?? hiddenSize / numHeads;
   if (!Number.isInteger(headDim)) {
     throw malformed(

@@ -102,18 +102,23 @@ const FS_PROBLEMS: Record<string, string> = {
 };
 
 /** A file-system error (EISDIR, EACCES ...) as one line naming the file, or null for anything else. */
-export function fsProblem(e: unknown): UserError | null {
+export function fsProblem(e: unknown, path?: string): UserError | null {
   const err = e as NodeJS.ErrnoException | null;
   if (!(err instanceof Error) || typeof err.code !== "string" || typeof err.syscall !== "string") return null;
   const what = FS_PROBLEMS[err.code] ?? err.code;
   return new UserError(
-    `cannot read ${err.path ? cleanText(err.path) : "a model file"}: ${what}`,
+    `cannot read ${cleanText(err.path ?? path ?? "a model file")}: ${what}`,
     "check the path and the file's permissions",
   );
 }
 
 function readJson(path: string): unknown {
-  const text = readFileSync(path, "utf8");
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw fsProblem(e, path) ?? e;
+  }
   if (text.trim() === "")
     throw new UserError(`${path} is empty`, "check the file, or re-download config.json");
   try {
@@ -164,6 +169,12 @@ function localHeaders(dir: string): SafetensorsHeader[] {
     files = readdirSync(dir)
       .filter((f) => f.endsWith(".safetensors"))
       .sort();
+    for (const f of files)
+      if (!statSync(join(dir, f)).isFile())
+        throw new UserError(
+          `${cleanText(join(dir, f))} is a folder, not a safetensors file`,
+          "a model folder holds config.json and its *.safetensors shards as files",
+        );
   }
   return files.map((f) => readSafetensorsFile(join(dir, f), f));
 }

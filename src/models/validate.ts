@@ -67,6 +67,7 @@ export interface ArchFieldNames {
   numHeads: string;
   numKvHeads: string;
   headDim: string;
+  vHeadDim: string;
   vocabSize: string;
   intermediateSize: string;
   maxPositionEmbeddings: string;
@@ -91,6 +92,7 @@ export const CONFIG_FIELDS: ArchFieldNames = {
   numHeads: "num_attention_heads",
   numKvHeads: "num_key_value_heads",
   headDim: "head_dim",
+  vHeadDim: "head_dim",
   vocabSize: "vocab_size",
   intermediateSize: "intermediate_size",
   maxPositionEmbeddings: "max_position_embeddings",
@@ -117,6 +119,7 @@ export function ggufFieldNames(arch: string): ArchFieldNames {
     numHeads: k("attention.head_count"),
     numKvHeads: k("attention.head_count_kv"),
     headDim: k("attention.key_length"),
+    vHeadDim: k("attention.value_length"),
     vocabSize: k("vocab_size"),
     intermediateSize: k("feed_forward_length"),
     maxPositionEmbeddings: k("context_length"),
@@ -166,7 +169,7 @@ export function checkCount(label: string, field: string, v: unknown, max: number
     const range = min === 1 ? "a positive integer" : `an integer from ${min}`;
     throw invalidField(
       label,
-      `${field} is ${shown(v)}; it must be ${range} up to ${max}${why ? ` (${why})` : ""}`,
+      `${field} is ${shown(v)}; it must be ${range} up to ${max}${why ? `, or ${why}` : ""}`,
     );
   }
   return v;
@@ -197,7 +200,7 @@ export function validateArch(
       `${names.numKvHeads} is ${shown(a.numKvHeads)}; it must be a positive divisor of ${names.numHeads} (${a.numHeads})`,
     );
   count(names.headDim, a.headDim, LIMITS.headDim);
-  count(`${names.headDim} (value)`, a.vHeadDim, LIMITS.headDim);
+  if (!a.mla) count(names.vHeadDim, a.vHeadDim, LIMITS.headDim);
   count(names.vocabSize, a.vocabSize, LIMITS.vocab);
   count(names.maxPositionEmbeddings, a.maxPositionEmbeddings, LIMITS.context);
   if (a.slidingWindow !== null)
@@ -212,13 +215,12 @@ export function validateArch(
   const moe = a.moe;
   if (moe) {
     count(names.numExperts, moe.numExperts, LIMITS.experts, 2);
-    count(
-      names.expertsPerToken,
-      moe.expertsPerToken,
-      moe.numExperts,
-      1,
-      `at most ${names.numExperts}, ${moe.numExperts}`,
-    );
+    if (typeof moe.expertsPerToken === "number" && moe.expertsPerToken > moe.numExperts)
+      throw invalidField(
+        label,
+        `${names.expertsPerToken} is ${moe.expertsPerToken}; it must be at most ${names.numExperts} (${moe.numExperts})`,
+      );
+    count(names.expertsPerToken, moe.expertsPerToken, LIMITS.experts);
     count(names.expertIntermediateSize, moe.expertIntermediateSize, LIMITS.intermediateSize);
     count(names.sharedIntermediateSize, moe.sharedIntermediateSize, LIMITS.intermediateSize * 64, 0);
     if (moe.moeLayers.length !== a.numLayers)
