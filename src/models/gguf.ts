@@ -258,7 +258,9 @@ export function parseGguf(src: ByteSource, label: string): GgufFile {
   const rawAlign = metadata.get("general.alignment");
   const alignment = rawAlign === undefined ? 32 : Number(rawAlign);
   if (!Number.isInteger(alignment) || alignment < 1 || (alignment & (alignment - 1)) !== 0)
-    throw r.fail(`general.alignment ${String(rawAlign)} is not a power of two`);
+    throw r.fail(
+      `general.alignment ${typeof rawAlign === "object" ? "is an array, and" : String(rawAlign)} is not a power of two`,
+    );
   const tensors: GgufTensorInfo[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < tensorCount; i++) {

@@ -34,7 +34,12 @@ const bool = (o: Json, key: string): boolean | undefined =>
 /** quantization_config -> how the checkpoint stores its weights. */
 export function parseQuantization(q: unknown, label: string): CheckpointQuant | null {
   if (!isObj(q)) return null;
-  const method = cleanText(String(q.quant_method ?? "")).toLowerCase();
+  if (q.quant_method !== undefined && q.quant_method !== null && typeof q.quant_method !== "string")
+    throw invalidField(
+      label,
+      `quantization_config.quant_method is ${shown(q.quant_method)}; it must be a string`,
+    );
+  const method = cleanText(q.quant_method ?? "").toLowerCase();
   const skip = strList(q.modules_to_not_convert ?? q.ignored_layers ?? q.ignore ?? q.llm_int8_skip_modules);
   const n = (o: Json, keys: string[], prefix = "quantization_config.") => num(o, label, keys, prefix);
   switch (method) {
@@ -72,8 +77,13 @@ export function parseQuantization(q: unknown, label: string): CheckpointQuant | 
         throw invalidField(label, "compressed-tensors quantization_config has no config_groups.*.weights");
       const prefix = "quantization_config.config_groups.*.weights.";
       const bits = n(w, ["num_bits"], prefix);
-      const type = cleanText(String(w.type ?? "int"));
-      const strategy = cleanText(String(w.strategy ?? "channel"));
+      const type = typeof w.type === "string" ? cleanText(w.type) : w.type == null ? "int" : shown(w.type);
+      const strategy =
+        typeof w.strategy === "string"
+          ? cleanText(w.strategy)
+          : w.strategy == null
+            ? "channel"
+            : shown(w.strategy);
       if (type === "float" && bits === 8) {
         const s = strategy === "tensor" || strategy === "block" ? strategy : "channel";
         return { method: "compressed-tensors-fp8", strategy: s, skip };
