@@ -222,7 +222,6 @@ const REQUIRED_FIELDS = new Set([
   "num_attention_heads",
   "vocab_size",
   "max_position_embeddings",
-  "num_experts_per_tok",
   "qk_nope_head_dim",
   "qk_rope_head_dim",
   "v_head_dim",
@@ -835,7 +834,7 @@ function judge(c, res) {
     ["stderr", res.stderr],
   ]) {
     for (const m of text.matchAll(BAD)) {
-      if (input.includes(m[0])) continue; // the user's own input, echoed
+      if (input.toLowerCase().includes(m[0].toLowerCase())) continue; // the user's own input, echoed
       const line = text.slice(
         text.lastIndexOf("\n", m.index) + 1,
         text.indexOf("\n", m.index) >>> 0 || undefined,

@@ -20,3 +20,11 @@ export function hasUnsafeText(s: string): boolean {
   UNSAFE.lastIndex = 0;
   return found;
 }
+
+/**
+ * What the output guard (src/cli/output.ts) refuses to print, as it would show a value that was never
+ * computed: NaN, Infinity or undefined as a word, or an object turned into a string ("[object
+ * Object]"). A string read from a file that holds one (a model_type of "NaN") is refused where it is
+ * read, naming the field, rather than reported later as an internal error.
+ */
+export const UNFILLED = /(?<![A-Za-z0-9_])(NaN|-?Infinity|undefined)(?![A-Za-z0-9_])|\[object [A-Za-z]+\]/;

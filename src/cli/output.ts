@@ -3,6 +3,7 @@
  * with NO_COLOR; --json prints the same result object the table is drawn from.
  */
 import { styleText } from "node:util";
+import { UNFILLED } from "../sanitize.js";
 
 type Style = "bold" | "dim" | "red" | "green";
 type Painter = Record<Style, (text: string) => string>;
@@ -48,7 +49,7 @@ export function grouped(n: number): string {
 // in llmdeploy, never something to print. Every line and every JSON document goes through it.
 
 /** What a value must never show: NaN, ±Infinity, `undefined`, or an object turned into a string. */
-const BAD_TEXT = /(?<![A-Za-z0-9_])(NaN|-?Infinity|undefined)(?![A-Za-z0-9_])|\[object [A-Za-z]+\]/;
+const BAD_TEXT = UNFILLED;
 
 /** An output that would print NaN, Infinity, undefined or "[object Object]": caught, never printed. */
 export class BadOutputError extends Error {

@@ -6,6 +6,7 @@
  * is built; each refusal names the file and the key. Pure.
  */
 import { UserError } from "../errors.js";
+import { UNFILLED } from "../sanitize.js";
 import type { LayerAttention, MlaArch, ModelArch, MoeArch } from "./arch.js";
 import type { GgufFile, GgufValue } from "./gguf.js";
 import { checkCount, ggufFieldNames, invalidField, LIMITS, shown, validateArch } from "./validate.js";
@@ -47,6 +48,11 @@ export function ggufArch(g: GgufFile, label: string): ModelArch {
   const m = g.metadata;
   const archName = m.get("general.architecture");
   if (typeof archName !== "string" || archName === "") throw malformed(label, "missing general.architecture");
+  if (UNFILLED.test(archName) || /[\s/\\]/.test(archName))
+    throw invalidField(
+      label,
+      `general.architecture is ${shown(archName)}, which is not an architecture name`,
+    );
   const names = ggufFieldNames(archName);
   const key = (k: string) => m.get(`${archName}.${k}`);
   /** A count the model cannot do without: present, an integer in [1, max]. */

@@ -17,7 +17,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { UserError } from "../errors.js";
-import { cleanText } from "../sanitize.js";
+import { cleanText, UNFILLED } from "../sanitize.js";
 import type { ModelArch } from "./arch.js";
 import { type CheckpointSummary, type GgufTensorBrief, summarizeGguf } from "./checkpoint.js";
 import { ggufArch, num } from "./gguf-arch.js";
@@ -405,6 +405,7 @@ export function loadGguf(path: string): {
       parts.map((p) => basename(p)),
       ggufFileType(first),
     ),
-    name: typeof name === "string" && name.trim() !== "" ? name : null,
+    // general.name is only a label: one that reads as an unfilled value ("undefined") is not used.
+    name: typeof name === "string" && name.trim() !== "" && !UNFILLED.test(name) ? name : null,
   };
 }

@@ -9,7 +9,7 @@
  * architectures, quantization method) are cleaned of control characters (src/sanitize.ts).
  */
 import { UserError } from "../errors.js";
-import { cleanText } from "../sanitize.js";
+import { cleanText, UNFILLED } from "../sanitize.js";
 import type { LayerAttention, MlaArch, ModelArch, MoeArch, VisionArch } from "./arch.js";
 import { FAMILY_DEFAULTS, SIGLIP_DEFAULTS } from "./family-defaults.js";
 import { parseQuantization } from "./quantization.js";
@@ -251,7 +251,11 @@ export function parseHfConfig(raw: unknown, label = "config.json"): ModelArch {
   const top = raw;
   const textRaw: Json = nested ? { torch_dtype: top.torch_dtype, ...nested } : top;
   const rawType = textRaw.model_type ?? top.model_type ?? "";
-  let modelType = cleanText(typeof rawType === "string" ? rawType : "");
+  if (typeof rawType !== "string")
+    throw invalidField(label, `model_type is ${shown(rawType)}; it must be a string`);
+  let modelType = cleanText(rawType);
+  if (UNFILLED.test(modelType))
+    throw invalidField(label, `model_type is ${shown(modelType)}, which is not a model type`);
   if (modelType === "gemma3" && nested) modelType = "gemma3_text";
   if (modelType === "RefinedWebModel" || modelType === "RefinedWeb") modelType = "falcon";
   if (modelType.startsWith("baichuan")) modelType = "baichuan";
@@ -260,6 +264,9 @@ export function parseHfConfig(raw: unknown, label = "config.json"): ModelArch {
     ...textRaw,
   };
   const archs = strList(top.architectures);
+  const badArch = archs.find((a) => UNFILLED.test(a));
+  if (badArch !== undefined)
+    throw invalidField(label, `architectures lists ${shown(badArch)}, which is not a model class`);
   const names: ArchFieldNames = { ...CONFIG_FIELDS };
 
   const hidden = needCount(c, label, ["hidden_size", "n_embd", "d_model"], LIMITS.hiddenSize);
@@ -310,6 +317,9 @@ export function parseHfConfig(raw: unknown, label = "config.json"): ModelArch {
   }
 
   const mla = parseMla(c, label);
+  // MLA makes the KV head count unused (validateArch checks it otherwise), yet one that is not a
+  // count means the file is not understood.
+  if (kv && mla) checkCount(label, kv.key, kv.value, LIMITS.heads);
   const moe = parseMoe(modelType, c, numLayers, label, names);
 
   const inter = pickAt(c, label, ["intermediate_size", "ffn_hidden_size", "n_inner"]);

@@ -218,11 +218,12 @@ function fromLocal(input: string): ResolvedModel {
     );
   }
   const arch = parseHfConfig(readJson(file), file);
-  const name =
+  const name = cleanText(
     p
       .split(/[\\/]/)
       .filter(Boolean)
-      .at(isDir ? -1 : -2) ?? input;
+      .at(isDir ? -1 : -2) ?? input,
+  );
   const headers = isDir
     ? localHeaders(dir)
     : /\.safetensors$/i.test(p)
