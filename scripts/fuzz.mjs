@@ -199,6 +199,29 @@ const CONFIGS = [
     torch_dtype: "bfloat16",
     quantization_config: { quant_method: "fp8", weight_block_size: [128, 128], activation_scheme: "dynamic" },
   },
+  // Gemma 3 27B IT (text_config + vision_config), https://huggingface.co/google/gemma-3-27b-it
+  {
+    model_type: "gemma3",
+    architectures: ["Gemma3ForConditionalGeneration"],
+    torch_dtype: "bfloat16",
+    text_config: {
+      model_type: "gemma3_text",
+      hidden_size: 5376,
+      intermediate_size: 21504,
+      num_hidden_layers: 62,
+      num_attention_heads: 32,
+      num_key_value_heads: 16,
+      head_dim: 128,
+      sliding_window: 1024,
+    },
+    vision_config: {
+      hidden_size: 1152,
+      intermediate_size: 4304,
+      num_hidden_layers: 27,
+      patch_size: 14,
+      image_size: 896,
+    },
+  },
 ];
 /** Fields whose value must be a positive integer in any config (for the "certainly invalid" oracle). */
 const COUNT_FIELDS = new Set([
