@@ -13,14 +13,6 @@ export function cleanText(s: string): string {
   return s.replace(UNSAFE, "");
 }
 
-/** True when `s` holds any character `cleanText` removes. */
-export function hasUnsafeText(s: string): boolean {
-  UNSAFE.lastIndex = 0;
-  const found = UNSAFE.test(s);
-  UNSAFE.lastIndex = 0;
-  return found;
-}
-
 /**
  * What the output guard (src/cli/output.ts) refuses to print, as it would show a value that was never
  * computed: NaN, Infinity or undefined as a word, or an object turned into a string ("[object

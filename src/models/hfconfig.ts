@@ -68,11 +68,14 @@ function malformed(label: string, what: string): UserError {
   );
 }
 
-/** A required count: the first of `keys` set, an integer in [min, max]. */
-function needCount(c: Json, label: string, keys: string[], max: number, min = 1): Picked {
-  const p = pickAt(c, label, keys);
+/** A required count: the first of `keys` set, an integer in [min, max]; `prefix` names its object. */
+function needCount(c: Json, label: string, keys: string[], max: number, min = 1, prefix = ""): Picked {
+  const p = pickAt(c, label, keys, prefix);
   if (!p)
-    throw malformed(label, `missing ${keys[0]}${keys.length > 1 ? ` (or ${keys.slice(1).join(", ")})` : ""}`);
+    throw malformed(
+      label,
+      `missing ${prefix}${keys[0]}${keys.length > 1 ? ` (or ${keys.slice(1).join(", ")})` : ""}`,
+    );
   checkCount(label, p.key, p.value, max, min);
   return p;
 }
@@ -98,7 +101,7 @@ function strList(v: unknown): string[] {
 function parseVision(v: unknown, label: string): VisionArch | null {
   if (!isObj(v)) return null;
   const c = { ...SIGLIP_DEFAULTS, ...v };
-  const n = (k: string) => needCount(c, label, [k], LIMITS.vision).value;
+  const n = (k: string) => needCount(c, label, [k], LIMITS.vision, 1, "vision_config.").value;
   return {
     hiddenSize: n("hidden_size"),
     intermediateSize: n("intermediate_size"),

@@ -241,8 +241,15 @@ export function validateArch(
 
   const v = a.vision;
   if (v) {
-    for (const [k, x] of Object.entries(v))
-      if (k !== "projector") count(`vision_config.${snake(k)}`, x, LIMITS.vision);
+    const vision: [string, number][] = [
+      ["hidden_size", v.hiddenSize],
+      ["intermediate_size", v.intermediateSize],
+      ["num_hidden_layers", v.numLayers],
+      ["patch_size", v.patchSize],
+      ["image_size", v.imageSize],
+      ["num_channels", v.numChannels],
+    ];
+    for (const [k, x] of vision) count(`vision_config.${k}`, x, LIMITS.vision);
   }
 
   validateQuant(a, label, names.quantization);
@@ -252,8 +259,6 @@ export function validateArch(
     if (typeof x === "number" && !Number.isFinite(x)) throw invalidField(label, `${k} is ${x}`);
   return a;
 }
-
-const snake = (k: string): string => k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
 
 /**
  * quantization_config: bits and group sizes the formats define.
