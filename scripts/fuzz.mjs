@@ -412,7 +412,11 @@ function mutateTree(r, obj) {
     if (Array.isArray(parent)) parent.splice(Number(key), 1);
     else delete parent[key];
   } else if (op === "string") parent[key] = value = r.pick(STRINGS);
-  else if (op === "swap") parent[key] = value = r.pick(paths.map((q) => q.reduce((o, k) => o?.[k], obj)));
+  else if (op === "swap")
+    // A copy: putting an ancestor inside itself would make the document circular.
+    parent[key] = value = globalThis.structuredClone(
+      r.pick(paths.map((q) => q.reduce((o, k) => o?.[k], obj))),
+    );
   else parent[key] = value = r.pick(JSON_BAD);
   // A mutation that wrote back the same value changed nothing: it cannot make the input invalid.
   const changed = op === "delete" || JSON.stringify(value) !== before;
@@ -892,6 +896,7 @@ async function main() {
   const samples = new Map(); // category -> Map(signature -> {count, case})
   const kinds = {};
   let runs = 0;
+  let fuzzerErrors = 0;
   const started = Date.now();
   const deadline = started + SECONDS * 1000;
   let next = opt.case !== undefined ? Number(opt.case) : 0;
@@ -902,7 +907,16 @@ async function main() {
 
   async function worker() {
     while (single ? runs === 0 && next === Number(opt.case) : Date.now() < deadline) {
-      const c = makeCase(SEED, next++, env);
+      const index = next++;
+      let c;
+      try {
+        c = makeCase(SEED, index, env);
+      } catch (e) {
+        // A bug of the fuzzer itself, not of the CLI: say so, and go on with the next case.
+        fuzzerErrors++;
+        console.error(`fuzz: case ${index} could not be built: ${e.message}`);
+        continue;
+      }
       kinds[c.kind] = (kinds[c.kind] ?? 0) + 1;
       const res = await runCase(c, work, env);
       runs++;
@@ -981,6 +995,7 @@ async function main() {
     for (const s of byCat)
       console.log(`          ${String(s.count).padStart(4)}× case ${s.case}: ${s.detail.slice(0, 150)}`);
   }
+  if (fuzzerErrors) console.log(`(${fuzzerErrors} cases could not be built: a fuzzer bug, see above)`);
   console.log(`findings (inputs and outputs of the first case of each kind): ${findingsDir}`);
   console.log(`rerun one: npm run fuzz -- --seed ${SEED} --case <case>`);
 }
