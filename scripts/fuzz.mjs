@@ -545,6 +545,12 @@ function mutateArgv(r, argv) {
       [a[i], a[j]] = [a[j], a[i]];
     }
   }
+  // Judged on the final argv (a later mutation may have dropped what an earlier one broke): a
+  // numeric flag followed by a value that is certainly not a valid number, or an unknown flag.
+  const certainlyBad = ["-1", "abc", "NaN", "Infinity", "-Infinity", "1e309", "", "-0.5", " ", "1e3x"];
+  invalid =
+    a.includes("--no-such-flag") ||
+    a.some((x, k) => NUMERIC_FLAGS.has(x) && k + 1 < a.length && certainlyBad.includes(a[k + 1]));
   return { argv: a, invalid };
 }
 
