@@ -18,13 +18,15 @@ export const MASK = "***";
 const SECRET_PARAM = /token|key|secret|passw|pwd|sig|auth|credential|session/i;
 
 /**
- * A URL fit to print: without userinfo, with secret query values masked. Takes a URL object or a
- * string; a string that is not a valid URL is masked as text (see `redact`).
+ * A URL fit to print: without userinfo, with secret query values masked. Takes a URL object (printed
+ * normalised) or a string (masked as text, as written: see `redact`).
  */
 export function redactUrl(url: URL | string): string {
+  // A string is masked as written (no normalisation: what the user typed, less its credentials).
+  if (typeof url === "string") return redact(url);
   let u: URL;
   try {
-    u = typeof url === "string" ? new URL(url) : new URL(url.href);
+    u = new URL(url.href);
   } catch {
     return redact(String(url));
   }

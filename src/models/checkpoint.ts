@@ -16,6 +16,7 @@
  *   g_idx without act-order, a few MB; that is not subtracted);
  * - GGUF: every tensor as stored (llama.cpp loads the file as it is).
  */
+import { UserError } from "../errors.js";
 import type { CheckpointQuant, ModelArch } from "./arch.js";
 import { numel, type SafetensorsHeader } from "./safetensors.js";
 
@@ -212,12 +213,20 @@ const dominant = (m: Record<string, number>): string =>
 /**
  * Summarise the safetensors headers of one checkpoint (all its shards). `arch` is the model's
  * config.json (its quantization_config says how packed weights are laid out, its layer count which
- * layers are MTP layers).
+ * layers are MTP layers). A checkpoint whose headers hold no tensor at all is refused (UserError):
+ * there is nothing to size, and "0 parameters" would be a wrong answer.
  */
 export function summarizeSafetensors(
   headers: readonly SafetensorsHeader[],
   arch: ModelArch,
 ): CheckpointSummary {
+  if (headers.length > 0 && headers.every((h) => h.tensors.length === 0)) {
+    const files = headers.map((h) => h.file);
+    throw new UserError(
+      `${files.slice(0, 3).join(", ")}${files.length > 3 ? ` and ${files.length - 3} more` : ""}: the safetensors header${files.length > 1 ? "s hold" : " holds"} no tensors`,
+      "the checkpoint is empty or was not saved completely; download it again",
+    );
+  }
   const names = new Set<string>();
   for (const h of headers) for (const t of h.tensors) names.add(t.name);
   const has = (n: string) => names.has(n);

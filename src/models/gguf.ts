@@ -7,119 +7,25 @@
  * u64 ne (ne[0] innermost), u32 ggml type, u64 offset), padding to `general.alignment` (32), data.
  * A string is a u64 length and UTF-8 bytes; an array a u32 element type, a u64 count and elements.
  *
- * From the metadata we build a ModelArch (so the KV cache comes out of the same formulas as for a
- * config.json), and from the tensor infos the exact bytes of every tensor:
- * ne[1]·ne[2]·ne[3] · ne[0]/block · type_size.
+ * From the metadata we build a ModelArch (src/models/gguf-arch.ts), and from the tensor infos the
+ * exact bytes of every tensor: ne[1]·ne[2]·ne[3] · ne[0]/block · type_size.
+ *
+ * Every count and length is bounded before anything is allocated from it (GGUF_LIMITS), so a
+ * truncated, corrupt or hostile file is refused in one line naming the file and what is wrong.
+ * Strings are cleaned of control characters as they are read (src/sanitize.ts).
  */
 import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { UserError } from "../errors.js";
-import type { LayerAttention, MlaArch, ModelArch, MoeArch } from "./arch.js";
+import { cleanText, UNFILLED } from "../sanitize.js";
+import type { ModelArch } from "./arch.js";
 import { type CheckpointSummary, type GgufTensorBrief, summarizeGguf } from "./checkpoint.js";
+import { ggufArch, num } from "./gguf-arch.js";
+import { FIXED_SIZE, GGML_TYPES, GGUF_FILE_TYPES, GGUF_VALUE } from "./gguf-types.js";
 
-/** ggml types: [name, values per block, bytes per block] (ggml src/ggml.c type_traits; quant-formats.md §7.1). */
-export const GGML_TYPES: Record<number, [string, number, number]> = {
-  0: ["F32", 1, 4],
-  1: ["F16", 1, 2],
-  2: ["Q4_0", 32, 18],
-  3: ["Q4_1", 32, 20],
-  6: ["Q5_0", 32, 22],
-  7: ["Q5_1", 32, 24],
-  8: ["Q8_0", 32, 34],
-  9: ["Q8_1", 32, 36],
-  10: ["Q2_K", 256, 84],
-  11: ["Q3_K", 256, 110],
-  12: ["Q4_K", 256, 144],
-  13: ["Q5_K", 256, 176],
-  14: ["Q6_K", 256, 210],
-  15: ["Q8_K", 256, 292],
-  16: ["IQ2_XXS", 256, 66],
-  17: ["IQ2_XS", 256, 74],
-  18: ["IQ3_XXS", 256, 98],
-  19: ["IQ1_S", 256, 50],
-  20: ["IQ4_NL", 32, 18],
-  21: ["IQ3_S", 256, 110],
-  22: ["IQ2_S", 256, 82],
-  23: ["IQ4_XS", 256, 136],
-  24: ["I8", 1, 1],
-  25: ["I16", 1, 2],
-  26: ["I32", 1, 4],
-  27: ["I64", 1, 8],
-  28: ["F64", 1, 8],
-  29: ["IQ1_M", 256, 56],
-  30: ["BF16", 1, 2],
-  34: ["TQ1_0", 256, 54],
-  35: ["TQ2_0", 256, 66],
-  39: ["MXFP4", 32, 17],
-};
+export { ggufArch };
 
-/** llama_ftype values as stored in general.file_type (llama.cpp include/llama.h). */
-export const GGUF_FILE_TYPES: Record<number, string> = {
-  0: "F32",
-  1: "F16",
-  2: "Q4_0",
-  3: "Q4_1",
-  7: "Q8_0",
-  8: "Q5_0",
-  9: "Q5_1",
-  10: "Q2_K",
-  11: "Q3_K_S",
-  12: "Q3_K_M",
-  13: "Q3_K_L",
-  14: "Q4_K_S",
-  15: "Q4_K_M",
-  16: "Q5_K_S",
-  17: "Q5_K_M",
-  18: "Q6_K",
-  19: "IQ2_XXS",
-  20: "IQ2_XS",
-  21: "Q2_K_S",
-  22: "IQ3_XS",
-  23: "IQ3_XXS",
-  24: "IQ1_S",
-  25: "IQ4_NL",
-  26: "IQ3_S",
-  27: "IQ3_M",
-  28: "IQ2_S",
-  29: "IQ2_M",
-  30: "IQ4_XS",
-  31: "IQ1_M",
-  32: "BF16",
-  36: "TQ1_0",
-  37: "TQ2_0",
-  38: "MXFP4_MOE",
-};
-
-/** gguf_type: the metadata value types. */
-export const GGUF_VALUE = {
-  UINT8: 0,
-  INT8: 1,
-  UINT16: 2,
-  INT16: 3,
-  UINT32: 4,
-  INT32: 5,
-  FLOAT32: 6,
-  BOOL: 7,
-  STRING: 8,
-  ARRAY: 9,
-  UINT64: 10,
-  INT64: 11,
-  FLOAT64: 12,
-} as const;
-
-const FIXED_SIZE: Record<number, number> = {
-  0: 1,
-  1: 1,
-  2: 2,
-  3: 2,
-  4: 4,
-  5: 4,
-  6: 4,
-  7: 1,
-  10: 8,
-  11: 8,
-  12: 8,
-};
+export { FIXED_SIZE, GGML_TYPES, GGUF_FILE_TYPES, GGUF_VALUE };
 
 export interface GgufArray {
   itemType: number;
@@ -131,6 +37,21 @@ export type GgufValue = number | bigint | boolean | string | GgufArray;
 
 /** Arrays up to this many elements keep their values (per-layer hyperparameters); longer ones are skipped. */
 const KEEP_ARRAY = 4096;
+
+/**
+ * Bounds on a GGUF header, each far above any published file, checked before anything is allocated:
+ * - headerBytes: the metadata and tensor infos. The largest are tokenizers: Gemma 3's 262,144 tokens,
+ *   scores and types take about 6 MB; 256 MiB is forty times that. Everything after is tensor data,
+ *   which is never read.
+ * - tensors: DeepSeek-V3 at Q4_K_M has 1,025 tensors (61 blocks of at most 17, plus embeddings and
+ *   output); 1,000,000 allows a thousand times as many.
+ * - metadata: real files carry 30 to 60 key/value pairs; 100,000 is generous.
+ */
+export const GGUF_LIMITS = {
+  headerBytes: 256 * 1024 * 1024,
+  tensors: 1_000_000,
+  metadata: 100_000,
+} as const;
 
 export interface GgufTensorInfo {
   name: string;
@@ -183,6 +104,10 @@ class Reader {
   }
 
   private ensure(n: number): number {
+    if (this.pos + n > GGUF_LIMITS.headerBytes)
+      throw this.fail(
+        `the header runs past ${GGUF_LIMITS.headerBytes / 1024 / 1024} MiB (no real GGUF header is that large)`,
+      );
     const rel = this.pos - this.bufStart;
     if (rel >= 0 && rel + n <= this.buf.length) return rel;
     if (this.pos + n > this.src.size)
@@ -217,15 +142,21 @@ class Reader {
   }
   skip(n: number): void {
     if (this.pos + n > this.src.size) throw this.fail(`truncated at byte ${this.pos}`);
+    if (this.pos + n > GGUF_LIMITS.headerBytes)
+      throw this.fail(
+        `the header runs past ${GGUF_LIMITS.headerBytes / 1024 / 1024} MiB (no real GGUF header is that large)`,
+      );
     this.pos += n;
   }
   string(): string {
     const n = this.size("string length");
     if (n > this.src.size - this.pos)
       throw this.fail(`truncated: a string of ${n} bytes at byte ${this.pos - 8} runs past the end`);
+    if (n > GGUF_LIMITS.headerBytes)
+      throw this.fail(`a string of ${n} bytes at byte ${this.pos - 8} is larger than any GGUF header`);
     const r = this.ensure(n);
     this.pos += n;
-    return new TextDecoder().decode(this.buf.subarray(r, r + n));
+    return cleanText(new TextDecoder().decode(this.buf.subarray(r, r + n)));
   }
   scalar(type: number): number | bigint | boolean {
     const r = this.ensure(FIXED_SIZE[type]!);
@@ -272,7 +203,10 @@ class Reader {
         throw this.fail(`unknown array element type ${itemType}`);
       if (length > this.src.size - this.pos)
         throw this.fail(`truncated: an array of ${length} elements at byte ${this.pos} runs past the end`);
-      if (length <= KEEP_ARRAY) {
+      if (length > GGUF_LIMITS.headerBytes - this.pos)
+        throw this.fail(`an array of ${length} elements at byte ${this.pos} is larger than any GGUF header`);
+      // Nested arrays are counted, never kept: no hyperparameter is one, and kept they could multiply.
+      if (length <= KEEP_ARRAY && itemType !== GGUF_VALUE.ARRAY) {
         const values: GgufValue[] = [];
         for (let i = 0; i < length; i++) values.push(this.value(itemType, depth + 1));
         return { itemType, length, values };
@@ -306,8 +240,15 @@ export function parseGguf(src: ByteSource, label: string): GgufFile {
     );
   const tensorCount = r.size("tensor count");
   const kvCount = r.size("metadata count");
-  if (tensorCount > src.size / 24 || kvCount > src.size / 13)
-    throw r.fail("tensor or metadata count larger than the file");
+  // A tensor info takes at least 32 bytes (name length, n_dims, one dim, type, offset), a key/value 13.
+  if (tensorCount > src.size / 32 || kvCount > src.size / 13)
+    throw r.fail(`tensor count ${tensorCount} or metadata count ${kvCount} is larger than the file can hold`);
+  if (tensorCount > GGUF_LIMITS.tensors)
+    throw r.fail(
+      `tensor count ${tensorCount} is above ${GGUF_LIMITS.tensors} (more than any published model)`,
+    );
+  if (kvCount > GGUF_LIMITS.metadata)
+    throw r.fail(`metadata count ${kvCount} is above ${GGUF_LIMITS.metadata}`);
   const metadata = new Map<string, GgufValue>();
   for (let i = 0; i < kvCount; i++) {
     const key = r.string();
@@ -317,10 +258,16 @@ export function parseGguf(src: ByteSource, label: string): GgufFile {
   const rawAlign = metadata.get("general.alignment");
   const alignment = rawAlign === undefined ? 32 : Number(rawAlign);
   if (!Number.isInteger(alignment) || alignment < 1 || (alignment & (alignment - 1)) !== 0)
-    throw r.fail(`general.alignment ${String(rawAlign)} is not a power of two`);
+    throw r.fail(
+      `general.alignment ${typeof rawAlign === "object" ? "is an array, and" : String(rawAlign)} is not a power of two`,
+    );
   const tensors: GgufTensorInfo[] = [];
+  const seen = new Set<string>();
   for (let i = 0; i < tensorCount; i++) {
     const name = r.string();
+    // gguf.cpp refuses duplicate names too ("duplicate tensor name").
+    if (seen.has(name)) throw r.fail(`tensor ${JSON.stringify(name.slice(0, 80))} appears twice`);
+    seen.add(name);
     const nDims = r.u32();
     if (nDims < 1 || nDims > 4) throw r.fail(`tensor ${name} has ${nDims} dimensions`);
     const dims: number[] = [];
@@ -345,6 +292,8 @@ export function parseGguf(src: ByteSource, label: string): GgufFile {
     if (offset % alignment !== 0)
       throw r.fail(`tensor ${name}: offset ${offset} is not a multiple of ${alignment}`);
     const rows = dims.slice(1).reduce((a, b) => a * b, 1);
+    if (!Number.isSafeInteger(ne0 * rows) || !Number.isSafeInteger(rows * (ne0 / block) * typeSize))
+      throw r.fail(`tensor ${name}: dimensions ${JSON.stringify(dims)} are too large`);
     tensors.push({
       name,
       dims,
@@ -354,6 +303,16 @@ export function parseGguf(src: ByteSource, label: string): GgufFile {
       params: ne0 * rows,
       bytes: rows * (ne0 / block) * typeSize,
     });
+  }
+  // The tensors' data must not overlap (gguf.cpp requires each at the padded end of the previous).
+  const byOffset = [...tensors].sort((a, b) => a.offset - b.offset);
+  for (let i = 1; i < byOffset.length; i++) {
+    const prev = byOffset[i - 1]!;
+    const t = byOffset[i]!;
+    if (t.offset < prev.offset + prev.bytes)
+      throw r.fail(
+        `tensor ${t.name} at offset ${t.offset} overlaps ${prev.name} (${prev.offset} to ${prev.offset + prev.bytes})`,
+      );
   }
   const dataStart = Math.ceil(r.pos / alignment) * alignment;
   return { version, alignment, metadata, tensors, dataStart };
@@ -388,176 +347,6 @@ export function readGgufFile(path: string): GgufFile {
   } finally {
     closeSync(fd);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Metadata -> ModelArch
-
-function num(v: GgufValue | undefined): number | undefined {
-  if (typeof v === "number") return v;
-  if (typeof v === "bigint") return Number(v);
-  return undefined;
-}
-/** A hyperparameter that may be one number or one per layer (llama.cpp get_key_or_arr). */
-function numOrMax(v: GgufValue | undefined): number | undefined {
-  if (typeof v === "object" && v !== null && "itemType" in v) {
-    const xs = (v.values ?? []).map(num).filter((x): x is number => x !== undefined);
-    return xs.length ? Math.max(...xs) : undefined;
-  }
-  return num(v);
-}
-
-/** GGUF architecture names -> the config.json model_type the rest of llmdeploy uses. */
-const MODEL_TYPES: Record<string, string> = {
-  qwen2moe: "qwen2_moe",
-  qwen3moe: "qwen3_moe",
-  "gpt-oss": "gpt_oss",
-  gemma3: "gemma3_text",
-  deepseek2: "deepseek_v3",
-};
-
-function malformed(label: string, what: string): UserError {
-  return new UserError(
-    `${label}: ${what}`,
-    "expected the GGUF of a llama.cpp text model ({arch}.block_count, .embedding_length, .attention.head_count)",
-  );
-}
-
-/** Build the architecture from the metadata, and details the metadata leaves out from tensor names. */
-export function ggufArch(g: GgufFile, label: string): ModelArch {
-  const m = g.metadata;
-  const archName = m.get("general.architecture");
-  if (typeof archName !== "string") throw malformed(label, "missing general.architecture");
-  const key = (k: string) => m.get(`${archName}.${k}`);
-  const need = (k: string, v: number | undefined): number => {
-    if (v === undefined) throw malformed(label, `missing ${archName}.${k}`);
-    if (!Number.isInteger(v) || v <= 0)
-      throw malformed(label, `${archName}.${k} must be a positive integer, got ${v}`);
-    return v;
-  };
-  const names = new Set(g.tensors.map((t) => t.name));
-  const tensor = (n: string) => g.tensors.find((t) => t.name === n);
-  const has = (n: string) => names.has(n);
-
-  const numLayers = need("block_count", num(key("block_count")));
-  const hiddenSize = need("embedding_length", num(key("embedding_length")));
-  const numHeads = need("attention.head_count", numOrMax(key("attention.head_count")));
-  const numKvHeads = numOrMax(key("attention.head_count_kv")) ?? numHeads;
-  if (numKvHeads <= 0 || numHeads % numKvHeads !== 0)
-    throw malformed(label, `head_count (${numHeads}) is not a multiple of head_count_kv (${numKvHeads})`);
-  const headDim = num(key("attention.key_length")) ?? hiddenSize / numHeads;
-  if (!Number.isInteger(headDim))
-    throw malformed(label, `embedding_length ${hiddenSize} is not divisible by ${numHeads} heads`);
-  const vHeadDim = num(key("attention.value_length")) ?? headDim;
-  const tokens = m.get("tokenizer.ggml.tokens");
-  const vocabSize =
-    num(key("vocab_size")) ??
-    (typeof tokens === "object" && tokens !== null && "length" in tokens ? tokens.length : undefined) ??
-    tensor("token_embd.weight")?.dims[1];
-  const modelType = MODEL_TYPES[archName] ?? archName;
-
-  // Per-layer tensors of one block tell what the metadata does not.
-  const b0 = (s: string) => has(`blk.0.${s}`);
-  const normsPerLayer = Math.max(
-    1,
-    [...names].filter(
-      (n) => /^blk\.0\.[a-z_0-9]*norm[a-z_0-9]*\.weight$/.test(n) && !/attn_(q|k|q_a|kv_a)_norm/.test(n),
-    ).length,
-  );
-
-  let moe: MoeArch | null = null;
-  const experts = num(key("expert_count")) ?? 0;
-  if (experts > 1) {
-    const ff = numOrMax(key("feed_forward_length")) ?? 0;
-    const expertFf = num(key("expert_feed_forward_length")) ?? ff;
-    const sharedCount = num(key("expert_shared_count")) ?? 0;
-    const sharedFf = num(key("expert_shared_feed_forward_length")) ?? expertFf;
-    const moeLayers = Array.from({ length: numLayers }, (_, i) => has(`blk.${i}.ffn_gate_inp.weight`));
-    moe = {
-      numExperts: experts,
-      expertsPerToken: need("expert_used_count", num(key("expert_used_count"))),
-      expertIntermediateSize: need("expert_feed_forward_length", expertFf),
-      sharedIntermediateSize:
-        sharedCount > 0 ? sharedCount * sharedFf : has("blk.0.ffn_up_shexp.weight") ? sharedFf : 0,
-      sharedExpertGate: [...names].some((n) => n.endsWith("ffn_gate_inp_shexp.weight")),
-      routerBias: [...names].some((n) => /ffn_gate_inp\.bias$/.test(n)),
-      expertBias: [...names].some((n) => /ffn_(up|gate_up|down)_exps\.bias$/.test(n)),
-      scoreCorrectionBias: [...names].some((n) => n.endsWith("exp_probs_b.bias")),
-      moeLayers: moeLayers.some(Boolean) ? moeLayers : moeLayers.map(() => true),
-    };
-  }
-
-  let mla: MlaArch | null = null;
-  const kvLoraRank = num(key("attention.kv_lora_rank"));
-  if (kvLoraRank !== undefined && kvLoraRank > 0) {
-    const rope = need("rope.dimension_count", num(key("rope.dimension_count")));
-    const kLen = num(key("attention.key_length_mla")) ?? headDim;
-    const qLora = num(key("attention.q_lora_rank"));
-    mla = {
-      qLoraRank: qLora && qLora > 0 ? qLora : null,
-      kvLoraRank,
-      qkNopeHeadDim: kLen - rope,
-      qkRopeHeadDim: rope,
-      vHeadDim: num(key("attention.value_length_mla")) ?? vHeadDim,
-    };
-  }
-
-  const window = num(key("attention.sliding_window")) ?? null;
-  const all = (t: LayerAttention): LayerAttention[] => Array.from({ length: numLayers }, () => t);
-  let layerTypes: LayerAttention[] = all("full");
-  if (window) {
-    const pattern = key("attention.sliding_window_pattern");
-    const p = num(pattern);
-    if (
-      typeof pattern === "object" &&
-      pattern !== null &&
-      "values" in pattern &&
-      pattern.values?.length === numLayers
-    )
-      layerTypes = pattern.values.map((x) => (x === true ? "sliding" : "full"));
-    else if (p !== undefined && p > 1)
-      layerTypes = layerTypes.map((_, i) => ((i + 1) % p === 0 ? "full" : "sliding"));
-    else if (modelType === "gemma3_text")
-      layerTypes = layerTypes.map((_, i) => ((i + 1) % 6 === 0 ? "full" : "sliding"));
-    else if (modelType === "gemma2" || modelType === "gpt_oss")
-      layerTypes = layerTypes.map((_, i) => (i % 2 === 0 ? "sliding" : "full"));
-    else layerTypes = all("sliding");
-  }
-
-  const embType = tensor("token_embd.weight")?.typeName;
-  const ff = numOrMax(key("feed_forward_length")) ?? 0;
-  const allMoe = moe !== null && moe.moeLayers.every(Boolean);
-  return {
-    modelType,
-    architecture: null,
-    hiddenSize,
-    numLayers,
-    vocabSize: need("vocab_size (or tokenizer.ggml.tokens)", vocabSize),
-    numHeads,
-    numKvHeads: mla ? numHeads : numKvHeads,
-    headDim: mla ? mla.qkNopeHeadDim + mla.qkRopeHeadDim : headDim,
-    vHeadDim: mla ? mla.vHeadDim : vHeadDim,
-    intermediateSize: allMoe ? 0 : ff, // no dense MLP when every layer is MoE (as for Mixtral configs)
-    tieWordEmbeddings: !has("output.weight"),
-    qkvBias: b0("attn_q.bias") || b0("attn_qkv.bias"),
-    oBias: b0("attn_output.bias"),
-    mlpBias: b0("ffn_up.bias") || b0("ffn_down.bias"),
-    mlpGated:
-      [...names].some((n) => /^blk\.\d+\.ffn_gate(_exps|_up_exps)?\.weight$/.test(n)) || archName === "phi3",
-    normKind: b0("attn_norm.bias") ? "layer" : "rms",
-    normsPerLayer,
-    qkNorm: b0("attn_q_norm.weight"),
-    attentionSinks: b0("attn_sinks.weight") || b0("attn_sinks"),
-    moe,
-    mla,
-    layerTypes,
-    slidingWindow: window && layerTypes.includes("sliding") ? window : null,
-    maxPositionEmbeddings: num(key("context_length")) ?? 4096,
-    dtype: embType === "F16" ? "float16" : embType === "F32" ? "float32" : "bfloat16",
-    quantization: null,
-    vision: null,
-    mtpLayers: num(key("nextn_predict_layers")) ?? 0,
-  };
 }
 
 /** The name llama.cpp gives the file type, or null. */
@@ -595,6 +384,11 @@ export function loadGguf(path: string): {
       tensors.push(...readGgufFile(p).tensors);
     }
   }
+  if (tensors.length === 0)
+    throw new UserError(
+      `${firstPath} holds no tensors (a vocabulary-only GGUF?)`,
+      "pass the GGUF of a model's weights",
+    );
   const arch = ggufArch(first, firstPath);
   const brief: GgufTensorBrief[] = tensors.map((t) => ({
     name: t.name,
@@ -611,6 +405,7 @@ export function loadGguf(path: string): {
       parts.map((p) => basename(p)),
       ggufFileType(first),
     ),
-    name: typeof name === "string" ? name : null,
+    // general.name is only a label: one that reads as an unfilled value ("undefined") is not used.
+    name: typeof name === "string" && name.trim() !== "" && !UNFILLED.test(name) ? name : null,
   };
 }

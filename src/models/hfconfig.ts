@@ -2,23 +2,57 @@
  * Hugging Face config.json -> ModelArch. Pure: takes the parsed JSON, returns data or throws UserError.
  *
  * Real configs leave out whatever their transformers config class defaults, so each family's
- * defaults that matter for sizing are applied here, each with the class it comes from
- * (transformers `models/<family>/configuration_<family>.py` and `modeling_<family>.py`).
+ * defaults that matter for sizing are applied (src/models/family-defaults.ts, each with the class it
+ * comes from). Every number is checked by src/models/validate.ts: counts are bounded as soon as they
+ * are read (before a per-layer list is built from them), the whole architecture before it is
+ * returned; each refusal names the file and the key. Strings that reach the output (model_type,
+ * architectures, quantization method) are cleaned of control characters (src/sanitize.ts).
  */
 import { UserError } from "../errors.js";
-import type { CheckpointQuant, LayerAttention, MlaArch, ModelArch, MoeArch, VisionArch } from "./arch.js";
+import { cleanText, UNFILLED } from "../sanitize.js";
+import type { LayerAttention, MlaArch, ModelArch, MoeArch, VisionArch } from "./arch.js";
+import { FAMILY_DEFAULTS, SIGLIP_DEFAULTS } from "./family-defaults.js";
+import { parseQuantization } from "./quantization.js";
+import {
+  type ArchFieldNames,
+  checkCount,
+  CONFIG_FIELDS,
+  invalidField,
+  LIMITS,
+  shown,
+  validateArch,
+} from "./validate.js";
+
+export { parseQuantization };
 
 type Json = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function pickNum(c: Json, ...keys: string[]): number | undefined {
-  for (const k of keys) {
-    const v = c[k];
-    if (typeof v === "number" && Number.isFinite(v)) return v;
+/** A number read from a config, with the key it was read from. */
+interface Picked {
+  key: string;
+  value: number;
+}
+
+/**
+ * The first of `keys` that `c` sets, as a number. null counts as not set (configs write
+ * `"sliding_window": null` for "no window": Mistral-7B-Instruct-v0.3's config.json,
+ * https://huggingface.co/mistralai/Mistral-7B-Instruct-v0.3/blob/main/config.json, and transformers
+ * MixtralConfig's default `sliding_window=None`). A key set to anything but a finite number is
+ * refused, naming it, rather than skipped for a default. `prefix` names the object in errors.
+ */
+function pickAt(c: Json, label: string, keys: string[], prefix = ""): Picked | undefined {
+  for (const key of keys) {
+    const v = c[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== "number" || !Number.isFinite(v))
+      throw invalidField(label, `${prefix}${key} is ${shown(v)}; it must be a number`);
+    return { key: prefix + key, value: v };
   }
   return undefined;
 }
+
 function pickBool(c: Json, ...keys: string[]): boolean | undefined {
   for (const k of keys) {
     const v = c[k];
@@ -27,84 +61,6 @@ function pickBool(c: Json, ...keys: string[]): boolean | undefined {
   return undefined;
 }
 
-/**
- * Defaults of the config classes for fields that configs commonly omit. Only what changes sizing.
- * Sources: transformers configuration_<family>.py (v4.5x), and for remote-code families the
- * configuration file in the model repo (chatglm3-6b/configuration_chatglm.py, Baichuan2).
- */
-const FAMILY_DEFAULTS: Record<string, Json> = {
-  llama: { tie_word_embeddings: false, attention_bias: false, mlp_bias: false },
-  mistral: { tie_word_embeddings: false, sliding_window: 4096 },
-  mixtral: { tie_word_embeddings: false, num_local_experts: 8, num_experts_per_tok: 2, sliding_window: null },
-  qwen2: { tie_word_embeddings: false, use_sliding_window: false, sliding_window: 4096 },
-  qwen2_moe: {
-    tie_word_embeddings: false,
-    use_sliding_window: false,
-    decoder_sparse_step: 1,
-    mlp_only_layers: [],
-  },
-  qwen3: { tie_word_embeddings: false, attention_bias: false, head_dim: 128, use_sliding_window: false },
-  qwen3_moe: {
-    tie_word_embeddings: false,
-    attention_bias: false,
-    head_dim: 128,
-    use_sliding_window: false,
-    num_experts: 128,
-    num_experts_per_tok: 8,
-    moe_intermediate_size: 768,
-    decoder_sparse_step: 1,
-    mlp_only_layers: [],
-  },
-  gemma: { tie_word_embeddings: true, head_dim: 256 },
-  gemma2: { tie_word_embeddings: true, head_dim: 256, sliding_window: 4096 },
-  gemma3_text: {
-    tie_word_embeddings: true,
-    head_dim: 256,
-    vocab_size: 262208,
-    sliding_window: 4096,
-    sliding_window_pattern: 6,
-    max_position_embeddings: 131072,
-    hidden_size: 2304,
-    intermediate_size: 9216,
-    num_hidden_layers: 26,
-    num_attention_heads: 8,
-    num_key_value_heads: 4,
-  },
-  phi3: { tie_word_embeddings: false },
-  falcon: {
-    tie_word_embeddings: true,
-    bias: false,
-    parallel_attn: true,
-    new_decoder_architecture: false,
-    max_position_embeddings: 2048,
-  },
-  chatglm: { tie_word_embeddings: false, add_qkv_bias: false, add_bias_linear: false, rmsnorm: true },
-  baichuan: { tie_word_embeddings: false },
-  deepseek_v2: {
-    tie_word_embeddings: false,
-    first_k_dense_replace: 0,
-    moe_layer_freq: 1,
-    n_shared_experts: null,
-  },
-  deepseek_v3: {
-    tie_word_embeddings: false,
-    first_k_dense_replace: 3,
-    moe_layer_freq: 1,
-    n_shared_experts: 1,
-  },
-  gpt_oss: { tie_word_embeddings: false, attention_bias: true, head_dim: 64, sliding_window: 128 },
-};
-
-/** SigLIP vision config defaults (transformers SiglipVisionConfig). */
-const SIGLIP_DEFAULTS: Json = {
-  hidden_size: 768,
-  intermediate_size: 3072,
-  num_hidden_layers: 12,
-  patch_size: 16,
-  image_size: 224,
-  num_channels: 3,
-};
-
 function malformed(label: string, what: string): UserError {
   return new UserError(
     `${label}: ${what}`,
@@ -112,10 +68,16 @@ function malformed(label: string, what: string): UserError {
   );
 }
 
-function requirePositiveInt(label: string, name: string, v: number | undefined): number {
-  if (v === undefined) throw malformed(label, `missing ${name}`);
-  if (!Number.isInteger(v) || v <= 0) throw malformed(label, `${name} must be a positive integer, got ${v}`);
-  return v;
+/** A required count: the first of `keys` set, an integer in [min, max]; `prefix` names its object. */
+function needCount(c: Json, label: string, keys: string[], max: number, min = 1, prefix = ""): Picked {
+  const p = pickAt(c, label, keys, prefix);
+  if (!p)
+    throw malformed(
+      label,
+      `missing ${prefix}${keys[0]}${keys.length > 1 ? ` (or ${keys.slice(1).join(", ")})` : ""}`,
+    );
+  checkCount(label, p.key, p.value, max, min);
+  return p;
 }
 
 function parseDtype(v: unknown): ModelArch["dtype"] {
@@ -133,87 +95,20 @@ function parseDtype(v: unknown): ModelArch["dtype"] {
 }
 
 function strList(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string").map(cleanText) : [];
 }
 
-/** quantization_config -> how the checkpoint stores its weights. */
-export function parseQuantization(q: unknown, label: string): CheckpointQuant | null {
-  if (!isObj(q)) return null;
-  const method = String(q.quant_method ?? "").toLowerCase();
-  const skip = strList(q.modules_to_not_convert ?? q.ignored_layers ?? q.ignore ?? q.llm_int8_skip_modules);
-  switch (method) {
-    case "awq":
-      return {
-        method: "awq",
-        bits: pickNum(q, "bits", "w_bit") ?? 4,
-        groupSize: pickNum(q, "group_size", "q_group_size") ?? 128,
-        zeroPoint: pickBool(q, "zero_point") ?? true,
-        skip,
-      };
-    case "gptq":
-      return {
-        method: "gptq",
-        bits: pickNum(q, "bits") ?? 4,
-        groupSize: pickNum(q, "group_size") ?? 128,
-        descAct: pickBool(q, "desc_act") ?? false,
-        skip,
-      };
-    case "fp8": {
-      const b = q.weight_block_size;
-      const block =
-        Array.isArray(b) && b.length === 2 && b.every((x) => typeof x === "number")
-          ? (b as [number, number])
-          : null;
-      return { method: "fp8", blockSize: block, skip };
-    }
-    case "compressed-tensors": {
-      const groups = isObj(q.config_groups) ? Object.values(q.config_groups) : [];
-      const g = groups.find(isObj);
-      const w = g && isObj(g.weights) ? g.weights : undefined;
-      if (!w) throw malformed(label, "compressed-tensors quantization_config has no config_groups.*.weights");
-      const bits = pickNum(w, "num_bits");
-      const type = String(w.type ?? "int");
-      const strategy = String(w.strategy ?? "channel");
-      if (type === "float" && bits === 8) {
-        const s = strategy === "tensor" || strategy === "block" ? strategy : "channel";
-        return { method: "compressed-tensors-fp8", strategy: s, skip };
-      }
-      if (type === "int" && bits === 4) {
-        return { method: "compressed-tensors-w4a16", groupSize: pickNum(w, "group_size") ?? 128, skip };
-      }
-      throw new UserError(
-        `${label}: compressed-tensors scheme ${type}${bits} (${strategy}) is not supported yet`,
-        "supported: FP8 (float, 8 bits) and W4A16 (int, 4 bits)",
-      );
-    }
-    case "mxfp4":
-      return { method: "mxfp4", skip };
-    case "bitsandbytes":
-      if (q.load_in_8bit === true) return { method: "bitsandbytes-8bit", skip };
-      return {
-        method: "bitsandbytes-4bit",
-        quantType: q.bnb_4bit_quant_type === "fp4" ? "fp4" : "nf4",
-        doubleQuant: q.bnb_4bit_use_double_quant === true,
-        skip,
-      };
-    default:
-      throw new UserError(
-        `${label}: quantization method "${method || "(none)"}" is not supported`,
-        "supported: awq, gptq, fp8, compressed-tensors, mxfp4, bitsandbytes",
-      );
-  }
-}
-
-function parseVision(v: unknown): VisionArch | null {
+function parseVision(v: unknown, label: string): VisionArch | null {
   if (!isObj(v)) return null;
   const c = { ...SIGLIP_DEFAULTS, ...v };
+  const n = (k: string) => needCount(c, label, [k], LIMITS.vision, 1, "vision_config.").value;
   return {
-    hiddenSize: pickNum(c, "hidden_size")!,
-    intermediateSize: pickNum(c, "intermediate_size")!,
-    numLayers: pickNum(c, "num_hidden_layers")!,
-    patchSize: pickNum(c, "patch_size")!,
-    imageSize: pickNum(c, "image_size")!,
-    numChannels: pickNum(c, "num_channels")!,
+    hiddenSize: n("hidden_size"),
+    intermediateSize: n("intermediate_size"),
+    numLayers: n("num_hidden_layers"),
+    patchSize: n("patch_size"),
+    imageSize: n("image_size"),
+    numChannels: n("num_channels"),
     projector: "gemma3",
   };
 }
@@ -223,11 +118,20 @@ function layerTypes(
   modelType: string,
   c: Json,
   numLayers: number,
-): { types: LayerAttention[]; window: number | null } {
-  const window = pickNum(c, "sliding_window") ?? null;
+  label: string,
+): { types: LayerAttention[]; window: Picked | null } {
+  const window = pickAt(c, label, ["sliding_window"]) ?? null;
+  // A window that is set must be one: no published config writes 0 or -1 for "none" (they write null).
+  if (window)
+    checkCount(label, window.key, window.value, LIMITS.context, 1, "null when the model has no window");
   const all = (t: LayerAttention): LayerAttention[] => Array.from({ length: numLayers }, () => t);
   const explicit = c.layer_types;
-  if (Array.isArray(explicit) && explicit.length === numLayers) {
+  if (Array.isArray(explicit)) {
+    if (explicit.length !== numLayers)
+      throw invalidField(
+        label,
+        `layer_types lists ${explicit.length} layers, num_hidden_layers is ${numLayers}`,
+      );
     const types = explicit.map((t) => (t === "sliding_attention" ? "sliding" : "full")) as LayerAttention[];
     return { types, window: types.includes("sliding") ? window : null };
   }
@@ -237,8 +141,9 @@ function layerTypes(
       return { types: all("full").map((_, i) => (i % 2 === 0 ? "sliding" : "full")), window };
     case "gemma3_text": {
       // Gemma3: every `sliding_window_pattern`-th layer is global, the rest local.
-      const p = pickNum(c, "sliding_window_pattern") ?? 6;
-      return { types: all("full").map((_, i) => ((i + 1) % p === 0 ? "full" : "sliding")), window };
+      const p = pickAt(c, label, ["sliding_window_pattern"]);
+      const every = p ? checkCount(label, p.key, p.value, LIMITS.layers) : 6;
+      return { types: all("full").map((_, i) => ((i + 1) % every === 0 ? "full" : "sliding")), window };
     }
     case "gpt_oss": // alternating, starting with sliding
       return { types: all("full").map((_, i) => (i % 2 === 0 ? "sliding" : "full")), window };
@@ -247,7 +152,8 @@ function layerTypes(
     case "qwen3":
     case "qwen3_moe": {
       if (c.use_sliding_window !== true) return { types: all("full"), window: null };
-      const from = pickNum(c, "max_window_layers") ?? numLayers;
+      const p = pickAt(c, label, ["max_window_layers"]);
+      const from = p ? checkCount(label, p.key, p.value, LIMITS.layers, 0) : numLayers;
       return { types: all("full").map((_, i) => (i >= from ? "sliding" : "full")), window };
     }
     case "mistral":
@@ -259,37 +165,61 @@ function layerTypes(
   }
 }
 
-function parseMoe(modelType: string, c: Json, numLayers: number, label: string): MoeArch | null {
-  const numExperts = pickNum(c, "num_local_experts", "num_experts", "n_routed_experts", "moe_num_experts");
-  if (!numExperts || numExperts <= 1) return null;
-  const k = requirePositiveInt(
-    label,
-    "num_experts_per_tok",
-    pickNum(c, "num_experts_per_tok", "experts_per_token", "moe_top_k"),
-  );
-  const expertInter = pickNum(c, "moe_intermediate_size") ?? pickNum(c, "intermediate_size");
+function parseMoe(
+  modelType: string,
+  c: Json,
+  numLayers: number,
+  label: string,
+  names: ArchFieldNames,
+): MoeArch | null {
+  const experts = pickAt(c, label, [
+    "num_local_experts",
+    "num_experts",
+    "n_routed_experts",
+    "moe_num_experts",
+  ]);
+  if (!experts) return null;
+  // 0 or 1 expert is a dense model; anything else must be a count.
+  const numExperts = checkCount(label, experts.key, experts.value, LIMITS.experts, 0);
+  if (numExperts <= 1) return null;
+  names.numExperts = experts.key;
+  const k = needCount(c, label, ["num_experts_per_tok", "experts_per_token", "moe_top_k"], LIMITS.experts);
+  names.expertsPerToken = k.key;
+  const inter = pickAt(c, label, ["moe_intermediate_size", "intermediate_size"]);
+  if (!inter) throw malformed(label, "missing moe_intermediate_size (or intermediate_size)");
+  names.expertIntermediateSize = inter.key;
+  const count = (key: string, dflt: number, min: number) => {
+    const p = pickAt(c, label, [key]);
+    return p ? checkCount(label, p.key, p.value, LIMITS.layers, min) : dflt;
+  };
   const layers = Array.from({ length: numLayers }, (_, i) => i);
   let moeLayers: boolean[];
   let shared = 0;
   let sharedGate = false;
   if (modelType.startsWith("deepseek")) {
-    const firstK = pickNum(c, "first_k_dense_replace") ?? 0;
-    const freq = pickNum(c, "moe_layer_freq") ?? 1;
+    const firstK = count("first_k_dense_replace", 0, 0);
+    const freq = count("moe_layer_freq", 1, 1);
     moeLayers = layers.map((i) => i >= firstK && i % freq === 0);
-    shared = (pickNum(c, "n_shared_experts") ?? 0) * (expertInter ?? 0);
+    const nShared = pickAt(c, label, ["n_shared_experts"]);
+    const n = nShared ? checkCount(label, nShared.key, nShared.value, LIMITS.experts, 0) : 0;
+    shared = n * inter.value;
+    names.sharedIntermediateSize = "n_shared_experts × moe_intermediate_size";
   } else if (modelType === "qwen2_moe" || modelType === "qwen3_moe") {
-    const step = pickNum(c, "decoder_sparse_step") ?? 1;
-    const only = new Set(Array.isArray(c.mlp_only_layers) ? (c.mlp_only_layers as number[]) : []);
+    const step = count("decoder_sparse_step", 1, 1);
+    const onlyRaw = c.mlp_only_layers ?? [];
+    if (!Array.isArray(onlyRaw) || !onlyRaw.every((x) => Number.isInteger(x)))
+      throw invalidField(label, `mlp_only_layers is ${shown(onlyRaw)}; it must be a list of layer numbers`);
+    const only = new Set(onlyRaw as number[]);
     moeLayers = layers.map((i) => !only.has(i) && (i + 1) % step === 0);
-    shared = pickNum(c, "shared_expert_intermediate_size") ?? 0;
+    shared = pickAt(c, label, ["shared_expert_intermediate_size"])?.value ?? 0;
     sharedGate = shared > 0;
   } else {
     moeLayers = layers.map(() => true);
   }
   return {
     numExperts,
-    expertsPerToken: k,
-    expertIntermediateSize: requirePositiveInt(label, "moe_intermediate_size", expertInter),
+    expertsPerToken: k.value,
+    expertIntermediateSize: inter.value,
     sharedIntermediateSize: shared,
     sharedExpertGate: sharedGate,
     routerBias: modelType === "gpt_oss",
@@ -300,20 +230,22 @@ function parseMoe(modelType: string, c: Json, numLayers: number, label: string):
 }
 
 function parseMla(c: Json, label: string): MlaArch | null {
-  const kvLoraRank = pickNum(c, "kv_lora_rank");
+  const kvLoraRank = pickAt(c, label, ["kv_lora_rank"]);
   if (kvLoraRank === undefined) return null;
-  const q = c.q_lora_rank;
+  const q = pickAt(c, label, ["q_lora_rank"]); // null: q is projected directly (DeepSeek-V2-Lite)
+  const n = (k: string) => needCount(c, label, [k], LIMITS.headDim).value;
   return {
-    qLoraRank: typeof q === "number" ? q : null,
-    kvLoraRank,
-    qkNopeHeadDim: requirePositiveInt(label, "qk_nope_head_dim", pickNum(c, "qk_nope_head_dim")),
-    qkRopeHeadDim: requirePositiveInt(label, "qk_rope_head_dim", pickNum(c, "qk_rope_head_dim")),
-    vHeadDim: requirePositiveInt(label, "v_head_dim", pickNum(c, "v_head_dim")),
+    qLoraRank: q ? q.value : null,
+    kvLoraRank: kvLoraRank.value,
+    qkNopeHeadDim: n("qk_nope_head_dim"),
+    qkRopeHeadDim: n("qk_rope_head_dim"),
+    vHeadDim: n("v_head_dim"),
   };
 }
 
 /**
- * Parse a config.json object. `label` names it in errors (a path or a model id).
+ * Parse a config.json object. `label` names it in errors (a path or a model id). Throws a UserError
+ * naming the key for anything missing, malformed or out of bounds (src/models/validate.ts).
  */
 export function parseHfConfig(raw: unknown, label = "config.json"): ModelArch {
   if (!isObj(raw)) throw malformed(label, "not a JSON object");
@@ -321,66 +253,86 @@ export function parseHfConfig(raw: unknown, label = "config.json"): ModelArch {
   const nested = isObj(raw.text_config) ? raw.text_config : isObj(raw.llm_config) ? raw.llm_config : null;
   const top = raw;
   const textRaw: Json = nested ? { torch_dtype: top.torch_dtype, ...nested } : top;
-  let modelType = String(textRaw.model_type ?? top.model_type ?? "");
+  const rawType = textRaw.model_type ?? top.model_type ?? "";
+  if (typeof rawType !== "string")
+    throw invalidField(label, `model_type is ${shown(rawType)}; it must be a string`);
+  let modelType = cleanText(rawType);
+  if (UNFILLED.test(modelType))
+    throw invalidField(label, `model_type is ${shown(modelType)}, which is not a model type`);
   if (modelType === "gemma3" && nested) modelType = "gemma3_text";
   if (modelType === "RefinedWebModel" || modelType === "RefinedWeb") modelType = "falcon";
   if (modelType.startsWith("baichuan")) modelType = "baichuan";
-  const c: Json = { ...(FAMILY_DEFAULTS[modelType] ?? {}), ...textRaw };
+  const c: Json = {
+    ...(Object.hasOwn(FAMILY_DEFAULTS, modelType) ? FAMILY_DEFAULTS[modelType] : {}),
+    ...textRaw,
+  };
   const archs = strList(top.architectures);
+  const badArch = archs.find((a) => UNFILLED.test(a));
+  if (badArch !== undefined)
+    throw invalidField(label, `architectures lists ${shown(badArch)}, which is not a model class`);
+  const names: ArchFieldNames = { ...CONFIG_FIELDS };
 
-  const hiddenSize = requirePositiveInt(label, "hidden_size", pickNum(c, "hidden_size", "n_embd", "d_model"));
-  const numLayers = requirePositiveInt(
+  const hidden = needCount(c, label, ["hidden_size", "n_embd", "d_model"], LIMITS.hiddenSize);
+  // Bounded here, before any per-layer list is built from it.
+  const layers = needCount(
+    c,
     label,
-    "num_hidden_layers",
-    pickNum(c, "num_hidden_layers", "num_layers", "n_layer", "n_layers"),
+    ["num_hidden_layers", "num_layers", "n_layer", "n_layers"],
+    LIMITS.layers,
   );
-  const numHeads = requirePositiveInt(
-    label,
-    "num_attention_heads",
-    pickNum(c, "num_attention_heads", "n_head", "num_heads"),
-  );
-  const vocabSize = requirePositiveInt(label, "vocab_size", pickNum(c, "padded_vocab_size", "vocab_size"));
+  const heads = needCount(c, label, ["num_attention_heads", "n_head", "num_heads"], LIMITS.heads);
+  const vocab = needCount(c, label, ["padded_vocab_size", "vocab_size"], LIMITS.vocab);
+  const [hiddenSize, numLayers, numHeads] = [hidden.value, layers.value, heads.value];
+  Object.assign(names, {
+    hiddenSize: hidden.key,
+    numLayers: layers.key,
+    numHeads: heads.key,
+    vocabSize: vocab.key,
+  });
 
-  let numKvHeads: number;
+  let kv: Picked | undefined;
   if (modelType === "chatglm") {
-    numKvHeads =
-      c.multi_query_attention === true ? (pickNum(c, "multi_query_group_num") ?? numHeads) : numHeads;
+    kv = c.multi_query_attention === true ? pickAt(c, label, ["multi_query_group_num"]) : undefined;
   } else if (modelType === "falcon") {
     // FalconConfig: new_decoder_architecture uses num_kv_heads; otherwise multi_query -> 1 KV head.
-    numKvHeads =
+    kv =
       c.new_decoder_architecture === true
-        ? (pickNum(c, "num_kv_heads") ?? numHeads)
+        ? pickAt(c, label, ["num_kv_heads"])
         : c.multi_query === false
-          ? numHeads
-          : 1;
+          ? undefined
+          : { key: "multi_query", value: 1 };
   } else {
-    numKvHeads = pickNum(c, "num_key_value_heads", "num_kv_heads", "multi_query_group_num") ?? numHeads;
+    kv = pickAt(c, label, ["num_key_value_heads", "num_kv_heads", "multi_query_group_num"]);
   }
-  if (numHeads % numKvHeads !== 0) {
-    throw malformed(
-      label,
-      `num_attention_heads (${numHeads}) is not a multiple of num_key_value_heads (${numKvHeads})`,
-    );
-  }
+  const numKvHeads = kv?.value ?? numHeads;
+  if (kv) names.numKvHeads = kv.key;
 
-  const headDimRaw = pickNum(c, "head_dim", "kv_channels");
-  const headDim = headDimRaw ?? hiddenSize / numHeads;
+  const headDimRaw = pickAt(c, label, ["head_dim", "kv_channels"]);
+  if (headDimRaw) names.headDim = names.vHeadDim = headDimRaw.key;
+  const headDim = headDimRaw?.value ?? hiddenSize / numHeads;
   if (!Number.isInteger(headDim)) {
     throw malformed(
       label,
-      `hidden_size ${hiddenSize} is not divisible by ${numHeads} heads and no head_dim is given`,
+      headDimRaw
+        ? `${headDimRaw.key} is ${headDim}; it must be a positive integer`
+        : `${hidden.key} ${hiddenSize} is not divisible by ${numHeads} heads and no head_dim is given`,
     );
   }
 
   const mla = parseMla(c, label);
-  const moe = parseMoe(modelType, c, numLayers, label);
+  // MLA makes the KV head count unused (validateArch checks it otherwise), yet one that is not a
+  // count means the file is not understood.
+  if (kv && mla) checkCount(label, kv.key, kv.value, LIMITS.heads);
+  const moe = parseMoe(modelType, c, numLayers, label, names);
 
-  let intermediateSize = pickNum(c, "intermediate_size", "ffn_hidden_size", "n_inner") ?? 0;
-  if (modelType === "falcon" && intermediateSize === 0) intermediateSize = 4 * hiddenSize;
-  if (moe && moe.moeLayers.every(Boolean) && pickNum(c, "moe_intermediate_size") === undefined) {
+  const inter = pickAt(c, label, ["intermediate_size", "ffn_hidden_size", "n_inner"]);
+  if (inter) names.intermediateSize = inter.key;
+  let intermediateSize = inter?.value ?? 0;
+  if (modelType === "falcon" && !inter) intermediateSize = 4 * hiddenSize; // FalconMLP: 4 × hidden
+  if (moe && moe.moeLayers.every(Boolean) && c.moe_intermediate_size == null) {
     intermediateSize = 0; // Mixtral/gpt-oss: intermediate_size is the expert size, no dense MLP.
   }
-  if (!moe && intermediateSize <= 0) throw malformed(label, "missing intermediate_size");
+  if (!moe && !inter && modelType !== "falcon") throw malformed(label, "missing intermediate_size");
 
   const attnBias = pickBool(c, "attention_bias");
   let qkvBias = attnBias ?? false;
@@ -413,26 +365,32 @@ export function parseHfConfig(raw: unknown, label = "config.json"): ModelArch {
     normsPerLayer = 4; // input, post_attention, pre_feedforward, post_feedforward
   }
 
-  const { types, window } = layerTypes(modelType, c, numLayers);
+  const { types, window } = layerTypes(modelType, c, numLayers, label);
+  if (window) names.slidingWindow = window.key;
   const tie = pickBool(c, "tie_word_embeddings") ?? pickBool(top, "tie_word_embeddings") ?? false;
-  const maxPos =
-    pickNum(
-      c,
-      "max_position_embeddings",
-      "seq_length",
-      "model_max_length",
-      "max_sequence_length",
-      "n_positions",
-    ) ??
-    pickNum(top, "max_position_embeddings") ??
-    4096;
+  const POS_KEYS = [
+    "max_position_embeddings",
+    "seq_length",
+    "model_max_length",
+    "max_sequence_length",
+    "n_positions",
+  ];
+  const maxPos = pickAt(c, label, POS_KEYS) ?? pickAt(top, label, ["max_position_embeddings"]);
+  // No default: the context length bounds --max-model-len, and a guess would size the wrong model.
+  if (!maxPos)
+    throw new UserError(
+      `${label}: missing max_position_embeddings (nor ${POS_KEYS.slice(1).join(", ")})`,
+      "the model's context length is needed; add max_position_embeddings to config.json",
+    );
+  names.maxPositionEmbeddings = maxPos.key;
+  const mtp = pickAt(c, label, ["num_nextn_predict_layers"]);
 
-  return {
+  const arch: ModelArch = {
     modelType,
     architecture: archs[0] ?? null,
     hiddenSize,
     numLayers,
-    vocabSize,
+    vocabSize: vocab.value,
     numHeads,
     numKvHeads: mla ? numHeads : numKvHeads,
     headDim: mla ? mla.qkNopeHeadDim + mla.qkRopeHeadDim : headDim,
@@ -451,11 +409,12 @@ export function parseHfConfig(raw: unknown, label = "config.json"): ModelArch {
     moe,
     mla,
     layerTypes: types,
-    slidingWindow: window,
-    maxPositionEmbeddings: maxPos,
+    slidingWindow: window?.value ?? null,
+    maxPositionEmbeddings: maxPos.value,
     dtype: parseDtype(top.torch_dtype ?? c.torch_dtype ?? top.dtype),
     quantization: parseQuantization(top.quantization_config ?? c.quantization_config, label),
-    vision: modelType === "gemma3_text" && nested ? parseVision(top.vision_config) : null,
-    mtpLayers: pickNum(c, "num_nextn_predict_layers") ?? 0,
+    vision: modelType === "gemma3_text" && nested ? parseVision(top.vision_config, label) : null,
+    mtpLayers: mtp?.value ?? 0,
   };
+  return validateArch(arch, label, names);
 }

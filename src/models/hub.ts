@@ -16,12 +16,22 @@
  * online too: delete the folder (or pin another revision with `org/name@revision`) to read again.
  *
  * A request that fails on the network, times out or gets a 5xx is tried once more.
+ *
+ * Credentials are never echoed: every message and the cached snapshot show HF_ENDPOINT with its
+ * userinfo redacted (src/redact.ts), and an HF_ENDPOINT with a user name or password is refused
+ * before any request (fetch cannot send URL credentials; HF_TOKEN is the way to authenticate).
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { UserError } from "../errors.js";
-import { headerLength, parseSafetensorsHeader, type SafetensorsHeader } from "./safetensors.js";
+import { redactUrl } from "../redact.js";
+import {
+  headerLength,
+  parseSafetensorsHeader,
+  SAFETENSORS_DTYPE_BITS,
+  type SafetensorsHeader,
+} from "./safetensors.js";
 
 export interface HubOptions {
   endpoint: string;
@@ -82,10 +92,37 @@ function readCache(opts: HubOptions, id: string, revision: string): HubSnapshot 
       snapshot?: HubSnapshot;
     };
     if (raw.version !== CACHE_VERSION || !raw.snapshot || raw.snapshot.id !== id) return null;
-    return raw.snapshot;
+    // A damaged or hand-edited cache is read again from the Hub rather than trusted.
+    return cachedHeadersOk(raw.snapshot) ? raw.snapshot : null;
   } catch {
     return null;
   }
+}
+
+/** The cached snapshot's headers have the shape parseSafetensorsHeader returns. */
+function cachedHeadersOk(s: HubSnapshot): boolean {
+  return (
+    typeof s.endpoint === "string" &&
+    Array.isArray(s.headers) &&
+    s.headers.every(
+      (h) =>
+        typeof h === "object" &&
+        h !== null &&
+        typeof h.file === "string" &&
+        Array.isArray(h.tensors) &&
+        h.tensors.every(
+          (t) =>
+            typeof t === "object" &&
+            t !== null &&
+            typeof t.name === "string" &&
+            Object.hasOwn(SAFETENSORS_DTYPE_BITS, t.dtype) &&
+            Array.isArray(t.shape) &&
+            t.shape.every((d) => Number.isSafeInteger(d) && d >= 0) &&
+            Number.isSafeInteger(t.bytes) &&
+            t.bytes >= 0,
+        ),
+    )
+  );
 }
 
 /** Write the cache atomically; a cache that cannot be written only costs the next run a fetch. */
@@ -180,6 +217,33 @@ export interface HubContext {
 const resolveUrl = (c: HubContext, file: string): string =>
   `${c.opts.endpoint}/${c.id}/resolve/${encodeURIComponent(c.revision)}/${file}`;
 
+/** The endpoint as messages show it (credentials redacted). */
+const shownEndpoint = (c: HubContext): string => redactUrl(c.opts.endpoint);
+
+/** Refuse an HF_ENDPOINT that is not an http(s) URL, or that carries credentials, before any request. */
+export function checkEndpoint(endpoint: string): void {
+  const shown = redactUrl(endpoint);
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new UserError(
+      `HF_ENDPOINT ${JSON.stringify(shown)} is not a URL`,
+      "set it to the Hub's address, e.g. https://huggingface.co, or unset it",
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new UserError(
+      `HF_ENDPOINT ${JSON.stringify(shown)} is not an http(s) URL`,
+      "set it to the Hub's address, e.g. https://huggingface.co, or unset it",
+    );
+  if (url.username || url.password)
+    throw new UserError(
+      `HF_ENDPOINT ${shown} has a user name or password in it; llmdeploy never sends credentials in a URL`,
+      "remove them from HF_ENDPOINT and set HF_TOKEN (sent as a bearer token) instead",
+    );
+}
+
 function near(c: HubContext): string {
   return c.suggestions.length ? `; similar catalog models: ${c.suggestions.join(", ")}` : "";
 }
@@ -187,7 +251,7 @@ function near(c: HubContext): string {
 /** A UserError for a Hub answer that is not a success. */
 function httpError(c: HubContext, file: string, r: Got): UserError {
   const code = r.headers.get("x-error-code") ?? "";
-  const page = `${c.opts.endpoint}/${c.id}`;
+  const page = `${shownEndpoint(c)}/${c.id}`;
   if (
     code === "RepoNotFound" ||
     (r.status === 404 && file === "config.json" && code !== "EntryNotFound" && code !== "RevisionNotFound")
@@ -236,7 +300,7 @@ function httpError(c: HubContext, file: string, r: Got): UserError {
 
 function unreachable(c: HubContext, why: string): UserError {
   return new UserError(
-    `${c.id} is not in the catalog, and the Hugging Face Hub (${c.opts.endpoint}) could not be reached: ${why}`,
+    `${c.id} is not in the catalog, and the Hugging Face Hub (${shownEndpoint(c)}) could not be reached: ${redactUrl(why).split("\n")[0]}`,
     `check the network or HF_ENDPOINT (HF_HUB_OFFLINE=1 uses only llmdeploy's cache); or download config.json and pass the folder${near(c)}`,
   );
 }
@@ -255,7 +319,7 @@ function parseJson(c: HubContext, file: string, body: Uint8Array): unknown {
     return JSON.parse(new TextDecoder().decode(body));
   } catch (e) {
     throw new UserError(
-      `${file} of ${c.id} on the Hub is not valid JSON: ${(e as Error).message}`,
+      `${file} of ${c.id} on the Hub is not valid JSON: ${(e as Error).message.split("\n")[0]}`,
       "check the repository's files",
     );
   }
@@ -314,6 +378,7 @@ export async function fetchHubModel(c: HubContext): Promise<{ snapshot: HubSnaps
       `run once with the network (unset HF_HUB_OFFLINE) to cache it in ${join(c.opts.cacheDir, "hub")}, or pass a local folder${near(c)}`,
     );
   }
+  checkEndpoint(c.opts.endpoint);
   const cfg = await getOrExplain(c, "config.json");
   if (cfg.status !== 200) throw httpError(c, "config.json", cfg);
   const config = parseJson(c, "config.json", cfg.body);
@@ -348,7 +413,7 @@ export async function fetchHubModel(c: HubContext): Promise<{ snapshot: HubSnaps
   const snapshot: HubSnapshot = {
     id: c.id,
     revision: c.revision,
-    endpoint: c.opts.endpoint,
+    endpoint: shownEndpoint(c),
     fetchedAt: new Date().toISOString(),
     config,
     index,

@@ -8,10 +8,12 @@
  *   from the Hub with range requests, cached (src/models/hub.ts).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve as resolvePath } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve as resolvePath } from "node:path";
 import { models, SIZE_ALIASES } from "../catalog/index.js";
 import type { ModelEntry, Source } from "../catalog/types.js";
 import { closest, UserError } from "../errors.js";
+import { redactUrl } from "../redact.js";
+import { cleanText } from "../sanitize.js";
 import type { ModelArch } from "./arch.js";
 import { type CheckpointSummary, summarizeSafetensors } from "./checkpoint.js";
 import { loadGguf } from "./gguf.js";
@@ -86,8 +88,38 @@ const looksLikePath = (s: string): boolean =>
 /** org/name, optionally @revision (a branch, tag or commit). */
 const HUB_ID = /^(?:hf:)?([A-Za-z0-9][\w.-]*\/[\w.-]+)(?:@([\w./-]+))?$/;
 
+const FS_PROBLEMS: Record<string, string> = {
+  EISDIR: "it is a folder, not a file",
+  ENOENT: "it does not exist",
+  ENOTDIR: "a part of its path is not a folder",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ELOOP: "too many symbolic links",
+  ENAMETOOLONG: "the name is too long",
+  EMFILE: "too many open files",
+  EIO: "input/output error",
+};
+
+/** A file-system error (EISDIR, EACCES ...) as one line naming the file, or null for anything else. */
+export function fsProblem(e: unknown, path?: string): UserError | null {
+  const err = e as NodeJS.ErrnoException | null;
+  if (!(err instanceof Error) || typeof err.code !== "string" || typeof err.syscall !== "string") return null;
+  const what = FS_PROBLEMS[err.code] ?? err.code;
+  return new UserError(
+    `cannot read ${cleanText(err.path ?? path ?? "a model file")}: ${what}`,
+    "check the path and the file's permissions",
+  );
+}
+
 function readJson(path: string): unknown {
-  const text = readFileSync(path, "utf8");
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw fsProblem(e, path) ?? e;
+  }
+  if (text.trim() === "")
+    throw new UserError(`${path} is empty`, "check the file, or re-download config.json");
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -106,25 +138,49 @@ function localHeaders(dir: string): SafetensorsHeader[] {
     const map = (readJson(indexFile) as { weight_map?: unknown }).weight_map;
     if (typeof map !== "object" || map === null)
       throw new UserError(`${indexFile} has no weight_map`, "re-download model.safetensors.index.json");
-    files = [...new Set(Object.values(map as Record<string, unknown>).map(String))].sort();
+    const names = Object.values(map as Record<string, unknown>);
+    // Shard names are plain file names in the model folder (model-00001-of-00004.safetensors).
+    const badName = names.find(
+      (f) => typeof f !== "string" || f === "" || f.split(/[\\/]/).includes("..") || isAbsolute(f),
+    );
+    if (badName !== undefined)
+      throw new UserError(
+        `${indexFile}: weight_map names ${JSON.stringify(typeof badName === "string" ? cleanText(badName).slice(0, 80) : badName) ?? "nothing"}, which is not a file in the model folder`,
+        "re-download model.safetensors.index.json",
+      );
+    files = [...new Set(names as string[])].sort();
+    if (files.length === 0)
+      throw new UserError(`${indexFile}: weight_map is empty`, "re-download model.safetensors.index.json");
     for (const f of files) {
-      if (!existsSync(join(dir, f)))
+      const shard = join(dir, f);
+      if (!existsSync(shard))
         throw new UserError(
-          `${join(dir, f)} is missing`,
+          `${cleanText(shard)} is missing`,
           "the index names it; download every shard of the model",
+        );
+      if (!statSync(shard).isFile())
+        throw new UserError(
+          `${cleanText(shard)} is not a file (the index names it as a safetensors shard)`,
+          "re-download model.safetensors.index.json and the shards it names",
         );
     }
   } else {
     files = readdirSync(dir)
       .filter((f) => f.endsWith(".safetensors"))
       .sort();
+    for (const f of files)
+      if (!statSync(join(dir, f)).isFile())
+        throw new UserError(
+          `${cleanText(join(dir, f))} is a folder, not a safetensors file`,
+          "a model folder holds config.json and its *.safetensors shards as files",
+        );
   }
   return files.map((f) => readSafetensorsFile(join(dir, f), f));
 }
 
 function fromGguf(path: string, input: string): ResolvedModel {
   const { arch, checkpoint, name } = loadGguf(path);
-  const id = basename(path).replace(/\.gguf$/i, "");
+  const id = cleanText(basename(path).replace(/\.gguf$/i, ""));
   return {
     id,
     name: name ?? id,
@@ -142,7 +198,7 @@ function fromLocal(input: string): ResolvedModel {
   const p = resolvePath(input.replace(/^~(?=$|\/)/, process.env.HOME ?? "~"));
   if (!existsSync(p)) {
     throw new UserError(
-      `path ${input} does not exist`,
+      `path ${cleanText(input)} does not exist`,
       "pass a model folder containing config.json, a config.json file, a .gguf file, or a catalog name (llmdeploy models)",
     );
   }
@@ -161,11 +217,12 @@ function fromLocal(input: string): ResolvedModel {
     );
   }
   const arch = parseHfConfig(readJson(file), file);
-  const name =
+  const name = cleanText(
     p
       .split(/[\\/]/)
       .filter(Boolean)
-      .at(isDir ? -1 : -2) ?? input;
+      .at(isDir ? -1 : -2) ?? input,
+  );
   const headers = isDir
     ? localHeaders(dir)
     : /\.safetensors$/i.test(p)
@@ -211,17 +268,36 @@ async function fromHub(id: string, revision: string, input: string): Promise<Res
     resolvedFrom: "hub",
     arch,
     hfId: id,
-    source: { url: `${snapshot.endpoint}/${id}/blob/${encodeURIComponent(revision)}/config.json` },
+    source: { url: `${redactUrl(snapshot.endpoint)}/${id}/blob/${encodeURIComponent(revision)}/config.json` },
     entry: null,
-    note: `${input}: read ${what} ${fromCache ? "from the cache" : `from ${snapshot.endpoint}`}`,
+    note: `${input}: read ${what} ${fromCache ? "from the cache" : `from ${redactUrl(snapshot.endpoint)}`}`,
     ...(checkpoint ? { checkpoint } : {}),
   };
 }
 
-export async function resolveModel(input: string): Promise<ResolvedModel> {
-  if (!input.trim())
+/** fromLocal, with file-system errors (a folder where a file should be, no permission) as one line. */
+function fromLocalChecked(input: string): ResolvedModel {
+  try {
+    return fromLocal(input);
+  } catch (e) {
+    throw fsProblem(e) ?? e;
+  }
+}
+
+/**
+ * Resolve the <model> argument (see the module comment). Throws a UserError for anything it cannot
+ * read or does not know, naming the input (cleaned of control characters) and what to pass instead.
+ */
+export async function resolveModel(rawInput: string): Promise<ResolvedModel> {
+  if (!rawInput.trim())
     throw new UserError("no model given", "name a model: llmdeploy estimate 70b (see llmdeploy models)");
-  if (looksLikePath(input)) return fromLocal(input);
+  if (rawInput.includes("\0"))
+    throw new UserError(
+      `${JSON.stringify(cleanText(rawInput))} is not a model name or path`,
+      "see llmdeploy models",
+    );
+  const input = rawInput;
+  if (looksLikePath(input)) return fromLocalChecked(input);
   const hit = findCatalogModel(input);
   if (hit) {
     const note =
@@ -230,18 +306,18 @@ export async function resolveModel(input: string): Promise<ResolvedModel> {
         : null;
     return fromEntry(hit.entry, hit.via, note);
   }
-  if (existsSync(input)) return fromLocal(input);
+  if (existsSync(input)) return fromLocalChecked(input);
   const hub = HUB_ID.exec(input.trim());
   if (hub) return fromHub(hub[1]!, hub[2] ?? "main", input);
   const near = closest(input, catalogNames());
   if (input.includes("/")) {
     throw new UserError(
-      `${input} is not in the catalog, nor a Hugging Face id (org/name[@revision])`,
+      `${cleanText(input)} is not in the catalog, nor a Hugging Face id (org/name[@revision])`,
       `download its config.json and pass the folder or file path${near.length ? `; similar catalog models: ${near.join(", ")}` : ""}`,
     );
   }
   throw new UserError(
-    `unknown model "${input}"`,
+    `unknown model ${JSON.stringify(cleanText(input))}`,
     near.length
       ? `did you mean ${near.join(", ")}? (llmdeploy models lists all)`
       : "llmdeploy models lists the catalog",

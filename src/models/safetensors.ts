@@ -9,6 +9,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { UserError } from "../errors.js";
+import { cleanText } from "../sanitize.js";
 
 /** Bits per element of each safetensors dtype (sub-byte float types are packed). */
 export const SAFETENSORS_DTYPE_BITS: Record<string, number> = {
@@ -77,9 +78,16 @@ const isObj = (v: unknown): v is Record<string, unknown> =>
 /** Elements of a shape (a scalar, shape [], holds one). */
 export const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
+/** A name or string from a file as an error shows it: control characters removed, quoted, cut short. */
+const quoted = (s: string): string => JSON.stringify(cleanText(s).slice(0, 120));
+
 /**
  * Parse and check the JSON header. Every tensor must have a known dtype, a shape of non-negative
- * integers, and a byte range of exactly numel × dtype size; the ranges must tile the data section.
+ * integers, and a byte range of exactly numel × dtype size; the ranges must tile the data section
+ * (safetensors' own checks: `validate` in safetensors/src/tensor.rs refuses unknown dtypes, bad
+ * offsets, gaps and overlaps). `__metadata__` must map strings to strings (its Rust type is
+ * `HashMap<String, String>`). Tensor names are cleaned of control characters (src/sanitize.ts).
+ * Errors name the file (`label`) and the tensor, in one line.
  */
 export function parseSafetensorsHeader(
   json: Uint8Array | string,
@@ -96,18 +104,30 @@ export function parseSafetensorsHeader(
   if (!isObj(raw)) throw bad(label, "header is not a JSON object");
   let metadata: Record<string, string> | null = null;
   const tensors: (SafetensorsTensor & { begin: number; end: number })[] = [];
-  for (const [name, v] of Object.entries(raw)) {
-    if (name === "__metadata__") {
-      if (isObj(v)) metadata = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
+  for (const [rawName, v] of Object.entries(raw)) {
+    if (rawName === "__metadata__") {
+      if (v === null) continue;
+      if (!isObj(v) || !Object.values(v).every((x) => typeof x === "string"))
+        throw bad(label, "__metadata__ must map names to strings");
+      metadata = Object.fromEntries(Object.entries(v).map(([k, x]) => [cleanText(k), cleanText(String(x))]));
       continue;
     }
-    if (!isObj(v)) throw bad(label, `entry ${name} is not an object`);
-    const dtype = String(v.dtype);
-    const bits = SAFETENSORS_DTYPE_BITS[dtype];
-    if (bits === undefined) throw bad(label, `${name} has unknown dtype ${dtype}`);
+    const name = cleanText(rawName);
+    const q = quoted(rawName);
+    if (!isObj(v)) throw bad(label, `tensor ${q} is not an object`);
+    if (v.dtype === undefined) throw bad(label, `tensor ${q} has no dtype`);
+    if (typeof v.dtype !== "string") throw bad(label, `tensor ${q} has a dtype that is not a string`);
+    const dtype = v.dtype;
+    const bits = Object.hasOwn(SAFETENSORS_DTYPE_BITS, dtype) ? SAFETENSORS_DTYPE_BITS[dtype] : undefined;
+    if (bits === undefined) throw bad(label, `tensor ${q} has unknown dtype ${quoted(dtype)}`);
     const shape = v.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
-      throw bad(label, `${name} has a malformed shape`);
+    if (!Array.isArray(shape)) throw bad(label, `tensor ${q} has no shape (a list of dimensions)`);
+    const badDim = shape.findIndex((d) => !Number.isSafeInteger(d) || d < 0);
+    if (badDim >= 0)
+      throw bad(
+        label,
+        `tensor ${q}: dimension ${badDim} of its shape is ${JSON.stringify(shape[badDim]) ?? "missing"}; dimensions are integers ≥ 0`,
+      );
     const off = v.data_offsets;
     if (
       !Array.isArray(off) ||
@@ -115,20 +135,27 @@ export function parseSafetensorsHeader(
       !off.every((d) => Number.isSafeInteger(d) && d >= 0) ||
       off[0] > off[1]
     )
-      throw bad(label, `${name} has malformed data_offsets`);
+      throw bad(label, `tensor ${q} has malformed data_offsets (expected [begin, end], 0 ≤ begin ≤ end)`);
     const [begin, end] = off as [number, number];
-    const expected = Math.ceil((numel(shape as number[]) * bits) / 8);
+    const elements = numel(shape as number[]);
+    const expected = Math.ceil((elements * bits) / 8);
+    if (!Number.isSafeInteger(elements) || !Number.isSafeInteger(expected))
+      throw bad(label, `tensor ${q}: shape ${JSON.stringify(shape)} is too large`);
     if (end - begin !== expected)
       throw bad(
         label,
-        `${name}: ${dtype} ${JSON.stringify(shape)} needs ${expected} bytes, offsets give ${end - begin}`,
+        `tensor ${q}: ${dtype} ${JSON.stringify(shape)} needs ${expected} bytes, data_offsets give ${end - begin}`,
       );
     tensors.push({ name, dtype, shape: shape as number[], bytes: end - begin, begin, end });
   }
   tensors.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let pos = 0;
   for (const t of tensors) {
-    if (t.begin !== pos) throw bad(label, `${t.name} starts at ${t.begin}, expected ${pos} (gap or overlap)`);
+    if (t.begin !== pos)
+      throw bad(
+        label,
+        `tensor ${quoted(t.name)} starts at byte ${t.begin} of the data, expected ${pos} (${t.begin < pos ? "it overlaps the tensor before it" : "a gap before it"})`,
+      );
     pos = t.end;
   }
   return {

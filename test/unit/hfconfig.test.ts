@@ -47,6 +47,7 @@ describe("parseHfConfig: family defaults", () => {
       num_key_value_heads: 8,
       vocab_size: 256000,
       sliding_window: 4096,
+      max_position_embeddings: 8192,
     });
     expect(a.tieWordEmbeddings).toBe(true);
     expect(a.headDim).toBe(256);
@@ -193,7 +194,11 @@ describe("parseHfConfig: malformed input is a UserError with a hint", () => {
   const cases: [string, unknown, RegExp][] = [
     ["not an object", [1, 2], /not a JSON object/],
     ["no hidden size", { model_type: "llama", num_hidden_layers: 2 }, /missing hidden_size/],
-    ["heads vs kv heads", { ...llama31_8b, num_key_value_heads: 5 }, /not a multiple/],
+    [
+      "heads vs kv heads",
+      { ...llama31_8b, num_key_value_heads: 5 },
+      /num_key_value_heads is 5; it must be a positive divisor of num_attention_heads \(32\)/,
+    ],
     ["negative layers", { ...llama31_8b, num_hidden_layers: -1 }, /positive integer/],
     ["unknown quant", { ...llama31_8b, quantization_config: { quant_method: "hqq" } }, /not supported/],
   ];

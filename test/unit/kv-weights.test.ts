@@ -151,6 +151,7 @@ describe("weight bytes per format", () => {
       num_attention_heads: 32,
       num_key_value_heads: 8,
       vocab_size: 128256,
+      max_position_embeddings: 131072,
       quantization_config: { quant_method: "awq", bits: 4, group_size: 128 },
     });
     expect(choosePrecision(awq, undefined, "m").id).toBe("awq");
@@ -180,6 +181,7 @@ describe("placement", () => {
       num_attention_heads: 28,
       num_key_value_heads: 4,
       vocab_size: 152064,
+      max_position_embeddings: 32768,
     });
     expect(parallelismProblem(qwen7b, 8, 1, bf16)).toMatch(/28 attention heads/);
   });
@@ -195,6 +197,7 @@ describe("placement", () => {
       num_attention_heads: 64,
       num_key_value_heads: 8,
       vocab_size: 152064,
+      max_position_embeddings: 32768,
     });
     expect(parallelismProblem(llama70b, 8, 1, PRECISIONS.int4!)).toBeNull();
     expect(parallelismProblem(qwen72, 8, 1, PRECISIONS.int4!)).toMatch(
@@ -210,6 +213,7 @@ describe("placement", () => {
       num_attention_heads: 64,
       num_key_value_heads: 8,
       vocab_size: 152064,
+      max_position_embeddings: 32768,
     });
     expect(parallelismProblem(padded, 8, 1, PRECISIONS.int4!)).toBeNull();
   });

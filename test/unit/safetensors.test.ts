@@ -52,11 +52,15 @@ describe("safetensors header parsing", () => {
   });
 
   const rejects: [string, string, RegExp][] = [
-    ["unknown dtype", json({ x: { dtype: "Q4", shape: [1], data_offsets: [0, 1] } }), /unknown dtype Q4/],
+    [
+      "unknown dtype",
+      json({ x: { dtype: "Q4", shape: [1], data_offsets: [0, 1] } }),
+      /tensor "x" has unknown dtype "Q4"/,
+    ],
     [
       "offsets that disagree with the shape",
       json({ x: { dtype: "F16", shape: [4], data_offsets: [0, 6] } }),
-      /needs 8 bytes, offsets give 6/,
+      /needs 8 bytes, data_offsets give 6/,
     ],
     [
       "a gap between tensors",
@@ -64,7 +68,7 @@ describe("safetensors header parsing", () => {
         x: { dtype: "U8", shape: [2], data_offsets: [0, 2] },
         y: { dtype: "U8", shape: [2], data_offsets: [4, 6] },
       }),
-      /gap or overlap/,
+      /tensor "y" starts at byte 4 of the data, expected 2 \(a gap before it\)/,
     ],
     [
       "overlapping tensors",
@@ -72,16 +76,79 @@ describe("safetensors header parsing", () => {
         x: { dtype: "U8", shape: [4], data_offsets: [0, 4] },
         y: { dtype: "U8", shape: [2], data_offsets: [2, 4] },
       }),
-      /gap or overlap/,
+      /tensor "y" starts at byte 2 of the data, expected 4 \(it overlaps the tensor before it\)/,
     ],
-    ["a malformed shape", json({ x: { dtype: "U8", shape: [-1], data_offsets: [0, 0] } }), /malformed shape/],
+    [
+      "a negative dimension",
+      json({ x: { dtype: "U8", shape: [2, -1], data_offsets: [0, 0] } }),
+      /tensor "x": dimension 1 of its shape is -1; dimensions are integers ≥ 0/,
+    ],
+    [
+      "a fractional dimension",
+      json({ x: { dtype: "U8", shape: [1.5], data_offsets: [0, 0] } }),
+      /dimension 0 of its shape is 1.5/,
+    ],
+    ["no shape", json({ x: { dtype: "U8", data_offsets: [0, 0] } }), /tensor "x" has no shape/],
+    // Before: `x has unknown dtype undefined`.
+    ["a tensor without dtype", json({ x: { shape: [1], data_offsets: [0, 1] } }), /tensor "x" has no dtype$/],
+    [
+      "a dtype that is not a string",
+      json({ x: { dtype: 16, shape: [1], data_offsets: [0, 1] } }),
+      /tensor "x" has a dtype that is not a string/,
+    ],
+    [
+      "an inherited property name as dtype",
+      json({ x: { dtype: "toString", shape: [1], data_offsets: [0, 1] } }),
+      /unknown dtype "toString"/,
+    ],
+    [
+      "data_offsets out of order",
+      json({ x: { dtype: "U8", shape: [1], data_offsets: [3, 2] } }),
+      /tensor "x" has malformed data_offsets/,
+    ],
+    [
+      "negative data_offsets",
+      json({ x: { dtype: "U8", shape: [1], data_offsets: [-1, 0] } }),
+      /tensor "x" has malformed data_offsets/,
+    ],
+    [
+      "a shape whose size overflows",
+      json({ x: { dtype: "F64", shape: [2 ** 40, 2 ** 40], data_offsets: [0, 8] } }),
+      /shape \[1099511627776,1099511627776\] is too large/,
+    ],
+    [
+      "metadata that is not strings",
+      json({ __metadata__: { format: { nested: 1 } } }),
+      /__metadata__ must map names to strings/,
+    ],
     ["not JSON", "{nope", /not JSON/],
   ];
   for (const [name, text, re] of rejects) {
-    it(`rejects ${name}`, () => {
-      expect(() => parseSafetensorsHeader(text, "f.safetensors")).toThrow(re);
+    it(`rejects ${name}, in one line naming the file`, () => {
+      let err: unknown;
+      try {
+        parseSafetensorsHeader(text, "f.safetensors");
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(UserError);
+      const message = (err as UserError).message;
+      expect(message).toMatch(/^f\.safetensors is not a valid safetensors file: /);
+      expect(message).toMatch(re);
+      expect(message).not.toMatch(/\n|undefined|NaN/);
     });
   }
+
+  it("control characters in tensor names are removed as the header is read", () => {
+    const h = parseSafetensorsHeader(
+      json({ "evil\u001b[2J\u2028name\u0085": { dtype: "U8", shape: [1], data_offsets: [0, 1] } }),
+      "f.safetensors",
+    );
+    expect(h.tensors[0]!.name).toBe("evil[2Jname");
+    expect(() =>
+      parseSafetensorsHeader(json({ "a\nb": { dtype: "Q9", shape: [1], data_offsets: [0, 1] } }), "f"),
+    ).toThrow(/tensor "ab" has unknown dtype "Q9"/);
+  });
 
   it("a Git LFS pointer instead of the file: a clear error, not a huge allocation", () => {
     const pointer = new TextEncoder().encode("version https://git-lfs.github.com/spec/v1\noid sha256:abc\n");
