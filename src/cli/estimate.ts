@@ -30,6 +30,8 @@ export interface EstimateOptions {
   outputTokens: number;
   requestRate: number | undefined;
   engine: string | undefined;
+  engineVersion: string | undefined;
+  enforceEager: boolean;
   json: boolean;
 }
 
@@ -54,6 +56,8 @@ export function estimateOptions(raw: Record<string, unknown>): EstimateOptions {
     outputTokens: intFlag("--output-tokens", str("outputTokens")) ?? DEFAULTS.outputTokens,
     requestRate: numFlag("--request-rate", str("requestRate"), { max: 1_000_000 }),
     engine: choiceFlag("--engine", str("engine"), ENGINE_NAMES),
+    engineVersion: str("engineVersion"),
+    enforceEager: raw.enforceEager === true,
     json: raw.json === true,
   };
 }
@@ -92,6 +96,8 @@ export async function collectEstimate(
       requestRate: o.requestRate ?? null,
     },
     engine: o.engine,
+    engineVersion: o.engineVersion,
+    enforceEager: o.enforceEager,
   });
 }
 

@@ -39,9 +39,20 @@ export function engineModule(name: string): EngineModule {
 
 export const engineModules = (): EngineModule[] => ENGINE_NAMES.map((n) => MODULES[n]);
 
-/** The container image a deployment on this kind of device runs. */
-export function engineImageFor(engine: EngineModule, deviceKind: "gpu" | "cpu"): string {
-  return deviceKind === "cpu" ? (engine.image.cpuImage ?? engine.image.image) : engine.image.image;
+/**
+ * The container image a deployment on this kind of device runs, of the engine's release `version`
+ * (canonical, from `versions.resolve`; the pinned release when absent).
+ */
+export function engineImageFor(engine: EngineModule, deviceKind: "gpu" | "cpu", version?: string): string {
+  return engine.imageFor(version ?? engine.versions.default, deviceKind);
+}
+
+/**
+ * The engine release a command sizes for: the asked one, resolved against the module's range (a
+ * UserError naming the range otherwise), or the pinned one.
+ */
+export function engineVersionFor(engine: EngineModule, asked: string | undefined): string {
+  return asked === undefined ? engine.versions.default : engine.versions.resolve(asked);
 }
 
 /**

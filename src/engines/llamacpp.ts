@@ -19,9 +19,11 @@ import type { Tensor } from "../sizing/inventory.js";
 import { type KvCacheDtype, kvBytesForSequence } from "../sizing/kv.js";
 import { stageLayers, type StageWeights } from "../sizing/placement.js";
 import { tensorBytes, type Precision } from "../sizing/weights.js";
-import { efficiency, FIT, LLAMACPP_SHARES, MODEL_DIR, SLOTS } from "./common.js";
+import { efficiency, FIT, LLAMACPP_SHARES, MODEL_DIR, pinnedImageFor, SLOTS } from "./common.js";
+import { pinnedOnly } from "./version.js";
 import type {
   EngineCommand,
+  EngineImage,
   EngineModule,
   GpuLedger,
   MemoryPlacement,
@@ -31,6 +33,15 @@ import type {
 } from "./types.js";
 
 const GiB = 1024 ** 3;
+
+export const LLAMACPP_IMAGE: EngineImage = {
+  image: "ghcr.io/ggml-org/llama.cpp:server-cuda-b9246",
+  // The same build without CUDA (llama.cpp docs/docker.md: the "server" and "server-cuda" images).
+  cpuImage: "ghcr.io/ggml-org/llama.cpp:server-b9246",
+  version: "b9246",
+  source:
+    "https://github.com/noonghunna/club-3090/pull/188 ('pin both composes to the validated build server-cuda-b9246 (2026-05-20)')",
+};
 /** llama.cpp's default micro-batch (--ubatch-size 512, common/arg.cpp). */
 export const LLAMACPP_UBATCH = 512;
 /** CUDA context + cuBLAS workspace per GPU (measured outside llama.cpp's log; ~0.3–0.5 GiB). */
@@ -154,8 +165,9 @@ export function llamacppSettings(device: DeviceEntry, o: SettingsOverrides): Run
     blockSize: 16,
     maxNumBatchedTokens: LLAMACPP_BATCH,
     maxNumSeqs: o.maxNumSeqs ?? slots,
-    enforceEager: false,
+    enforceEager: o.enforceEager ?? false,
     cudaGraphsInBudget: true,
+    engineVersion: LLAMACPP_IMAGE.version,
   };
   void device;
 }
@@ -265,25 +277,24 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+const MEMORY_MODEL =
+  "llama.cpp's allocation (weights, --parallel slots × max-model-len of KV cache, compute buffer, CUDA context)";
+
 export const llamacpp: EngineModule = {
   name: "llamacpp",
   label: "llama.cpp",
-  image: {
-    image: "ghcr.io/ggml-org/llama.cpp:server-cuda-b9246",
-    // The same build without CUDA (llama.cpp docs/docker.md: the "server" and "server-cuda" images).
-    cpuImage: "ghcr.io/ggml-org/llama.cpp:server-b9246",
-    version: "b9246",
-    source:
-      "https://github.com/noonghunna/club-3090/pull/188 ('pin both composes to the validated build server-cuda-b9246 (2026-05-20)')",
-  },
+  image: LLAMACPP_IMAGE,
+  versions: pinnedOnly("llama.cpp", LLAMACPP_IMAGE.version),
+  imageFor: pinnedImageFor(LLAMACPP_IMAGE),
+  // llama.cpp takes what it needs; the share is recorded in plans but not passed to it.
+  defaultShare: () => 0.9,
   checkpointFormat: "gguf",
   defaultPort: 8080,
-  defaultGpuMemoryUtilization: 0.9,
   // --split-mode layer over the GPUs of one machine; no tensor parallel, no multi-node here.
   parallel: { tensor: false, layersInNode: true, multiNode: null, maxGpus: null },
   efficiency: efficiency(LLAMACPP_SHARES, SLOTS, FIT),
-  memoryModel:
-    "llama.cpp's allocation (weights, --parallel slots × max-model-len of KV cache, compute buffer, CUDA context)",
+  memoryModel: MEMORY_MODEL,
+  memoryModelFor: () => MEMORY_MODEL,
   settings: llamacppSettings,
   supportProblem: () => null,
   memory: llamacppMemory,

@@ -8,13 +8,23 @@ import {
   efficiency,
   hfEngineSupport,
   MODEL_DIR,
+  pinnedImageFor,
   pythonHealthCheck,
   SCHEDULER,
   sharedFit,
   VLLM_SHARES,
 } from "./common.js";
-import type { EngineCommand, EngineModule } from "./types.js";
-import { defaultVllmSettings, vllmMemory } from "./vllm.js";
+import type { EngineCommand, EngineImage, EngineModule } from "./types.js";
+import { pinnedOnly } from "./version.js";
+import { defaultVllmSettings, VLLM, vllmMemory } from "./vllm.js";
+
+const IMAGE: EngineImage = {
+  image: "ghcr.io/huggingface/text-generation-inference:3.3.4",
+  version: "3.3.4",
+  source:
+    "https://github.com/IlyasMoutawwakil/py-txi/pull/19 (image ghcr.io/huggingface/text-generation-inference:3.3.4)",
+};
+const MEMORY_MODEL = `approximated by vLLM's budget (vLLM ${VLLM.version}'s profile, 0.9 of the GPU)`;
 
 /** https://huggingface.co/docs/text-generation-inference/reference/launcher */
 function command(plan: Plan): EngineCommand {
@@ -39,6 +49,8 @@ function command(plan: Plan): EngineCommand {
     String(e.maxNumBatchedTokens),
   ];
   if (e.quantization) args.push("--quantize", e.quantization);
+  // launcher --cuda-graphs: "Specify the batch sizes to compute cuda graphs for. Use "0" to disable."
+  if (e.enforceEager === true) args.push("--cuda-graphs", "0");
   return {
     engine: "tgi",
     program: "text-generation-launcher",
@@ -58,22 +70,25 @@ function command(plan: Plan): EngineCommand {
 export const tgi: EngineModule = {
   name: "tgi",
   label: "TGI",
-  image: {
-    image: "ghcr.io/huggingface/text-generation-inference:3.3.4",
-    version: "3.3.4",
-    source:
-      "https://github.com/IlyasMoutawwakil/py-txi/pull/19 (image ghcr.io/huggingface/text-generation-inference:3.3.4)",
-  },
+  image: IMAGE,
+  versions: pinnedOnly("TGI", IMAGE.version),
+  imageFor: pinnedImageFor(IMAGE),
+  defaultShare: () => 0.9,
   checkpointFormat: "safetensors",
   defaultPort: 8000,
-  defaultGpuMemoryUtilization: 0.9,
   // TGI shards tensors only: no pipeline parallelism, no multi-node (launcher --num-shard).
   parallel: { tensor: true, layersInNode: false, multiNode: null, maxGpus: null },
   efficiency: efficiency(VLLM_SHARES, SCHEDULER, sharedFit("vLLM")),
-  memoryModel: "approximated by vLLM's budget",
-  settings: (device, o) => applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
+  memoryModel: MEMORY_MODEL,
+  memoryModelFor: () => MEMORY_MODEL,
+  settings: (device, o) =>
+    applyOverrides(
+      { ...defaultVllmSettings(device.memoryBytes.value, device.name), gpuMemoryUtilization: 0.9, engineVersion: IMAGE.version },
+      o,
+    ),
   supportProblem: hfEngineSupport,
-  memory: (req) => vllmMemory(req),
+  // vLLM's arithmetic at vLLM's pinned release stands in for TGI's own.
+  memory: (req) => vllmMemory({ ...req, settings: { ...req.settings, engineVersion: VLLM.version } }),
   startupLog: null,
   command,
   // https://huggingface.co/docs/text-generation-inference/reference/metrics

@@ -8,7 +8,9 @@
  *
  * Since vLLM 0.21 the CUDA graph pool is estimated during profiling and subtracted too
  * (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS, on by default); `cudaGraphsInBudget: false` models the
- * older engines, where graphs were captured after the KV cache, on top of the budget.
+ * older engines, where graphs were captured after the KV cache, on top of the budget. What changes
+ * between releases (defaults, the sampler's temporaries, where graphs go) comes from vllm-versions.ts
+ * through `vllmBehaviour(version)`; V0 (before 0.8) sizes its cache by the same arithmetic.
  */
 import type { DeviceEntry } from "../catalog/types.js";
 import type { Plan } from "../contract/plan.js";
@@ -28,6 +30,21 @@ import {
   SCHEDULER,
   VLLM_SHARES,
 } from "./common.js";
+import { ruleFor, parseVersion, versionFromLog, versionRange } from "./version.js";
+import {
+  BATCH_DEFAULTS,
+  type BatchDefaults,
+  CUDA_GRAPHS_IN_BUDGET,
+  ENGINE,
+  GPU_MEMORY_UTILIZATION,
+  type LargeGpuRule,
+  MLA_BLOCK,
+  SAMPLER,
+  type SamplerProfile,
+  VLLM_NEWEST_MINOR,
+  VLLM_OLDEST,
+  VLLM_PINNED,
+} from "./vllm-versions.js";
 import type {
   EngineCommand,
   EngineModule,
@@ -40,32 +57,20 @@ import type {
 const GiB = 1024 ** 3;
 
 /**
- * The vLLM behaviour llmdeploy models, each constant with its source. Figures read from published
- * vLLM start-up logs are quoted with their URL.
+ * The vLLM behaviour llmdeploy models that does not change between releases, each constant with its
+ * source; what does change lives in vllm-versions.ts. Figures read from published vLLM start-up logs
+ * are quoted with their URL.
  */
 export const VLLM = {
-  /** Behaviour modelled: V1 engine with CUDA graph memory profiling on (the default since v0.21.0). */
-  version: "0.21+",
-  source:
-    "https://github.com/gpustack/runner/pull/251 (vLLM 0.27.1 log: 'CUDA graph memory profiling is enabled (default since v0.21.0)')",
-  /** --gpu-memory-utilization default. Source: vLLM docs / engine args (0.9). */
-  gpuMemoryUtilization: 0.9,
+  /** The pinned release: its behaviour is the default. */
+  version: VLLM_PINNED,
+  source: "https://github.com/coreweave/ml-containers/pull/218 ('vLLM 0.28.0 was released', 2026-08-26)",
+  /** --gpu-memory-utilization default of the pinned release (vllm-versions.ts GPU_MEMORY_UTILIZATION). */
+  gpuMemoryUtilization: ruleFor(GPU_MEMORY_UTILIZATION, parseVersion(VLLM_PINNED)!, "utilization").value,
   /** KV cache block size on CUDA (tokens). Source: vLLM cache config default block_size 16. */
   blockSize: 16,
-  /**
-   * `vllm serve` raises max_num_batched_tokens / max_num_seqs on GPUs with at least 70 GiB that are
-   * not A100 (engine/arg_utils.py default_max_num_batched_tokens / default_max_num_seqs).
-   */
+  /** The device-memory threshold of the large batch defaults (engine/arg_utils.py). */
   largeGpuThresholdBytes: 70 * GiB,
-  maxNumBatchedTokensLarge: 8192,
-  maxNumBatchedTokensSmall: 2048,
-  maxNumSeqsLarge: 1024,
-  maxNumSeqsSmall: 256,
-  /**
-   * Bytes per vocabulary entry per sequence in the dummy sampler run: fp32 logits, fp32 probabilities
-   * after softmax and fp32 log-probabilities (3 × 4 bytes).
-   */
-  samplerBytesPerLogit: 12,
   /**
    * Non-torch memory that grows during profiling (cuBLAS workspaces etc.), measured against the
    * baseline taken after the CUDA context exists. Logs: 0.16 GiB (H100, Llama 3.2 11B Vision,
@@ -82,38 +87,96 @@ export const VLLM = {
   cudaGraphBytes: 0.44 * GiB,
 } as const;
 
+/** The releases of vLLM llmdeploy models. */
+export const VLLM_RANGE = versionRange("vLLM", VLLM_PINNED, VLLM_OLDEST, VLLM_NEWEST_MINOR);
+
+/** vLLM's memory-relevant behaviour at one release (canonical X.Y.Z), from vllm-versions.ts. */
+export interface VllmBehaviour {
+  version: string;
+  engine: "V0" | "V1";
+  gpuMemoryUtilization: number;
+  cudaGraphsInBudget: boolean;
+  batch: BatchDefaults;
+  sampler: SamplerProfile;
+  mlaBlock: { hopper: number; blackwell: number };
+}
+
+export function vllmBehaviour(version: string = VLLM_PINNED): VllmBehaviour {
+  const v = versionFromLog(version);
+  if (!v) throw new Error(`not a vLLM version: ${version}`);
+  return {
+    version,
+    engine: ruleFor(ENGINE, v, "engine").value,
+    gpuMemoryUtilization: ruleFor(GPU_MEMORY_UTILIZATION, v, "utilization").value,
+    cudaGraphsInBudget: ruleFor(CUDA_GRAPHS_IN_BUDGET, v, "CUDA graph").value,
+    batch: ruleFor(BATCH_DEFAULTS, v, "batch").value,
+    sampler: ruleFor(SAMPLER, v, "sampler").value,
+    mlaBlock: ruleFor(MLA_BLOCK, v, "MLA block").value,
+  };
+}
+
 /** @deprecated the engine-neutral name is RuntimeSettings. */
 export type VllmSettings = RuntimeSettings;
 
-/** vLLM's defaults for `vllm serve` on a GPU with this much memory (engine/arg_utils.py). */
-export function defaultVllmSettings(gpuMemoryBytes: number, gpuName = ""): RuntimeSettings {
-  const big = gpuMemoryBytes >= VLLM.largeGpuThresholdBytes && !/a100/i.test(gpuName);
+function isLarge(rule: LargeGpuRule, bytes: number, name: string): boolean {
+  switch (rule) {
+    case "all":
+      return true;
+    case "h100-h200":
+      return /h100|h200/i.test(name);
+    case "70gib":
+      return bytes >= VLLM.largeGpuThresholdBytes;
+    case "70gib-not-a100":
+      return bytes >= VLLM.largeGpuThresholdBytes && !/a100/i.test(name);
+  }
+}
+
+/**
+ * vLLM's defaults on a GPU with this much memory (engine/arg_utils.py at that release): `vllm serve`
+ * unless `entryPoint` is "llm" (the Python LLM class). V0 profiles max(max_model_len, 2048) tokens
+ * unless chunked prefill is on (it turns it on by itself above 32K tokens).
+ */
+export function defaultVllmSettings(
+  gpuMemoryBytes: number,
+  gpuName = "",
+  opts: { version?: string; maxModelLen?: number; entryPoint?: "serve" | "llm"; enforceEager?: boolean } = {},
+): RuntimeSettings {
+  const b = vllmBehaviour(opts.version ?? VLLM_PINNED);
+  const entry = opts.entryPoint ?? "serve";
+  let maxNumSeqs: number;
+  let maxNumBatchedTokens: number;
+  if (b.batch.kind === "v0") {
+    const len = opts.maxModelLen ?? 2048;
+    maxNumSeqs = b.batch.maxNumSeqs;
+    maxNumBatchedTokens = len > b.batch.longContext ? b.batch.chunkedTokens : Math.max(len, 2048);
+  } else {
+    const s = b.batch.maxNumSeqs;
+    const t = b.batch.maxNumBatchedTokens;
+    maxNumBatchedTokens = (isLarge(t.rule, gpuMemoryBytes, gpuName) ? t.large : t.small)[entry];
+    // arg_utils.py: max_num_seqs = min(default_max_num_seqs, max_num_batched_tokens)
+    maxNumSeqs = Math.min((isLarge(s.rule, gpuMemoryBytes, gpuName) ? s.large : s.small)[entry], maxNumBatchedTokens);
+  }
   return {
-    gpuMemoryUtilization: VLLM.gpuMemoryUtilization,
+    gpuMemoryUtilization: b.gpuMemoryUtilization,
     blockSize: VLLM.blockSize,
-    maxNumBatchedTokens: big ? VLLM.maxNumBatchedTokensLarge : VLLM.maxNumBatchedTokensSmall,
-    maxNumSeqs: big ? VLLM.maxNumSeqsLarge : VLLM.maxNumSeqsSmall,
-    enforceEager: false,
-    cudaGraphsInBudget: true,
+    maxNumBatchedTokens,
+    maxNumSeqs,
+    enforceEager: opts.enforceEager ?? false,
+    cudaGraphsInBudget: b.cudaGraphsInBudget,
+    engineVersion: b.version,
   };
 }
 
 /**
- * Peak activation memory of the profile run on one GPU: vLLM pushes max_num_batched_tokens tokens
- * through the model once, and the sampler once over max_num_seqs rows of logits. Activations are
- * freed layer by layer, so the peak is the largest single layer's live tensors, or the sampler's.
- *
- * Per token, the largest live set of a layer is the residual stream and its normed copy (2 × hidden),
- * plus the bigger of attention (q, k, v on this rank, and the attention output) and the MLP
- * (gate+up output and the activated product: 3 × intermediate on this rank; a MoE layer holds that
- * for each of the top-k experts a token visits, plus the per-expert outputs). Bytes are the 16-bit
- * compute dtype. The sampler holds fp32 logits over the full vocabulary for max_num_seqs rows, plus
- * the temporaries of softmax/top-k/top-p (VLLM.samplerBytesPerLogit in all).
+ * Peak of one layer's live tensors when the profile run pushes max_num_batched_tokens tokens through
+ * the model, on one GPU, in bytes of the 16-bit compute dtype. Per token: three hidden-size buffers
+ * (the layer's input, which the model's loop still references; the residual; the normed input of the
+ * block), plus the larger of attention (q, k, v on this rank and the attention output) and the MLP
+ * (gate+up output and the activated product: 3 × intermediate on this rank; a MoE layer holds that for
+ * each of the top-k experts a token visits, plus the per-expert outputs).
  */
-export function activationPeakBytes(arch: ModelArch, tp: number, s: RuntimeSettings): number {
-  const b = 2;
+export function forwardPeakBytes(arch: ModelArch, tp: number, tokens: number): number {
   const h = arch.hiddenSize;
-  const t = s.maxNumBatchedTokens;
   const qkv = (arch.numHeads / tp + 2 * Math.max(1, arch.numKvHeads / tp)) * arch.headDim;
   const attn = qkv + (arch.numHeads * arch.vHeadDim) / tp;
   const dense = arch.intermediateSize > 0 ? (3 * arch.intermediateSize) / tp : 0;
@@ -122,15 +185,48 @@ export function activationPeakBytes(arch: ModelArch, tp: number, s: RuntimeSetti
       arch.moe.expertsPerToken * h +
       (3 * arch.moe.sharedIntermediateSize) / tp
     : 0;
-  const layerPeak = t * b * (2 * h + Math.max(attn, dense, moe));
-  const sampler = s.maxNumSeqs * arch.vocabSize * VLLM.samplerBytesPerLogit;
-  // The sampler runs while the caching allocator still holds the forward pass's largest blocks.
-  return layerPeak + sampler;
+  return tokens * 2 * (3 * h + Math.max(attn, dense, moe));
+}
+
+/**
+ * Peak of the profile run's dummy sampler on the last pipeline stage, in bytes: min(max_num_seqs,
+ * max_num_batched_tokens) sequences of logits over the whole vocabulary (every TP rank holds them all)
+ * times the release's bytes per entry (vllm-versions.ts SAMPLER), plus the dummy run's output hidden
+ * states and residual (2 × tokens × hidden × 2 bytes), which stay allocated while it samples.
+ * Published H100 peaks at 1024 sequences exceed the sampler term by about that much (llm-d's empirical
+ * vLLM memory results: Llama 3.1 8B 4.76 GiB = 4.65 + 0.125; gpt-oss-20b 7.38 GiB = 7.29 + 0.09).
+ */
+export function samplerPeakBytes(arch: ModelArch, s: RuntimeSettings): number {
+  const rows = Math.min(s.maxNumSeqs, s.maxNumBatchedTokens);
+  const perLogit = vllmBehaviour(s.engineVersion).sampler.bytesPerLogit;
+  return rows * arch.vocabSize * perLogit + 2 * s.maxNumBatchedTokens * arch.hiddenSize * 2;
+}
+
+/**
+ * Peak activation memory of the profile run on one GPU (vLLM's "PyTorch activation peak" / "torch peak
+ * memory increase", an allocated-bytes peak): the forward pass and the sampler run one after the other,
+ * so the peak is the larger of the two. Stages other than the last run no sampler (`lastStage` false).
+ */
+export function activationPeakBytes(arch: ModelArch, tp: number, s: RuntimeSettings, lastStage = true): number {
+  const forward = forwardPeakBytes(arch, tp, s.maxNumBatchedTokens);
+  return lastStage ? Math.max(forward, samplerPeakBytes(arch, s)) : forward;
 }
 
 /** CUDA graph pool with the default capture sizes; 0 with enforce_eager. */
 export function cudaGraphBytes(s: RuntimeSettings): number {
   return s.enforceEager ? 0 : VLLM.cudaGraphBytes;
+}
+
+/**
+ * KV block size vLLM uses: `blockSize` except for MLA models, whose backend forces its own on Hopper
+ * (FlashMLA) and Blackwell (CUTLASS MLA) (vllm-versions.ts MLA_BLOCK).
+ */
+export function effectiveBlockSize(arch: ModelArch, s: RuntimeSettings, computeCapability?: number): number {
+  if (!arch.mla || computeCapability === undefined) return s.blockSize;
+  const b = vllmBehaviour(s.engineVersion).mlaBlock;
+  if (computeCapability >= 10 && computeCapability < 11) return b.blackwell;
+  if (computeCapability >= 9 && computeCapability < 10) return b.hopper;
+  return s.blockSize;
 }
 
 /**
@@ -181,17 +277,21 @@ export function vllmPlacement(args: {
   settings: RuntimeSettings;
   /** Precomputed weightsPerStage for this TP/PP (the same for every GPU type); computed when absent. */
   stageWeights?: StageWeights[];
+  /** The GPU's compute capability: MLA backends force their block size on Hopper and Blackwell. */
+  computeCapability?: number | undefined;
 }): VllmPlacement {
   const { arch, tp, pp, settings: s } = args;
   const stagesW = args.stageWeights ?? weightsPerStage(arch, args.tensors, args.precision, tp, pp, args.skip);
   const layerSets = stageLayers(arch.numLayers, pp);
   const perLayer = kvBytesPerTokenPerLayer(arch, args.kvCacheDtype, tp);
-  const activation = activationPeakBytes(arch, tp, s);
   const nonTorch = VLLM.nonTorchBytes;
   const graphs = cudaGraphBytes(s);
   const budget = s.gpuMemoryUtilization * args.gpuMemoryBytes;
+  const block = effectiveBlockSize(arch, s, args.computeCapability);
   const stages = stagesW.map((st, i) => {
     const layers = layerSets[i]!;
+    // Only the last pipeline stage computes logits and runs the dummy sampler.
+    const activation = activationPeakBytes(arch, tp, s, i === stagesW.length - 1);
     const kv = budget - st.bytesPerGpu - activation - nonTorch - (s.cudaGraphsInBudget ? graphs : 0);
     const ledger: GpuLedger = {
       totalBytes: args.gpuMemoryBytes,
@@ -205,7 +305,7 @@ export function vllmPlacement(args: {
     return {
       layers: layers.length,
       perGpu: ledger,
-      kvCacheTokens: kvTokensForBytes(arch, args.kvCacheDtype, tp, layers.length, s.blockSize, kv),
+      kvCacheTokens: kvTokensForBytes(arch, args.kvCacheDtype, tp, layers.length, block, kv),
       layerIdx: layers,
     };
   });
@@ -254,10 +354,18 @@ export function vllmMemory(req: MemoryRequest, budgetName = "gpu_memory_utilizat
     maxModelLen: req.maxModelLen,
     settings: req.settings,
     stageWeights: req.stageWeights,
+    computeCapability: req.device.computeCapability,
   });
+  const s = req.settings;
+  const rows = Math.min(s.maxNumSeqs, s.maxNumBatchedTokens);
   return {
     perGpu: p.perGpu,
-    lines: budgetLines(p.perGpu, req.settings, budgetName),
+    lines: budgetLines(
+      p.perGpu,
+      s,
+      budgetName,
+      `activation peak (${s.maxNumBatchedTokens} batched tokens; sampler over ${rows} sequences)`,
+    ),
     stages: req.stageWeights,
     kvCacheTokens: p.kvCacheTokens,
     maxConcurrency: p.maxConcurrency,
@@ -302,6 +410,8 @@ function command(plan: Plan): EngineCommand {
   if (e.kvCacheDtype === "fp8") args.push("--kv-cache-dtype", "fp8");
   if (e.quantization) args.push("--quantization", e.quantization);
   if (e.dtype === "half") args.push("--dtype", "half");
+  // Plans written before the field existed have none: CUDA graphs on, as vLLM's default.
+  if (e.enforceEager === true) args.push("--enforce-eager");
   if (multiNode === "ray") args.push("--distributed-executor-backend", "ray");
   const url = `http://127.0.0.1:${plan.spec.port}/health`;
   return {
@@ -320,22 +430,50 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+/** One line naming vLLM's budget at a release, as it treats CUDA graphs and the sampler there. */
+export function vllmMemoryModel(version: string): string {
+  const b = vllmBehaviour(version);
+  const graphs = b.cudaGraphsInBudget ? " − CUDA graphs" : "; CUDA graphs on top of the budget";
+  return (
+    `vLLM ${version} (${b.engine}) budget (gpu_memory_utilization × total − weights − activation peak − non-torch${graphs}; ` +
+    `sampler: ${b.sampler.path}, ${b.sampler.bytesPerLogit} bytes per vocabulary entry per sequence)`
+  );
+}
+
+/**
+ * The official image of a release (https://hub.docker.com/r/vllm/vllm-openai/tags: every release is
+ * tagged vX.Y.Z).
+ */
+export function vllmImage(version: string): string {
+  return `vllm/vllm-openai:v${version}`;
+}
+
 export const vllm: EngineModule = {
   name: "vllm",
   label: "vLLM",
   image: {
-    image: "vllm/vllm-openai:v0.28.0",
-    version: "0.28.0",
-    source: "https://github.com/coreweave/ml-containers/pull/218 ('vLLM 0.28.0 was released', 2026-08-26)",
+    image: vllmImage(VLLM_PINNED),
+    version: VLLM_PINNED,
+    source: VLLM.source,
   },
+  versions: VLLM_RANGE,
+  imageFor: (version) => vllmImage(version),
+  defaultShare: (version) => vllmBehaviour(version).gpuMemoryUtilization,
   checkpointFormat: "safetensors",
   defaultPort: 8000,
-  defaultGpuMemoryUtilization: VLLM.gpuMemoryUtilization,
   parallel: { tensor: true, layersInNode: true, multiNode: "ray", maxGpus: null },
   efficiency: efficiency(VLLM_SHARES, SCHEDULER, FIT),
-  memoryModel: `vLLM ${VLLM.version} budget (gpu_memory_utilization × total − weights − activation peak − non-torch − CUDA graphs)`,
+  memoryModel: vllmMemoryModel(VLLM_PINNED),
+  memoryModelFor: vllmMemoryModel,
   settings: (device: DeviceEntry, o) =>
-    applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
+    applyOverrides(
+      defaultVllmSettings(device.memoryBytes.value, device.name, {
+        version: o.engineVersion,
+        maxModelLen: o.maxModelLen,
+        entryPoint: o.entryPoint,
+      }),
+      o,
+    ),
   supportProblem: hfEngineSupport,
   memory: (req) => vllmMemory(req),
   startupLog: "vllm",

@@ -136,11 +136,21 @@ function strList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
 
+/**
+ * The modules a quantization_config keeps unquantized, from every list a format uses: AWQ, MXFP4,
+ * fbgemm_fp8 and Transformers' FP8 `modules_to_not_convert`; vLLM's FP8 `ignored_layers`;
+ * compressed-tensors `ignore` (names or "re:" patterns); bitsandbytes `llm_int8_skip_modules`.
+ */
+export function quantSkipList(q: Record<string, unknown>): string[] {
+  const all = [q.modules_to_not_convert, q.ignored_layers, q.ignore, q.llm_int8_skip_modules].flatMap(strList);
+  return [...new Set(all)];
+}
+
 /** quantization_config -> how the checkpoint stores its weights. */
 export function parseQuantization(q: unknown, label: string): CheckpointQuant | null {
   if (!isObj(q)) return null;
   const method = String(q.quant_method ?? "").toLowerCase();
-  const skip = strList(q.modules_to_not_convert ?? q.ignored_layers ?? q.ignore ?? q.llm_int8_skip_modules);
+  const skip = quantSkipList(q);
   switch (method) {
     case "awq":
       return {
@@ -166,6 +176,10 @@ export function parseQuantization(q: unknown, label: string): CheckpointQuant | 
           : null;
       return { method: "fp8", blockSize: block, skip };
     }
+    case "fbgemm_fp8":
+      // Meta's FP8 checkpoints (Llama 3.1 405B): FP8 rows with an fp32 scale each; activation_scale_ub
+      // bounds the dynamic activation scales and takes no memory worth counting.
+      return { method: "fbgemm-fp8", skip };
     case "compressed-tensors": {
       const groups = isObj(q.config_groups) ? Object.values(q.config_groups) : [];
       const g = groups.find(isObj);
@@ -199,7 +213,7 @@ export function parseQuantization(q: unknown, label: string): CheckpointQuant | 
     default:
       throw new UserError(
         `${label}: quantization method "${method || "(none)"}" is not supported`,
-        "supported: awq, gptq, fp8, compressed-tensors, mxfp4, bitsandbytes",
+        "supported: awq, gptq, fp8, fbgemm_fp8, compressed-tensors, mxfp4, bitsandbytes",
       );
   }
 }

@@ -99,7 +99,8 @@ export function evaluateCandidate(
     kvCacheDtype: req.kvCacheDtype,
     engine: {
       name: c.engine.name as Deployment["engine"]["name"],
-      image: engineImageFor(c.engine, device.kind === "cpu" ? "cpu" : "gpu"),
+      version: s.engineVersion,
+      image: engineImageFor(c.engine, device.kind === "cpu" ? "cpu" : "gpu", s.engineVersion),
       maxModelLen: spec.maxModelLen,
       gpuMemoryUtilization: s.gpuMemoryUtilization,
       maxNumSeqs: s.maxNumSeqs,
@@ -108,6 +109,7 @@ export function evaluateCandidate(
       kvCacheDtype: req.kvCacheDtype,
       dtype: !device.bf16 && c.arch.dtype === "bfloat16" ? "half" : "auto",
       quantization: c.quantization,
+      enforceEager: s.enforceEager,
       modelRef: c.modelRef,
       servedModelName: c.servedModelName,
     },
