@@ -16,7 +16,7 @@
  * Pure: a model, a GGUF precision and a GPU in, the layers on the GPU and the memory they take out.
  */
 import type { ModelArch } from "../models/arch.js";
-import type { Tensor } from "../sizing/inventory.js";
+import { type Tensor, tensorParams } from "../sizing/inventory.js";
 import type { KvCacheDtype } from "../sizing/kv.js";
 import { type Precision, tensorBytes } from "../sizing/weights.js";
 
@@ -38,11 +38,11 @@ export interface OllamaEstimate {
   totalLayers: number;
   gpuLayers: number;
   offloadedLayers: number;
-  /** On the GPU. */
+  /** On the GPU: the layers placed there and the vision projector. */
   weightsBytes: number;
   kvBytes: number;
   graphBytes: number;
-  /** Free memory at the start, and what is reserved of it besides the layers. */
+  /** Free memory at the start, and what is reserved of it besides layers, projector and graph. */
   freeBytes: number;
   reservedBytes: number;
 }
@@ -154,18 +154,26 @@ export function ollamaSchedule(args: {
     const bytes = tensorBytes(t, precision.format, skip) * scale;
     if (t.layer !== null) blocks[t.layer] = (blocks[t.layer] ?? 0) + bytes;
     else if (t.role === "embedding") embedding += bytes;
-    else if (t.role === "vision") projector += bytes;
+    // Ollama ships the vision projector in 16 bit: "projector.weights=\"795.9 MiB\"" for gemma3:27b
+    // (https://github.com/ollama/ollama/issues/9791), SigLIP's 0.42 B parameters × 2 bytes.
+    else if (t.role === "vision") projector += tensorParams(t) * 2;
     else output += bytes; // output norm and output matrix
   }
   if (arch.tieWordEmbeddings) output += embedding; // "else if layer, ok := layers["token_embd"]"
   const context = args.context * slots;
   const kv = ollamaKvPerLayer(arch, context, slots, args.kvCacheDtype);
-  const kvFull = arch.numLayers * context * arch.numKvHeads * (arch.headDim + arch.vHeadDim) * kvElement(args.kvCacheDtype);
+  const kvFull =
+    arch.numLayers *
+    context *
+    arch.numKvHeads *
+    (arch.headDim + arch.vHeadDim) *
+    kvElement(args.kvCacheDtype);
   const graph = ollamaGraph(arch, context, kvFull);
   const layers = [...blocks.map((w, i) => w + kv[i]!), output];
   const free = Math.max(0, args.totalBytes - OLLAMA_IDLE_USED_BYTES);
-  const reserved = (blocks[0] ?? 0) + (kv[0] ?? 0) + projector + OLLAMA_MINIMUM_BYTES;
-  const space = free - reserved - Math.max(graph.full, graph.partial);
+  // One layer as a buffer and the minimum, besides the projector and the graph.
+  const reserved = (blocks[0] ?? 0) + (kv[0] ?? 0) + OLLAMA_MINIMUM_BYTES;
+  const space = free - reserved - projector - Math.max(graph.full, graph.partial);
   let gpuLayers = fitFromTop(layers, space);
   let onGpu: number[] = layers.map((_, i) => i).slice(layers.length - gpuLayers);
   if (gpuLayers < layers.length) {

@@ -57,13 +57,16 @@ export function ollamaMemory(req: MemoryRequest): MemoryPlacement {
     lines: [
       { label: "total memory", bytes: total },
       { label: "free before loading (total − memory in use)", bytes: e.freeBytes },
-      { label: `  weights of ${e.gpuLayers}/${e.totalLayers} layers on the GPU`, bytes: e.weightsBytes },
+      {
+        label: `  weights of ${e.gpuLayers}/${e.totalLayers} layers on the GPU (and the vision projector)`,
+        bytes: e.weightsBytes,
+      },
       {
         label: `  KV cache (${slots} × ${req.maxModelLen} tokens on those layers)`,
         bytes: e.kvBytes,
       },
       { label: `  compute graph (${e.offloadedLayers ? "partial" : "full"} offload)`, bytes: e.graphBytes },
-      { label: "  reserve: one layer, 457 MiB minimum, projector", bytes: e.reservedBytes },
+      { label: "  reserve: one layer as a buffer and 457 MiB minimum", bytes: e.reservedBytes },
     ],
     stages: req.stageWeights,
     kvCacheTokens: req.maxModelLen * slots,

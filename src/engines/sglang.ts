@@ -149,7 +149,8 @@ export function sglangMemory(req: MemoryRequest): MemoryPlacement {
     cudaGraphBytes: graphs,
   };
   const seq = kvBytesForSequence(arch, req.kvCacheDtype, req.maxModelLen, tp, tight.layers);
-  const maxConcurrency = seq > 0 ? Math.floor(((tight.tokens * perLayer * tight.layers.length) / seq) * 100) / 100 : 0;
+  const maxConcurrency =
+    seq > 0 ? Math.floor(((tight.tokens * perLayer * tight.layers.length) / seq) * 100) / 100 : 0;
   const reason =
     tight.pool <= 0
       ? `the weights (${(tight.st.bytesPerGpu / GiB).toFixed(1)} GiB) exceed mem_fraction_static ${f} × the GPU's memory`
@@ -165,7 +166,9 @@ export function sglangMemory(req: MemoryRequest): MemoryPlacement {
       { label: "  KV cache pool", bytes: perGpu.kvCacheBytes },
       { label: "outside it: activations (SGLang's reserve)", bytes: perGpu.activationBytes },
       {
-        label: s.enforceEager ? "outside it: CUDA graphs (none: --disable-cuda-graph)" : "outside it: CUDA graphs",
+        label: s.enforceEager
+          ? "outside it: CUDA graphs (none: --disable-cuda-graph)"
+          : "outside it: CUDA graphs",
         bytes: perGpu.cudaGraphBytes,
       },
     ],

@@ -83,7 +83,11 @@ export const tgi: EngineModule = {
   memoryModelFor: () => MEMORY_MODEL,
   settings: (device, o) =>
     applyOverrides(
-      { ...defaultVllmSettings(device.memoryBytes.value, device.name), gpuMemoryUtilization: 0.9, engineVersion: IMAGE.version },
+      {
+        ...defaultVllmSettings(device.memoryBytes.value, device.name),
+        gpuMemoryUtilization: 0.9,
+        engineVersion: IMAGE.version,
+      },
       o,
     ),
   supportProblem: hfEngineSupport,

@@ -23,7 +23,14 @@ import {
   SCHEDULER,
 } from "./common.js";
 import { CUDA_CONTEXT_BYTES } from "./llamacpp.js";
-import type { EngineCommand, EngineImage, EngineModule, GpuLedger, MemoryPlacement, MemoryRequest } from "./types.js";
+import type {
+  EngineCommand,
+  EngineImage,
+  EngineModule,
+  GpuLedger,
+  MemoryPlacement,
+  MemoryRequest,
+} from "./types.js";
 import { pinnedOnly } from "./version.js";
 import { defaultVllmSettings, forwardPeakBytes } from "./vllm.js";
 
@@ -67,7 +74,8 @@ export function trtllmMemory(req: MemoryRequest): MemoryPlacement {
     cudaGraphBytes: 0,
   };
   const seq = kvBytesForSequence(arch, req.kvCacheDtype, req.maxModelLen, tp, tight.layers);
-  const maxConcurrency = seq > 0 ? Math.floor(((tight.tokens * perLayer * tight.layers.length) / seq) * 100) / 100 : 0;
+  const maxConcurrency =
+    seq > 0 ? Math.floor(((tight.tokens * perLayer * tight.layers.length) / seq) * 100) / 100 : 0;
   const reason =
     tight.free <= 0
       ? `weights (${(tight.st.bytesPerGpu / GiB).toFixed(1)} GiB) and the activation peak leave no free memory`

@@ -169,8 +169,7 @@ export const BATCH_DEFAULTS: VersionRule<BatchDefaults>[] = [
     },
     source: {
       url: PR(16158),
-      quote:
-        "This PR reverts the default `max_num_seqs` from 1024 to 256 for hardware other than H100/200",
+      quote: "This PR reverts the default `max_num_seqs` from 1024 to 256 for hardware other than H100/200",
     },
     note: "merged 2025-04-08; first release after the merge taken as 0.8.4 (inferred)",
   },
@@ -229,7 +228,10 @@ export const SAMPLER: VersionRule<SamplerProfile>[] = [
   {
     since: "0.8.0",
     until: "0.11.1",
-    value: { bytesPerLogit: 14, path: "FlashInfer top-k/top-p (the vllm/vllm-openai image ships FlashInfer)" },
+    value: {
+      bytesPerLogit: 14,
+      path: "FlashInfer top-k/top-p (the vllm/vllm-openai image ships FlashInfer)",
+    },
     source: {
       url: PR(11394),
       quote: "This PR brings FlashInfer's top-p & top-k sampling kernel to the V1 sampler.",
@@ -272,11 +274,17 @@ export const MLA_BLOCK: VersionRule<{ hopper: number; blackwell: number }>[] = [
     since: "0.8.0",
     until: "0.11.0",
     value: { hopper: 64, blackwell: 16 },
-    source: { url: `${AT_0_11}/vllm/platforms/cuda.py`, quote: "Forcing kv cache block size to 64 for FlashMLA backend." },
+    source: {
+      url: `${AT_0_11}/vllm/platforms/cuda.py`,
+      quote: "Forcing kv cache block size to 64 for FlashMLA backend.",
+    },
   },
   {
     since: "0.11.0",
     value: { hopper: 64, blackwell: 128 },
-    source: { url: `${AT_0_11}/vllm/platforms/cuda.py`, quote: "Forcing kv cache block size to 128 for CUTLASS_MLA backend." },
+    source: {
+      url: `${AT_0_11}/vllm/platforms/cuda.py`,
+      quote: "Forcing kv cache block size to 128 for CUTLASS_MLA backend.",
+    },
   },
 ];

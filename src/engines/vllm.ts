@@ -154,7 +154,10 @@ export function defaultVllmSettings(
     const t = b.batch.maxNumBatchedTokens;
     maxNumBatchedTokens = (isLarge(t.rule, gpuMemoryBytes, gpuName) ? t.large : t.small)[entry];
     // arg_utils.py: max_num_seqs = min(default_max_num_seqs, max_num_batched_tokens)
-    maxNumSeqs = Math.min((isLarge(s.rule, gpuMemoryBytes, gpuName) ? s.large : s.small)[entry], maxNumBatchedTokens);
+    maxNumSeqs = Math.min(
+      (isLarge(s.rule, gpuMemoryBytes, gpuName) ? s.large : s.small)[entry],
+      maxNumBatchedTokens,
+    );
   }
   return {
     gpuMemoryUtilization: b.gpuMemoryUtilization,
@@ -207,7 +210,12 @@ export function samplerPeakBytes(arch: ModelArch, s: RuntimeSettings): number {
  * memory increase", an allocated-bytes peak): the forward pass and the sampler run one after the other,
  * so the peak is the larger of the two. Stages other than the last run no sampler (`lastStage` false).
  */
-export function activationPeakBytes(arch: ModelArch, tp: number, s: RuntimeSettings, lastStage = true): number {
+export function activationPeakBytes(
+  arch: ModelArch,
+  tp: number,
+  s: RuntimeSettings,
+  lastStage = true,
+): number {
   const forward = forwardPeakBytes(arch, tp, s.maxNumBatchedTokens);
   return lastStage ? Math.max(forward, samplerPeakBytes(arch, s)) : forward;
 }

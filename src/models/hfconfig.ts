@@ -142,7 +142,9 @@ function strList(v: unknown): string[] {
  * compressed-tensors `ignore` (names or "re:" patterns); bitsandbytes `llm_int8_skip_modules`.
  */
 export function quantSkipList(q: Record<string, unknown>): string[] {
-  const all = [q.modules_to_not_convert, q.ignored_layers, q.ignore, q.llm_int8_skip_modules].flatMap(strList);
+  const all = [q.modules_to_not_convert, q.ignored_layers, q.ignore, q.llm_int8_skip_modules].flatMap(
+    strList,
+  );
   return [...new Set(all)];
 }
 

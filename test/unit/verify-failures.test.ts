@@ -156,6 +156,38 @@ describe("settings the log states, against the ledger's, said before the figures
   });
 });
 
+describe("more formats", () => {
+  it("the one-line KV size and concurrency of 2026 builds, graph pool actual vs estimated (vllm#57047)", () => {
+    const p = parseVllmLog(log("awq-47gib-new-log-format.log"));
+    expect(p).toMatchObject({
+      kvCacheTokens: 268_560,
+      maxConcurrency: 131.13,
+      maxModelLen: 2048,
+      cudaGraphGiB: 0.22,
+      activationGiB: 0.57,
+      totalGpuMemoryGiB: 47.37,
+      gpuMemoryUtilization: 0.85,
+      // "2.81 GiB for consumed memory (weights + non-torch)" is not the weights alone
+      weightsGiB: null,
+      failure: null,
+    });
+  });
+
+  it("V0 lines inside a table drawn with box characters (gateway-api-inference-extension#550)", () => {
+    const p = parseVllmLog(log("llama2-7b-lora-80gb-v0.log"));
+    expect(p).toMatchObject({
+      totalGpuMemoryGiB: 79.19,
+      gpuMemoryUtilization: 0.9,
+      weightsGiB: 12.55,
+      nonTorchGiB: 0.16,
+      activationGiB: 2.38,
+      kvCacheGiB: 56.18,
+      // 7191 cuda blocks × 16
+      kvCacheTokens: 115_056,
+    });
+  });
+});
+
 describe("figures that are not numbers, and hostile logs", () => {
   it("'1.2.3 GiB' is left out with a note, never NaN", () => {
     const p = parseVllmLog(
