@@ -78,7 +78,7 @@ export const VLLM = {
    * https://github.com/vllm-project/vllm/pull/14447), 0.16 GiB (H100,
    * https://github.com/kubernetes-sigs/gateway-api-inference-extension/pull/550).
    */
-  nonTorchBytes: 0.2 * GiB,
+  nonTorchBytes: Math.round(0.2 * GiB),
   /**
    * Estimated CUDA graph pool with the default capture sizes (up to 512): "Estimated CUDA graph
    * memory: 0.44 GiB total" (https://github.com/vllm-project/vllm/pull/48214, PIECEWISE=51,
