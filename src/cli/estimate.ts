@@ -139,7 +139,7 @@ function printPlacement(p: PlacementResult, r: EstimateResult): void {
   out(renderTable([c.bold(`per GPU (${r.engine.name} ${r.engine.version})`), c.bold("GiB")], rows));
   out(c.dim(`memory model: ${r.engine.memoryModel}`));
   out(
-    `KV cache: ${grouped(p.kvCacheTokens)} tokens (block ${p.engineSettings.blockSize}); ` +
+    `KV cache: ${grouped(p.kvCacheTokens)} tokens (block ${p.blockSize ?? p.engineSettings.blockSize}); ` +
       `max concurrency at ${r.maxModelLen} tokens: ${p.maxConcurrency}x` +
       (p.costPerHourUsd !== null ? `; ~$${p.costPerHourUsd.toFixed(2)}/h (${p.priceSource})` : ""),
   );

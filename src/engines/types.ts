@@ -121,6 +121,8 @@ export interface MemoryPlacement {
   reason: string | null;
   /** Layers the engine puts on the CPU because they do not fit on the GPU (Ollama's scheduler). */
   offloadedLayers?: number;
+  /** The KV block size the engine ends up with, when it overrides the setting (vLLM's MLA backends). */
+  blockSize?: number;
 }
 
 /** Each engine's Prometheus metric names at the pinned release. */

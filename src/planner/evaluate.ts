@@ -105,7 +105,7 @@ export function evaluateCandidate(
       gpuMemoryUtilization: s.gpuMemoryUtilization,
       maxNumSeqs: s.maxNumSeqs,
       maxNumBatchedTokens: s.maxNumBatchedTokens,
-      blockSize: s.blockSize,
+      blockSize: m.blockSize ?? s.blockSize,
       kvCacheDtype: req.kvCacheDtype,
       dtype: !device.bf16 && c.arch.dtype === "bfloat16" ? "half" : "auto",
       quantization: c.quantization,

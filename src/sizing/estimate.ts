@@ -86,6 +86,8 @@ export interface PlacementResult {
   engineSettings: RuntimeSettings;
   /** Layers the engine would run on the CPU because they do not fit (Ollama's scheduler); absent: none. */
   offloadedLayers?: number;
+  /** KV block size the engine uses (vLLM forces 64 or 128 for MLA models on Hopper and Blackwell). */
+  blockSize?: number;
   costPerHourUsd: number | null;
   priceSource: string | null;
   /** Predicted latency and throughput at the request's load (when the placement fits). */
@@ -337,6 +339,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       maxConcurrency: m.maxConcurrency,
       engineSettings: settings,
       ...(m.offloadedLayers !== undefined ? { offloadedLayers: m.offloadedLayers } : {}),
+      ...(m.blockSize !== undefined ? { blockSize: m.blockSize } : {}),
       costPerHourUsd: price ? Math.round(price.usdPerGpuHour * count * 100) / 100 : null,
       priceSource: price ? `${price.provider} ${price.basis}, ${price.date}` : null,
       performance: unsupported ? null : sized.performance,
