@@ -6,6 +6,7 @@ import * as z from "zod/mini";
 import { en } from "zod/locales";
 import { DEFAULTS } from "../defaults.js";
 import {
+  checkEagerMode,
   DEFAULT_ENGINE,
   ENGINE_NAMES,
   engineForFormat,
@@ -153,6 +154,7 @@ export function normalizeSpec(input: SpecInput, model: SpecModel): PlanSpec {
     );
   }
   const version = engineVersionFor(module, input.engineVersion);
+  checkEagerMode(module, input.enforceEager);
   return {
     model: input.model,
     precisions: asked ?? [gguf && !model.ggufFile ? "q4_k_m" : "auto"],

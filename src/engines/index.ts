@@ -47,6 +47,17 @@ export function engineImageFor(engine: EngineModule, deviceKind: "gpu" | "cpu", 
   return engine.imageFor(version ?? engine.versions.default, deviceKind);
 }
 
+/** A UserError (field enforceEager) when eager mode is asked of an engine whose command cannot express it. */
+export function checkEagerMode(engine: EngineModule, enforceEager: boolean | undefined): void {
+  if (enforceEager && !engine.eagerMode)
+    throw new UserError(
+      `--enforce-eager: llmdeploy has no way to turn CUDA graphs off in ${engine.label}'s launch command`,
+      "leave it out for this engine (its memory model counts no CUDA graph pool), or use vllm, sglang or tgi",
+      1,
+      "enforceEager",
+    );
+}
+
 /**
  * The engine release a command sizes for: the asked one, resolved against the module's range (a
  * UserError naming the range otherwise), or the pinned one.

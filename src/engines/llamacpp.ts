@@ -287,6 +287,7 @@ export const llamacpp: EngineModule = {
   versions: pinnedOnly("llama.cpp", LLAMACPP_IMAGE.version),
   imageFor: pinnedImageFor(LLAMACPP_IMAGE),
   // llama.cpp takes what it needs; the share is recorded in plans but not passed to it.
+  eagerMode: false,
   defaultShare: () => 0.9,
   checkpointFormat: "gguf",
   defaultPort: 8080,

@@ -116,6 +116,7 @@ export const ollama: EngineModule = {
   image: IMAGE,
   versions: pinnedOnly("Ollama", IMAGE.version),
   imageFor: pinnedImageFor(IMAGE),
+  eagerMode: false,
   defaultShare: () => 0.9,
   checkpointFormat: "gguf",
   defaultPort: 11434,

@@ -241,6 +241,7 @@ export const sglang: EngineModule = {
   image: IMAGE,
   versions: pinnedOnly("SGLang", IMAGE.version),
   imageFor: pinnedImageFor(IMAGE),
+  eagerMode: true,
   defaultShare: () => null,
   checkpointFormat: "safetensors",
   defaultPort: 8000,

@@ -73,6 +73,7 @@ export const tgi: EngineModule = {
   image: IMAGE,
   versions: pinnedOnly("TGI", IMAGE.version),
   imageFor: pinnedImageFor(IMAGE),
+  eagerMode: true,
   defaultShare: () => 0.9,
   checkpointFormat: "safetensors",
   defaultPort: 8000,

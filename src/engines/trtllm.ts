@@ -154,6 +154,7 @@ export const trtllm: EngineModule = {
   image: IMAGE,
   versions: pinnedOnly("TensorRT-LLM", IMAGE.version),
   imageFor: pinnedImageFor(IMAGE),
+  eagerMode: false,
   defaultShare: () => TRTLLM_FREE_FRACTION,
   checkpointFormat: "safetensors",
   defaultPort: 8000,

@@ -222,6 +222,8 @@ export interface EngineModule {
    * equivalents), or null when the engine works it out per GPU and split (SGLang).
    */
   defaultShare(version: string): number | null;
+  /** Whether the launch command can turn CUDA graphs off (--enforce-eager and its equivalents). */
+  eagerMode: boolean;
   parallel: ParallelSupport;
   efficiency: EngineEfficiency;
   /** One line: whose memory model produced the figures (printed with every ledger), at the pinned release. */

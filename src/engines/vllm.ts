@@ -294,6 +294,7 @@ export const vllm: EngineModule = {
   },
   versions: VLLM_RANGE,
   imageFor: (version) => vllmImage(version),
+  eagerMode: true,
   defaultShare: (version) => vllmBehaviour(version).gpuMemoryUtilization,
   checkpointFormat: "safetensors",
   defaultPort: 8000,

@@ -3,7 +3,13 @@
  * Pure: data in, data out. Sizing goes through the shared pipeline (size.ts) and the engine's module.
  */
 import type { DeviceEntry, Source } from "../catalog/types.js";
-import { engineForFormat, engineImageFor, engineModule, engineVersionFor } from "../engines/index.js";
+import {
+  checkEagerMode,
+  engineForFormat,
+  engineImageFor,
+  engineModule,
+  engineVersionFor,
+} from "../engines/index.js";
 import type { EngineModule, GpuLedger, LedgerLine, RuntimeSettings } from "../engines/types.js";
 import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
@@ -203,6 +209,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
     );
   }
   const engineVersion = engineVersionFor(engine, req.engineVersion);
+  checkEagerMode(engine, req.enforceEager);
   const precProblem = precisionProblem(arch, model.tensors, precision);
   if (precProblem) {
     throw new UserError(

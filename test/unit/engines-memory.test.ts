@@ -123,6 +123,20 @@ describe("--enforce-eager", () => {
     expect(Math.abs(eager.perGpu.kvCacheBytes / GiB / 6.89 - 1)).toBeLessThan(0.05);
   });
 
+  it("engines whose launch command cannot turn graphs off refuse it, in one line", () => {
+    expect(() =>
+      run({
+        ...base,
+        engineVersion: undefined,
+        gpuMemoryUtilization: undefined,
+        engine: "trtllm",
+        enforceEager: true,
+      }),
+    ).toThrow(
+      "--enforce-eager: llmdeploy has no way to turn CUDA graphs off in TensorRT-LLM's launch command",
+    );
+  });
+
   it("vLLM < 0.21: graphs were never in the budget, so the KV cache is the same", () => {
     const old = { ...base, engineVersion: "0.20.0" };
     expect(run({ ...old, enforceEager: true }).placement!.perGpu.kvCacheBytes).toBe(
