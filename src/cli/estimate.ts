@@ -30,6 +30,8 @@ export interface EstimateOptions {
   outputTokens: number;
   requestRate: number | undefined;
   engine: string | undefined;
+  engineVersion: string | undefined;
+  enforceEager: boolean;
   json: boolean;
 }
 
@@ -54,6 +56,8 @@ export function estimateOptions(raw: Record<string, unknown>): EstimateOptions {
     outputTokens: intFlag("--output-tokens", str("outputTokens")) ?? DEFAULTS.outputTokens,
     requestRate: numFlag("--request-rate", str("requestRate"), { max: 1_000_000 }),
     engine: choiceFlag("--engine", str("engine"), ENGINE_NAMES),
+    engineVersion: str("engineVersion"),
+    enforceEager: raw.enforceEager === true,
     json: raw.json === true,
   };
 }
@@ -92,6 +96,8 @@ export async function collectEstimate(
       requestRate: o.requestRate ?? null,
     },
     engine: o.engine,
+    engineVersion: o.engineVersion,
+    enforceEager: o.enforceEager,
   });
 }
 
@@ -133,7 +139,7 @@ function printPlacement(p: PlacementResult, r: EstimateResult): void {
   out(renderTable([c.bold(`per GPU (${r.engine.name} ${r.engine.version})`), c.bold("GiB")], rows));
   out(c.dim(`memory model: ${r.engine.memoryModel}`));
   out(
-    `KV cache: ${grouped(p.kvCacheTokens)} tokens (block ${p.engineSettings.blockSize}); ` +
+    `KV cache: ${grouped(p.kvCacheTokens)} tokens (block ${p.blockSize ?? p.engineSettings.blockSize}); ` +
       `max concurrency at ${r.maxModelLen} tokens: ${p.maxConcurrency}x` +
       (p.costPerHourUsd !== null ? `; ~$${p.costPerHourUsd.toFixed(2)}/h (${p.priceSource})` : ""),
   );

@@ -58,6 +58,8 @@ export interface PlanFlags {
   serviceName?: string;
   port?: string;
   gpuMemoryUtilization?: string;
+  engineVersion?: string;
+  enforceEager?: boolean;
   defaults?: boolean;
   json?: boolean;
   yaml?: boolean;
@@ -88,6 +90,8 @@ export function specFromFlags(f: PlanFlags): SpecInput {
     port: intFlag("--port", f.port, { max: 65535 }),
     amortizationMonths: intFlag("--amortization-months", f.amortizationMonths, { max: 600 }),
     gpuMemoryUtilization: fractionFlag("--gpu-memory-utilization", f.gpuMemoryUtilization),
+    engineVersion: f.engineVersion,
+    enforceEager: f.enforceEager === true ? true : undefined,
     gpuPrices: pairsFlag("--gpu-price", f.gpuPrice, "h100-sxm=2.10"),
     gpuPurchaseUsd: pairsFlag("--gpu-purchase", f.gpuPurchase, "h100-sxm=25000"),
   };

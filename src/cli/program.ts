@@ -101,7 +101,7 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .option("--pp <n>", "pipeline parallel size (default: --gpus / --tp)")
     .option(
       "--gpu-memory-utilization <f>",
-      "the engine's share of GPU memory (default: the engine's, vLLM 0.9)",
+      "the engine's share of GPU memory (default: the engine's own: vLLM 0.92 from 0.21, 0.9 before; SGLang per GPU)",
     )
     .option(
       "--max-num-batched-tokens <n>",
@@ -115,6 +115,11 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
       "--engine <name>",
       `engine whose memory model and speed are sized: ${ENGINE_NAMES.join(" ")} (default: vllm; llamacpp for GGUF)`,
     )
+    .option(
+      "--engine-version <x.y[.z]>",
+      "engine release whose defaults and memory behaviour to size (default: the pinned image's, vLLM 0.28.0)",
+    )
+    .option("--enforce-eager", "no CUDA graphs (vLLM --enforce-eager): no graph memory, slower decoding")
     .option("--json", "print the result as JSON on stdout")
     .addHelpText(
       "after",
@@ -188,13 +193,18 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     )
     .option("--amortization-months <n>", "months on-prem GPUs are written off over (default 36)")
     .option("--engine <name>", `${ENGINE_NAMES.join(", ")} (default: vllm; llamacpp for GGUF)`)
+    .option(
+      "--engine-version <x.y[.z]>",
+      "engine release to size for and render (default: the pinned image's, vLLM 0.28.0)",
+    )
+    .option("--enforce-eager", "no CUDA graphs (vLLM --enforce-eager): no graph memory, slower decoding")
     .option("--packaging <kind>", "compose (default) or kubernetes")
     .option("--security <level>", "basic (default), enhanced or enterprise")
     .option("--service-name <name>", "name of the service (default: from the model id)")
     .option("--port <n>", "port the engine listens on")
     .option(
       "--gpu-memory-utilization <f>",
-      "the engine's share of GPU memory (default: the engine's, vLLM 0.9)",
+      "the engine's share of GPU memory (default: the engine's own: vLLM 0.92 from 0.21, 0.9 before; SGLang per GPU)",
     )
     .option("--defaults", "fill every unanswered question with the documented defaults; never prompt")
     .option("--json", "print the plan object as JSON on stdout")
@@ -313,7 +323,9 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .description(
       "Read the memory figures vLLM prints at start-up (weights, activation peak, non-torch memory, CUDA\n" +
         "graphs, KV cache in GiB and tokens, maximum concurrency) and compare each with the plan's ledger,\n" +
-        "or with the ledger computed for --model on --gpu; explain the differences and the flag to change.",
+        "or with the ledger computed for --model on --gpu; explain the differences and the flag to change.\n" +
+        "Settings the log states that differ from the ledger's are reported first; a failed start gets a verdict.\n" +
+        "Exit codes: 0 done; 3 --fail-on-miss and a figure off or a failed start; 1 bad input.",
     )
     .option("--log <file>", "the engine's start-up log")
     .option("--plan <plan.yaml>", "the plan the engine was deployed from")
@@ -322,7 +334,12 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .option("--tp <n>", "tensor parallel size (default: from the log)")
     .option("--pp <n>", "pipeline parallel size (default: from the log)")
     .option("--max-model-len <n>", "default: from the log")
-    .option("--gpu-memory-utilization <f>", "default: from the log, else 0.9")
+    .option("--gpu-memory-utilization <f>", "default: from the log, else the release's default")
+    .option(
+      "--engine-version <x.y[.z]>",
+      "vLLM release the ledger models (default: the one the log names, else the pinned 0.28.0)",
+    )
+    .option("--fail-on-miss", "exit 3 when a figure is outside its tolerance or the engine failed to start")
     .option("--json", "print the comparison as JSON on stdout")
     .addHelpText(
       "after",

@@ -7,7 +7,6 @@
 import * as z from "zod/mini";
 import { ENGINE_NAMES } from "../engines/index.js";
 import { isPinnedImage } from "../render/images.js";
-import type { Plan } from "./plan.js";
 
 const num = z.number(); // zod rejects NaN and ±Infinity
 const nonNeg = z.number().check(z.gte(0));
@@ -74,6 +73,8 @@ const engine = z.object({
   dtype: z.enum(["auto", "half"]),
   modelRef: word,
   servedModelName: word,
+  version: z.optional(z.string()),
+  enforceEager: z.optional(z.boolean()),
 });
 
 export const deploymentSchema = z.object({
@@ -134,7 +135,12 @@ export const planSpecSchema = z.object({
     .string()
     .check(z.regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, "must be a DNS label (a-z, 0-9, '-')")),
   port: z.int().check(z.gte(1), z.lte(65535)),
-  gpuMemoryUtilization: fraction,
+  // null: the engine's own default for the GPU (SGLang computes mem_fraction_static per GPU)
+  gpuMemoryUtilization: z.nullable(fraction),
+  engineVersion: z.optional(
+    z.string().check(z.regex(/^\d+\.\d+(\.\d+)?$|^b\d+$/, "a release such as 0.28.0")),
+  ),
+  enforceEager: z.optional(z.boolean()),
 });
 
 export const planSchema = z.object({
@@ -155,10 +161,8 @@ export const planSchema = z.object({
   notes: z.array(z.string()),
 });
 
-// The schema describes the contract: what it accepts is a Plan.
-type Parsed = z.infer<typeof planSchema>;
-const _isPlan = (p: Parsed): Plan => p;
-void _isPlan;
+// Fields added to the contract after a release (spec.engineVersion, engine.version, enforceEager ...)
+// are optional here, so plan files written before them keep loading; their readers default them.
 
 /** The first problem of a parsed plan file as "field.path: message", or null when it is a plan. */
 export function planProblem(raw: unknown): string | null {

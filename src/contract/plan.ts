@@ -46,7 +46,16 @@ export interface PlanSpec {
   serviceName: string;
   /** Port the engine listens on inside its container. */
   port: number;
-  gpuMemoryUtilization: number;
+  /**
+   * The engine's share of GPU memory; null: the engine's own default for each GPU and split (SGLang
+   * works its mem_fraction_static out from the GPU's memory and the split). Each deployment records
+   * the value it was sized with in `engine.gpuMemoryUtilization`.
+   */
+  gpuMemoryUtilization: number | null;
+  /** The engine release the plan is sized for (its defaults and memory behaviour) and renders. */
+  engineVersion: string;
+  /** No CUDA graphs (vLLM --enforce-eager): slower decoding, no graph memory. */
+  enforceEager: boolean;
 }
 
 export interface PerGpuMemory {
@@ -105,6 +114,8 @@ export interface HostNeeds {
 
 export interface EngineSettings {
   name: EngineName;
+  /** The engine release the deployment is sized for, and whose image `image` is (e.g. "0.28.0"). */
+  version: string;
   /** Pinned container image (never `latest`). */
   image: string;
   maxModelLen: number;
@@ -117,6 +128,8 @@ export interface EngineSettings {
   quantization: string | null;
   /** vLLM --dtype: "half" on GPUs without bfloat16 (Volta, Turing), "auto" (the checkpoint's) otherwise. */
   dtype: "auto" | "half";
+  /** No CUDA graphs (vLLM --enforce-eager); absent in plans written before the field: false. */
+  enforceEager: boolean;
   /** The model argument the engine loads (HF id or local path / GGUF file). */
   modelRef: string;
   servedModelName: string;

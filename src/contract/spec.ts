@@ -5,7 +5,15 @@
 import * as z from "zod/mini";
 import { en } from "zod/locales";
 import { DEFAULTS } from "../defaults.js";
-import { DEFAULT_ENGINE, ENGINE_NAMES, engineForFormat, engineModule } from "../engines/index.js";
+import {
+  checkEagerMode,
+  DEFAULT_ENGINE,
+  ENGINE_NAMES,
+  engineForFormat,
+  engineModule,
+  engineVersionFor,
+} from "../engines/index.js";
+import { UserError } from "../errors.js";
 import { isGgufPrecision } from "../sizing/weights.js";
 import type { PlanSpec } from "./plan.js";
 
@@ -74,7 +82,15 @@ export const specSchema = z.strictObject({
     "name of the service (containers, Kubernetes objects, served model name)",
   ),
   port: opt(z.int().check(z.minimum(1), z.maximum(65535)), "port the engine listens on"),
-  gpuMemoryUtilization: opt(z.number().check(z.gt(0), z.lte(1)), "vLLM's share of GPU memory"),
+  gpuMemoryUtilization: opt(
+    z.number().check(z.gt(0), z.lte(1)),
+    "the engine's share of GPU memory (vLLM gpu_memory_utilization, SGLang mem_fraction_static, TensorRT-LLM free_gpu_memory_fraction); default: the engine's own",
+  ),
+  engineVersion: opt(
+    z.union([z.string(), z.number()]),
+    'engine release to size for and render, "X.Y" or "X.Y.Z" (quoted in YAML); default: the pinned image\'s',
+  ),
+  enforceEager: opt(z.boolean(), "no CUDA graphs (vLLM --enforce-eager): no graph memory, slower decoding"),
 });
 
 export type SpecInput = z.infer<typeof specSchema>;
@@ -129,6 +145,16 @@ export function normalizeSpec(input: SpecInput, model: SpecModel): PlanSpec {
   const gguf = module.checkpointFormat === "gguf";
   const concurrency =
     input.requestRate !== undefined ? null : (input.concurrency ?? SPEC_DEFAULTS.concurrency);
+  if (typeof input.engineVersion === "number") {
+    throw new UserError(
+      `engineVersion ${input.engineVersion} is a number in the spec (YAML reads 0.10 as 0.1)`,
+      'quote it: engineVersion: "0.10"',
+      1,
+      "engineVersion",
+    );
+  }
+  const version = engineVersionFor(module, input.engineVersion);
+  checkEagerMode(module, input.enforceEager);
   return {
     model: input.model,
     precisions: asked ?? [gguf && !model.ggufFile ? "q4_k_m" : "auto"],
@@ -154,7 +180,9 @@ export function normalizeSpec(input: SpecInput, model: SpecModel): PlanSpec {
     security: input.security ?? SPEC_DEFAULTS.security,
     serviceName: input.serviceName ?? serviceNameFor(model.id),
     port: input.port ?? module.defaultPort,
-    gpuMemoryUtilization: input.gpuMemoryUtilization ?? module.defaultGpuMemoryUtilization,
+    gpuMemoryUtilization: input.gpuMemoryUtilization ?? module.defaultShare(version),
+    engineVersion: version,
+    enforceEager: input.enforceEager ?? false,
   };
 }
 

@@ -54,8 +54,17 @@ export function applyOverrides(base: RuntimeSettings, o: SettingsOverrides): Run
     gpuMemoryUtilization: o.gpuMemoryUtilization ?? base.gpuMemoryUtilization,
     maxNumBatchedTokens: o.maxNumBatchedTokens ?? base.maxNumBatchedTokens,
     maxNumSeqs: o.maxNumSeqs ?? base.maxNumSeqs,
+    enforceEager: o.enforceEager ?? base.enforceEager,
   };
 }
+
+/** The image of an engine modelled at its pinned release only (versions.resolve admits no other). */
+export const pinnedImageFor =
+  (image: EngineImage) =>
+  (version: string, deviceKind: "gpu" | "cpu"): string => {
+    if (version !== image.version) throw new Error(`${image.image}: no image for release ${version}`);
+    return deviceKind === "cpu" ? (image.cpuImage ?? image.image) : image.image;
+  };
 
 /**
  * Can an engine built on vLLM-class CUDA kernels run this precision on this GPU? fp8 needs
@@ -116,15 +125,20 @@ export function budgetLines(
   },
   s: RuntimeSettings,
   budgetName: string,
+  activationLabel = `activation peak (${s.maxNumBatchedTokens} batched tokens)`,
 ): LedgerLine[] {
   return [
     gibLabel("total memory", perGpu.totalBytes),
     gibLabel(`budget (${budgetName} ${s.gpuMemoryUtilization})`, perGpu.budgetBytes),
     gibLabel("  weights", perGpu.weightsBytes),
-    gibLabel(`  activation peak (${s.maxNumBatchedTokens} batched tokens)`, perGpu.activationBytes),
+    gibLabel(`  ${activationLabel}`, perGpu.activationBytes),
     gibLabel("  non-torch (CUDA libraries)", perGpu.nonTorchBytes),
     gibLabel(
-      s.cudaGraphsInBudget ? "  CUDA graphs" : "CUDA graphs (outside the budget)",
+      s.enforceEager
+        ? "  CUDA graphs (none: --enforce-eager)"
+        : s.cudaGraphsInBudget
+          ? "  CUDA graphs"
+          : "CUDA graphs (outside the budget)",
       perGpu.cudaGraphBytes,
     ),
     gibLabel("  KV cache", perGpu.kvCacheBytes),

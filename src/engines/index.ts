@@ -39,9 +39,31 @@ export function engineModule(name: string): EngineModule {
 
 export const engineModules = (): EngineModule[] => ENGINE_NAMES.map((n) => MODULES[n]);
 
-/** The container image a deployment on this kind of device runs. */
-export function engineImageFor(engine: EngineModule, deviceKind: "gpu" | "cpu"): string {
-  return deviceKind === "cpu" ? (engine.image.cpuImage ?? engine.image.image) : engine.image.image;
+/**
+ * The container image a deployment on this kind of device runs, of the engine's release `version`
+ * (canonical, from `versions.resolve`; the pinned release when absent).
+ */
+export function engineImageFor(engine: EngineModule, deviceKind: "gpu" | "cpu", version?: string): string {
+  return engine.imageFor(version ?? engine.versions.default, deviceKind);
+}
+
+/** A UserError (field enforceEager) when eager mode is asked of an engine whose command cannot express it. */
+export function checkEagerMode(engine: EngineModule, enforceEager: boolean | undefined): void {
+  if (enforceEager && !engine.eagerMode)
+    throw new UserError(
+      `--enforce-eager: llmdeploy has no way to turn CUDA graphs off in ${engine.label}'s launch command`,
+      "leave it out for this engine (its memory model counts no CUDA graph pool), or use vllm, sglang or tgi",
+      1,
+      "enforceEager",
+    );
+}
+
+/**
+ * The engine release a command sizes for: the asked one, resolved against the module's range (a
+ * UserError naming the range otherwise), or the pinned one.
+ */
+export function engineVersionFor(engine: EngineModule, asked: string | undefined): string {
+  return asked === undefined ? engine.versions.default : engine.versions.resolve(asked);
 }
 
 /**

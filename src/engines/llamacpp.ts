@@ -19,7 +19,16 @@ import type { Tensor } from "../sizing/inventory.js";
 import { type KvCacheDtype, kvBytesForSequence } from "../sizing/kv.js";
 import { stageLayers, type StageWeights } from "../sizing/placement.js";
 import { tensorBytes, type Precision } from "../sizing/weights.js";
-import { efficiency, FIT, imageSupport, LLAMACPP_SHARES, MODEL_DIR, SLOTS } from "./common.js";
+import {
+  efficiency,
+  FIT,
+  imageSupport,
+  LLAMACPP_SHARES,
+  MODEL_DIR,
+  pinnedImageFor,
+  SLOTS,
+} from "./common.js";
+import { pinnedOnly } from "./version.js";
 import type {
   EngineCommand,
   EngineImage,
@@ -32,6 +41,28 @@ import type {
 } from "./types.js";
 
 const GiB = 1024 ** 3;
+
+export const LLAMACPP_IMAGE: EngineImage = {
+  image: "ghcr.io/ggml-org/llama.cpp:server-cuda-b9246",
+  // The same build without CUDA (llama.cpp docs/docker.md: the "server" and "server-cuda" images).
+  cpuImage: "ghcr.io/ggml-org/llama.cpp:server-b9246",
+  version: "b9246",
+  source:
+    "https://github.com/noonghunna/club-3090/pull/188 ('pin both composes to the validated build server-cuda-b9246 (2026-05-20)')",
+  cuda: {
+    version: "12.8",
+    minDriver: "570",
+    minComputeCapability: 5.0,
+    source:
+      "https://github.com/ggml-org/llama.cpp/blob/00d69466401fcd0adefa36d269861b5efda8a551/.devops/cuda.Dockerfile ('ARG CUDA_VERSION=12.8.1'); CUDA 12.8 GA needs driver >= 570.26; ggml/src/ggml-cuda/CMakeLists.txt builds 50-virtual ... 120a-real below CUDA 13",
+  },
+  contents: {
+    user: "root",
+    programs: ["bash", "curl", "/app/llama-server"],
+    source:
+      "https://github.com/ggml-org/llama.cpp/blob/00d69466401fcd0adefa36d269861b5efda8a551/.devops/cuda.Dockerfile ('apt-get install -y libgomp1 curl', 'COPY --from=build /app/full/llama-server /app', 'ENTRYPOINT [ \"/app/llama-server\" ]'; no python3 in the server target)",
+  },
+};
 /** llama.cpp's default micro-batch (--ubatch-size 512, common/arg.cpp). */
 export const LLAMACPP_UBATCH = 512;
 /** CUDA context + cuBLAS workspace per GPU (measured outside llama.cpp's log; ~0.3–0.5 GiB). */
@@ -155,8 +186,9 @@ export function llamacppSettings(device: DeviceEntry, o: SettingsOverrides): Run
     blockSize: 16,
     maxNumBatchedTokens: LLAMACPP_BATCH,
     maxNumSeqs: o.maxNumSeqs ?? slots,
-    enforceEager: false,
+    enforceEager: o.enforceEager ?? false,
     cudaGraphsInBudget: true,
+    engineVersion: LLAMACPP_IMAGE.version,
   };
   void device;
 }
@@ -266,43 +298,31 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
-const llamacppImage: EngineImage = {
-  image: "ghcr.io/ggml-org/llama.cpp:server-cuda-b9246",
-  // The same build without CUDA (llama.cpp docs/docker.md: the "server" and "server-cuda" images).
-  cpuImage: "ghcr.io/ggml-org/llama.cpp:server-b9246",
-  version: "b9246",
-  source:
-    "https://github.com/noonghunna/club-3090/pull/188 ('pin both composes to the validated build server-cuda-b9246 (2026-05-20)')",
-  cuda: {
-    version: "12.8",
-    minDriver: "570",
-    minComputeCapability: 5.0,
-    source:
-      "https://github.com/ggml-org/llama.cpp/blob/00d69466401fcd0adefa36d269861b5efda8a551/.devops/cuda.Dockerfile ('ARG CUDA_VERSION=12.8.1'); CUDA 12.8 GA needs driver >= 570.26; ggml/src/ggml-cuda/CMakeLists.txt builds 50-virtual ... 120a-real below CUDA 13",
-  },
-  contents: {
-    user: "root",
-    programs: ["bash", "curl", "/app/llama-server"],
-    source:
-      "https://github.com/ggml-org/llama.cpp/blob/00d69466401fcd0adefa36d269861b5efda8a551/.devops/cuda.Dockerfile ('apt-get install -y libgomp1 curl', 'COPY --from=build /app/full/llama-server /app', 'ENTRYPOINT [ \"/app/llama-server\" ]'; no python3 in the server target)",
-  },
-};
+const MEMORY_MODEL =
+  "llama.cpp's allocation (weights, --parallel slots × max-model-len of KV cache, compute buffer, CUDA context)";
 
 export const llamacpp: EngineModule = {
   name: "llamacpp",
   label: "llama.cpp",
-  image: llamacppImage,
+  image: LLAMACPP_IMAGE,
+  versions: pinnedOnly("llama.cpp", LLAMACPP_IMAGE.version),
+  imageFor: pinnedImageFor(LLAMACPP_IMAGE),
+  // llama.cpp takes what it needs; the share is recorded in plans but not passed to it.
+  eagerMode: false,
+  defaultShare: () => 0.9,
   checkpointFormat: "gguf",
   defaultPort: 8080,
-  defaultGpuMemoryUtilization: 0.9,
   // --split-mode layer over the GPUs of one machine; no tensor parallel, no multi-node here.
   parallel: { tensor: false, layersInNode: true, multiNode: null, maxGpus: null },
   efficiency: efficiency(LLAMACPP_SHARES, SLOTS, FIT),
-  memoryModel:
-    "llama.cpp's allocation (weights, --parallel slots × max-model-len of KV cache, compute buffer, CUDA context)",
+  memoryModel: MEMORY_MODEL,
+  memoryModelFor: () => MEMORY_MODEL,
   settings: llamacppSettings,
-  supportProblem: (device) => (device.kind === "cpu" ? null : imageSupport(device, llamacppImage)),
+  supportProblem: (device) => (device.kind === "cpu" ? null : imageSupport(device, LLAMACPP_IMAGE)),
   memory: llamacppMemory,
+  startupLog: null,
+  runsAsNonRoot: true,
+  advisories: [],
   cliFlags: {
     flags: [
       "--model",
@@ -322,9 +342,6 @@ export const llamacpp: EngineModule = {
     ],
     source: "https://github.com/ggml-org/llama.cpp/blob/master/tools/server/README.md (llama-server options)",
   },
-  startupLog: null,
-  runsAsNonRoot: true,
-  advisories: [],
   command,
   // tools/server/README.md: llamacpp:requests_deferred; the KV cache gauges were removed
   // (ggml-org/llama.cpp#13660, documented in #22879), so there is no KV alert for llama.cpp.

@@ -1,11 +1,102 @@
 /**
  * Ollama (https://github.com/ollama/ollama): GGUF models from its library, served by its llama.cpp
- * runner on one GPU (or a CPU host); no Prometheus endpoint.
+ * runner on one GPU (or a CPU host); no Prometheus endpoint. Its memory model is its scheduler's own
+ * estimate (ollama-scheduler.ts): the layers that do not fit on the GPU run on the CPU.
  */
 import type { Plan } from "../contract/plan.js";
-import { efficiency, imageSupport, LLAMACPP_SHARES, MODEL_DIR, sharedFit, SLOTS } from "./common.js";
+import {
+  efficiency,
+  imageSupport,
+  LLAMACPP_SHARES,
+  MODEL_DIR,
+  pinnedImageFor,
+  sharedFit,
+  SLOTS,
+} from "./common.js";
 import { llamacppMemory, llamacppSettings } from "./llamacpp.js";
-import type { EngineCommand, EngineImage, EngineModule } from "./types.js";
+import { ollamaSchedule } from "./ollama-scheduler.js";
+import type { EngineCommand, EngineImage, EngineModule, MemoryPlacement, MemoryRequest } from "./types.js";
+import { pinnedOnly } from "./version.js";
+
+const GiB = 1024 ** 3;
+
+const IMAGE: EngineImage = {
+  image: "ollama/ollama:0.32.15",
+  version: "0.32.15",
+  source: "https://github.com/ollama/ollama/tree/v0.32.15 (tag v0.32.15, 2026-08-19)",
+  cuda: {
+    version: "12.8",
+    minDriver: "550",
+    minComputeCapability: 5.0,
+    source:
+      "https://github.com/ollama/ollama/blob/v0.32.15/docs/gpu.mdx ('Ollama supports Nvidia GPUs with compute capability 5.0+ and driver version 550 and newer'); https://github.com/ollama/ollama/blob/v0.32.15/Dockerfile ('ARG CUDA12VERSION=12.8 ... ARG CUDA13VERSION=13.0')",
+  },
+  contents: {
+    user: "root",
+    programs: ["bash", "ollama"],
+    source:
+      "https://github.com/ollama/ollama/blob/v0.32.15/Dockerfile ('FROM ubuntu:24.04 ... apt-get install -y ca-certificates libvulkan1 libopenblas0', 'ENTRYPOINT [\"/bin/ollama\"]'; no curl, no python)",
+  },
+};
+
+const MEMORY_MODEL =
+  `Ollama ${IMAGE.version}'s scheduler estimate (layers of weights + OLLAMA_CONTEXT_LENGTH × OLLAMA_NUM_PARALLEL KV cache, ` +
+  "compute graph, one-layer buffer, 457 MiB; layers that do not fit run on the CPU)";
+
+/**
+ * The module's memory model: Ollama's scheduler estimate on a GPU (a placement fits when every layer
+ * goes on the GPU), llama.cpp's allocation on a CPU host.
+ */
+export function ollamaMemory(req: MemoryRequest): MemoryPlacement {
+  if (req.device.kind === "cpu") return llamacppMemory(req);
+  const slots = req.settings.maxNumSeqs;
+  const total = req.device.memoryBytes.value;
+  const e = ollamaSchedule({
+    arch: req.arch,
+    tensors: req.tensors,
+    precision: req.precision,
+    kvCacheDtype: req.kvCacheDtype,
+    totalBytes: total,
+    context: req.maxModelLen,
+    slots,
+    bytesScale: req.bytesScale,
+  });
+  const reason =
+    e.offloadedLayers > 0
+      ? `Ollama's scheduler puts ${e.offloadedLayers} of ${e.totalLayers} layers on the CPU (${e.gpuLayers} fit in ${(e.freeBytes / GiB).toFixed(1)} GiB free)`
+      : null;
+  return {
+    perGpu: {
+      totalBytes: total,
+      budgetBytes: e.freeBytes,
+      weightsBytes: e.weightsBytes,
+      activationBytes: e.graphBytes,
+      nonTorchBytes: e.reservedBytes,
+      kvCacheBytes: e.kvBytes,
+      cudaGraphBytes: 0,
+    },
+    lines: [
+      { label: "total memory", bytes: total },
+      { label: "free before loading (total − memory in use)", bytes: e.freeBytes },
+      {
+        label: `  weights of ${e.gpuLayers}/${e.totalLayers} layers on the GPU (and the vision projector)`,
+        bytes: e.weightsBytes,
+      },
+      {
+        label: `  KV cache (${slots} × ${req.maxModelLen} tokens on those layers)`,
+        bytes: e.kvBytes,
+      },
+      { label: `  compute graph (${e.offloadedLayers ? "partial" : "full"} offload)`, bytes: e.graphBytes },
+      { label: "  reserve: one layer as a buffer and 457 MiB minimum", bytes: e.reservedBytes },
+    ],
+    stages: req.stageWeights,
+    kvCacheTokens: req.maxModelLen * slots,
+    maxConcurrency: slots,
+    fits: reason === null,
+    reason,
+    offloadedLayers: e.offloadedLayers,
+  };
+}
 
 /**
  * `ollama serve`, configured by environment (docs/faq.md: OLLAMA_HOST, OLLAMA_NUM_PARALLEL,
@@ -40,46 +131,31 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
-const ollamaImage: EngineImage = {
-  image: "ollama/ollama:0.32.15",
-  version: "0.32.15",
-  source: "https://github.com/ollama/ollama/tree/v0.32.15 (tag v0.32.15, 2026-08-19)",
-  cuda: {
-    version: "12.8",
-    minDriver: "550",
-    minComputeCapability: 5.0,
-    source:
-      "https://github.com/ollama/ollama/blob/v0.32.15/docs/gpu.mdx ('Ollama supports Nvidia GPUs with compute capability 5.0+ and driver version 550 and newer'); https://github.com/ollama/ollama/blob/v0.32.15/Dockerfile ('ARG CUDA12VERSION=12.8 ... ARG CUDA13VERSION=13.0')",
-  },
-  contents: {
-    user: "root",
-    programs: ["bash", "ollama"],
-    source:
-      "https://github.com/ollama/ollama/blob/v0.32.15/Dockerfile ('FROM ubuntu:24.04 ... apt-get install -y ca-certificates libvulkan1 libopenblas0', 'ENTRYPOINT [\"/bin/ollama\"]'; no curl, no python)",
-  },
-};
-
 export const ollama: EngineModule = {
   name: "ollama",
   label: "Ollama",
-  image: ollamaImage,
+  image: IMAGE,
+  versions: pinnedOnly("Ollama", IMAGE.version),
+  imageFor: pinnedImageFor(IMAGE),
+  eagerMode: false,
+  defaultShare: () => 0.9,
   checkpointFormat: "gguf",
   defaultPort: 11434,
-  defaultGpuMemoryUtilization: 0.9,
   parallel: { tensor: false, layersInNode: false, multiNode: null, maxGpus: 1 },
   efficiency: efficiency(LLAMACPP_SHARES, SLOTS, sharedFit("llama.cpp")),
-  memoryModel: "llama.cpp's allocation, as Ollama's runner makes it (every layer on the GPU)",
-  settings: llamacppSettings,
-  supportProblem: (device) => (device.kind === "cpu" ? null : imageSupport(device, ollamaImage)),
-  memory: llamacppMemory,
+  memoryModel: MEMORY_MODEL,
+  memoryModelFor: () => MEMORY_MODEL,
+  settings: (device, o) => ({ ...llamacppSettings(device, o), engineVersion: IMAGE.version }),
+  supportProblem: (device) => (device.kind === "cpu" ? null : imageSupport(device, IMAGE)),
+  memory: ollamaMemory,
+  startupLog: null,
+  runsAsNonRoot: true,
+  advisories: [],
   cliFlags: {
     flags: [],
     source:
       "https://github.com/ollama/ollama/blob/v0.32.15/docs/faq.md (ollama serve is configured by environment: OLLAMA_HOST, OLLAMA_NUM_PARALLEL, OLLAMA_CONTEXT_LENGTH, OLLAMA_KEEP_ALIVE)",
   },
-  startupLog: null,
-  runsAsNonRoot: true,
-  advisories: [],
   command,
   metrics: null,
 };

@@ -8,13 +8,36 @@ import {
   efficiency,
   hfEngineSupport,
   MODEL_DIR,
+  pinnedImageFor,
   pythonHealthCheck,
   SCHEDULER,
   sharedFit,
   VLLM_SHARES,
 } from "./common.js";
 import type { EngineCommand, EngineImage, EngineModule } from "./types.js";
-import { defaultVllmSettings, vllmMemory } from "./vllm.js";
+import { pinnedOnly } from "./version.js";
+import { defaultVllmSettings, VLLM, vllmMemory } from "./vllm.js";
+
+const IMAGE: EngineImage = {
+  image: "ghcr.io/huggingface/text-generation-inference:3.3.7",
+  version: "3.3.7",
+  source:
+    "https://github.com/huggingface/text-generation-inference/tree/v3.3.7 (tag v3.3.7, 2025-12-18, the last release)",
+  cuda: {
+    version: "12.4",
+    minDriver: "550",
+    minComputeCapability: 8.0,
+    source:
+      "https://github.com/huggingface/text-generation-inference/blob/v3.3.7/Dockerfile ('FROM nvidia/cuda:12.4.0-base-ubuntu22.04', 'ENV TORCH_CUDA_ARCH_LIST=\"8.0;8.6;9.0+PTX\"'); CUDA 12.4 GA needs driver >= 550.54.14",
+  },
+  contents: {
+    user: "root",
+    programs: ["bash", "curl", "python3", "text-generation-launcher"],
+    source:
+      "https://github.com/huggingface/text-generation-inference/blob/v3.3.7/Dockerfile ('ENV LD_LIBRARY_PATH=...:/root/.local/share/uv/python/...', 'ENTRYPOINT [\"/tgi-entrypoint.sh\"]'); as non-root it cannot start: https://github.com/huggingface/text-generation-inference/issues/3082",
+  },
+};
+const MEMORY_MODEL = `approximated by vLLM's budget (vLLM ${VLLM.version}'s profile, 0.9 of the GPU)`;
 
 /** https://huggingface.co/docs/text-generation-inference/reference/launcher */
 function command(plan: Plan): EngineCommand {
@@ -39,6 +62,8 @@ function command(plan: Plan): EngineCommand {
     String(e.maxNumBatchedTokens),
   ];
   if (e.quantization) args.push("--quantize", e.quantization);
+  // launcher --cuda-graphs: "Specify the batch sizes to compute cuda graphs for. Use "0" to disable."
+  if (e.enforceEager === true) args.push("--cuda-graphs", "0");
   return {
     engine: "tgi",
     program: "text-generation-launcher",
@@ -55,40 +80,39 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
-const tgiImage: EngineImage = {
-  image: "ghcr.io/huggingface/text-generation-inference:3.3.7",
-  version: "3.3.7",
-  source:
-    "https://github.com/huggingface/text-generation-inference/tree/v3.3.7 (tag v3.3.7, 2025-12-18, the last release)",
-  cuda: {
-    version: "12.4",
-    minDriver: "550",
-    minComputeCapability: 8.0,
-    source:
-      "https://github.com/huggingface/text-generation-inference/blob/v3.3.7/Dockerfile ('FROM nvidia/cuda:12.4.0-base-ubuntu22.04', 'ENV TORCH_CUDA_ARCH_LIST=\"8.0;8.6;9.0+PTX\"'); CUDA 12.4 GA needs driver >= 550.54.14",
-  },
-  contents: {
-    user: "root",
-    programs: ["bash", "curl", "python3", "text-generation-launcher"],
-    source:
-      "https://github.com/huggingface/text-generation-inference/blob/v3.3.7/Dockerfile ('ENV LD_LIBRARY_PATH=...:/root/.local/share/uv/python/...', 'ENTRYPOINT [\"/tgi-entrypoint.sh\"]'); as non-root it cannot start: https://github.com/huggingface/text-generation-inference/issues/3082",
-  },
-};
-
 export const tgi: EngineModule = {
   name: "tgi",
   label: "TGI",
-  image: tgiImage,
+  image: IMAGE,
+  versions: pinnedOnly("TGI", IMAGE.version),
+  imageFor: pinnedImageFor(IMAGE),
+  eagerMode: true,
+  defaultShare: () => 0.9,
   checkpointFormat: "safetensors",
   defaultPort: 8000,
-  defaultGpuMemoryUtilization: 0.9,
   // TGI shards tensors only: no pipeline parallelism, no multi-node (launcher --num-shard).
   parallel: { tensor: true, layersInNode: false, multiNode: null, maxGpus: null },
   efficiency: efficiency(VLLM_SHARES, SCHEDULER, sharedFit("vLLM")),
-  memoryModel: "approximated by vLLM's budget",
-  settings: (device, o) => applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
-  supportProblem: (device, p) => hfEngineSupport(device, p, tgiImage),
-  memory: (req) => vllmMemory(req),
+  memoryModel: MEMORY_MODEL,
+  memoryModelFor: () => MEMORY_MODEL,
+  settings: (device, o) =>
+    applyOverrides(
+      {
+        ...defaultVllmSettings(device.memoryBytes.value, device.name),
+        gpuMemoryUtilization: 0.9,
+        engineVersion: IMAGE.version,
+      },
+      o,
+    ),
+  supportProblem: (device, p) => hfEngineSupport(device, p, IMAGE),
+  // vLLM's arithmetic at vLLM's pinned release stands in for TGI's own.
+  memory: (req) => vllmMemory({ ...req, settings: { ...req.settings, engineVersion: VLLM.version } }),
+  startupLog: null,
+  runsAsNonRoot: false,
+  advisories: [
+    "TGI is in maintenance mode upstream (https://github.com/huggingface/text-generation-inference/blob/v3.3.7/README.md: 'text-generation-inference is now in maintenance mode'): only minor fixes land; prefer vLLM or SGLang for new deployments",
+    "TGI's image only runs as root (its Python lives under /root, huggingface/text-generation-inference#3082): the deployment runs it as root",
+  ],
   cliFlags: {
     flags: [
       "--model-id",
@@ -105,12 +129,6 @@ export const tgi: EngineModule = {
     source:
       "https://huggingface.co/docs/text-generation-inference/reference/launcher (text-generation-launcher arguments)",
   },
-  startupLog: null,
-  runsAsNonRoot: false,
-  advisories: [
-    "TGI is in maintenance mode upstream (https://github.com/huggingface/text-generation-inference/blob/v3.3.7/README.md: 'text-generation-inference is now in maintenance mode'): only minor fixes land; prefer vLLM or SGLang for new deployments",
-    "TGI's image only runs as root (its Python lives under /root, huggingface/text-generation-inference#3082): the deployment runs it as root",
-  ],
   command,
   // https://huggingface.co/docs/text-generation-inference/reference/metrics
   metrics: { waiting: "tgi_queue_size", kvUsage: [], ttftBucket: null },

@@ -1,19 +1,124 @@
 /**
  * TensorRT-LLM's OpenAI server, `trtllm-serve` (PyTorch backend): Hugging Face checkpoints, TP and PP
  * within one node (multi-node needs its MPI launcher, which llmdeploy does not render).
+ *
+ * Memory: TensorRT-LLM gives the KV cache a fraction of the memory that is still free once the model is
+ * loaded and its profiling pass has run (kv_cache_config.free_gpu_memory_fraction: "The fraction of GPU
+ * memory fraction that should be allocated for the KV cache. Default is 90%", tensorrt_llm/llmapi/
+ * llm_args.py; the runtime's memory.md: "KV cache will by default allocate ... of the remaining free
+ * GPU memory"). So KV = fraction × (total − CUDA context − weights − activation peak), unlike vLLM's
+ * fraction of the total.
  */
 import type { Plan } from "../contract/plan.js";
+import { kvBytesForSequence, kvBytesPerTokenPerLayer } from "../sizing/kv.js";
+import { stageLayers } from "../sizing/placement.js";
 import {
   applyOverrides,
   efficiency,
   FIT,
   hfEngineSupport,
   MODEL_DIR,
+  pinnedImageFor,
   pythonHealthCheck,
   SCHEDULER,
 } from "./common.js";
-import type { EngineCommand, EngineImage, EngineModule } from "./types.js";
-import { defaultVllmSettings, vllmMemory } from "./vllm.js";
+import { CUDA_CONTEXT_BYTES } from "./llamacpp.js";
+import type {
+  EngineCommand,
+  EngineImage,
+  EngineModule,
+  GpuLedger,
+  MemoryPlacement,
+  MemoryRequest,
+} from "./types.js";
+import { pinnedOnly } from "./version.js";
+import { defaultVllmSettings, forwardPeakBytes } from "./vllm.js";
+
+const GiB = 1024 ** 3;
+
+/**
+ * The default free_gpu_memory_fraction (tensorrt_llm/llmapi/llm_args.py KvCacheConfig: "default=0.9",
+ * "Default is 90%").
+ */
+export const TRTLLM_FREE_FRACTION = 0.9;
+
+/**
+ * TensorRT-LLM's KV cache per GPU for one placement: free_gpu_memory_fraction of what is free after the
+ * CUDA context, the weights (the tightest pipeline stage) and the profiling pass's activation peak (one
+ * step of max_num_tokens, the forward-pass part of vLLM's estimate; its sampler is not profiled), in
+ * tokens of its blocks (tokens_per_block, llmdeploy passes the plan's block size).
+ */
+export function trtllmMemory(req: MemoryRequest): MemoryPlacement {
+  const { arch, settings: s, tp } = req;
+  const total = req.device.memoryBytes.value;
+  const f = s.gpuMemoryUtilization;
+  const activation = forwardPeakBytes(arch, tp, s.maxNumBatchedTokens);
+  const perLayer = kvBytesPerTokenPerLayer(arch, req.kvCacheDtype, tp);
+  const layerSets = stageLayers(arch.numLayers, req.pp);
+  const stages = req.stageWeights.map((st, i) => {
+    const free = total - CUDA_CONTEXT_BYTES - st.bytesPerGpu - activation;
+    const kv = free > 0 ? f * free : free;
+    const layers = layerSets[i]!;
+    const blockBytes = s.blockSize * perLayer * layers.length;
+    const tokens = kv > 0 ? Math.floor(kv / blockBytes) * s.blockSize : 0;
+    return { st, free, kv, layers, tokens };
+  });
+  const tight = stages.reduce((a, b) => (b.tokens < a.tokens ? b : a));
+  const perGpu: GpuLedger = {
+    totalBytes: total,
+    budgetBytes: Math.floor(Math.max(0, tight.free)),
+    weightsBytes: tight.st.bytesPerGpu,
+    activationBytes: Math.round(activation),
+    nonTorchBytes: CUDA_CONTEXT_BYTES,
+    kvCacheBytes: Math.floor(tight.kv),
+    cudaGraphBytes: 0,
+  };
+  const seq = kvBytesForSequence(arch, req.kvCacheDtype, req.maxModelLen, tp, tight.layers);
+  const maxConcurrency =
+    seq > 0 ? Math.floor(((tight.tokens * perLayer * tight.layers.length) / seq) * 100) / 100 : 0;
+  const reason =
+    tight.free <= 0
+      ? `weights (${(tight.st.bytesPerGpu / GiB).toFixed(1)} GiB) and the activation peak leave no free memory`
+      : maxConcurrency < 1
+        ? `the KV cache holds ${tight.tokens} tokens, less than one sequence of ${req.maxModelLen}`
+        : null;
+  return {
+    perGpu,
+    lines: [
+      { label: "total memory", bytes: total },
+      { label: "  CUDA context", bytes: perGpu.nonTorchBytes },
+      { label: "  weights", bytes: perGpu.weightsBytes },
+      { label: `  activation peak (${s.maxNumBatchedTokens} tokens)`, bytes: perGpu.activationBytes },
+      { label: "free after loading", bytes: perGpu.budgetBytes },
+      { label: `  KV cache (free_gpu_memory_fraction ${f})`, bytes: perGpu.kvCacheBytes },
+    ],
+    stages: req.stageWeights,
+    kvCacheTokens: tight.tokens,
+    maxConcurrency,
+    fits: reason === null,
+    reason,
+  };
+}
+
+const IMAGE: EngineImage = {
+  image: "nvcr.io/nvidia/tensorrt-llm/release:1.2.1",
+  version: "1.2.1",
+  source:
+    "https://github.com/triton-inference-server/server/pull/8801 (26.05 compatibility row: TensorRT-LLM 1.2.1)",
+  cuda: {
+    version: "13.1",
+    minDriver: "580",
+    minComputeCapability: 8.0,
+    source:
+      "https://github.com/NVIDIA/TensorRT-LLM/pull/12754 ('Release 1.2.1 ... Bumped base Docker image to 25.12, CUDA to 13.1'); CUDA 13.x runs on drivers >= 580 by minor-version compatibility (CUDA 13.1 release notes); https://nvidia.github.io/TensorRT-LLM/supported-hardware.html (Blackwell, Hopper, Ada, Ampere A100)",
+  },
+  contents: {
+    user: "root",
+    programs: ["bash", "python3", "trtllm-serve"],
+    source:
+      "https://github.com/NVIDIA/TensorRT-LLM/blob/00f74add6b0d51b1e7b34d5bdd48a9ed39b868f3/docker/Dockerfile.multi (base nvcr.io/nvidia/pytorch, SHELL bash, pip install tensorrt_llm wheel; no USER)",
+  },
+};
 
 /** https://nvidia.github.io/TensorRT-LLM/commands/trtllm-serve.html: trtllm-serve MODEL [OPTIONS] */
 function command(plan: Plan): EngineCommand {
@@ -54,40 +159,38 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
-const trtllmImage: EngineImage = {
-  image: "nvcr.io/nvidia/tensorrt-llm/release:1.2.1",
-  version: "1.2.1",
-  source:
-    "https://github.com/triton-inference-server/server/pull/8801 (26.05 compatibility row: TensorRT-LLM 1.2.1); still the newest stable release (https://github.com/triton-inference-server/server/issues/8805, 2026-05-29)",
-  cuda: {
-    version: "13.1",
-    minDriver: "580",
-    minComputeCapability: 8.0,
-    source:
-      "https://github.com/NVIDIA/TensorRT-LLM/pull/12754 ('Release 1.2.1 ... Bumped base Docker image to 25.12, CUDA to 13.1'); CUDA 13.x runs on drivers >= 580 by minor-version compatibility (CUDA 13.1 release notes); https://nvidia.github.io/TensorRT-LLM/supported-hardware.html (Blackwell, Hopper, Ada, Ampere A100)",
-  },
-  contents: {
-    user: "root",
-    programs: ["bash", "python3", "trtllm-serve"],
-    source:
-      "https://github.com/NVIDIA/TensorRT-LLM/blob/00f74add6b0d51b1e7b34d5bdd48a9ed39b868f3/docker/Dockerfile.multi (base nvcr.io/nvidia/pytorch, SHELL bash, pip install tensorrt_llm wheel; no USER)",
-  },
-};
+const MEMORY_MODEL = `TensorRT-LLM ${IMAGE.version}: KV = free_gpu_memory_fraction × (total − CUDA context − weights − activation peak)`;
 
 export const trtllm: EngineModule = {
   name: "trtllm",
   label: "TensorRT-LLM",
-  image: trtllmImage,
+  image: IMAGE,
+  versions: pinnedOnly("TensorRT-LLM", IMAGE.version),
+  imageFor: pinnedImageFor(IMAGE),
+  eagerMode: false,
+  defaultShare: () => TRTLLM_FREE_FRACTION,
   checkpointFormat: "safetensors",
   defaultPort: 8000,
-  defaultGpuMemoryUtilization: 0.9,
   parallel: { tensor: true, layersInNode: true, multiNode: null, maxGpus: null },
   efficiency: efficiency({ bandwidth: 0.85, compute: 0.617 }, SCHEDULER, FIT),
-  memoryModel:
-    "approximated by vLLM's budget (kv_cache_free_gpu_memory_fraction in the place of gpu_memory_utilization)",
-  settings: (device, o) => applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
-  supportProblem: (device, p) => hfEngineSupport(device, p, trtllmImage),
-  memory: (req) => vllmMemory(req, "kv_cache_free_gpu_memory_fraction"),
+  memoryModel: MEMORY_MODEL,
+  memoryModelFor: () => MEMORY_MODEL,
+  // Batch sizes as vLLM's defaults (llmdeploy passes --max_batch_size and --max_num_tokens explicitly).
+  settings: (device, o) =>
+    applyOverrides(
+      {
+        ...defaultVllmSettings(device.memoryBytes.value, device.name),
+        gpuMemoryUtilization: TRTLLM_FREE_FRACTION,
+        cudaGraphsInBudget: false,
+        engineVersion: IMAGE.version,
+      },
+      o,
+    ),
+  supportProblem: (device, p) => hfEngineSupport(device, p, IMAGE),
+  memory: trtllmMemory,
+  startupLog: null,
+  runsAsNonRoot: true,
+  advisories: [],
   cliFlags: {
     flags: [
       "--host",
@@ -101,9 +204,6 @@ export const trtllm: EngineModule = {
     ],
     source: "https://nvidia.github.io/TensorRT-LLM/commands/trtllm-serve.html (trtllm-serve MODEL [OPTIONS])",
   },
-  startupLog: null,
-  runsAsNonRoot: true,
-  advisories: [],
   command,
   // trtllm-serve's /metrics is JSON iteration statistics, not Prometheus text: no scrape target.
   metrics: null,

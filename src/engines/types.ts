@@ -12,6 +12,7 @@ import type { Tensor } from "../sizing/inventory.js";
 import type { KvCacheDtype } from "../sizing/kv.js";
 import type { StageWeights } from "../sizing/placement.js";
 import type { Precision } from "../sizing/weights.js";
+import type { VersionRange } from "./version.js";
 
 /** The container image an engine runs in, pinned to a release. */
 export interface EngineImage {
@@ -48,6 +49,8 @@ export interface RuntimeSettings {
   enforceEager: boolean;
   /** CUDA graph memory is taken out of the KV budget (vLLM ≥ 0.21) or lands on top of it (older). */
   cudaGraphsInBudget: boolean;
+  /** The engine release these settings are the defaults of (canonical, e.g. "0.28.0"). */
+  engineVersion: string;
 }
 
 /** What a user (or a plan) overrides of the engine's defaults. */
@@ -58,6 +61,17 @@ export interface SettingsOverrides {
   /** The load the deployment expects: llama.cpp sizes its slots from it. */
   concurrency?: number | null | undefined;
   requestRate?: number | null | undefined;
+  /** The release whose defaults apply (canonical, from `versions.resolve`); the pinned one when absent. */
+  engineVersion?: string | undefined;
+  /** No CUDA graphs (vLLM --enforce-eager). */
+  enforceEager?: boolean | undefined;
+  /** The split the settings are for (SGLang's default memory share depends on it). */
+  tp?: number | undefined;
+  pp?: number | undefined;
+  /** Context length of a sequence (vLLM V0 profiles max(max_model_len, 2048) tokens). */
+  maxModelLen?: number | undefined;
+  /** How the engine is started: its server (default) or vLLM's Python LLM class (other batch defaults). */
+  entryPoint?: "serve" | "llm" | undefined;
 }
 
 /** Memory of one GPU (or CPU host) as the engine allocates it. Bytes. */
@@ -112,6 +126,10 @@ export interface MemoryPlacement {
   maxConcurrency: number;
   fits: boolean;
   reason: string | null;
+  /** Layers the engine puts on the CPU because they do not fit on the GPU (Ollama's scheduler). */
+  offloadedLayers?: number;
+  /** The KV block size the engine ends up with, when it overrides the setting (vLLM's MLA backends). */
+  blockSize?: number;
 }
 
 /** Each engine's Prometheus metric names at the pinned release. */
@@ -218,12 +236,23 @@ export interface EngineModule {
   checkpointFormat: "safetensors" | "gguf";
   /** Port the engine listens on by default. */
   defaultPort: number;
-  /** The engine's default share of GPU memory (vLLM gpu_memory_utilization and its equivalents). */
-  defaultGpuMemoryUtilization: number;
+  /** The releases whose behaviour the module models; `versions.default` is the pinned image's. */
+  versions: VersionRange;
+  /** The GPU (or CPU) image of a release from `versions` (canonical X.Y.Z or the pinned build). */
+  imageFor(version: string, deviceKind: "gpu" | "cpu"): string;
+  /**
+   * The engine's default share of GPU memory at a release (vLLM gpu_memory_utilization and its
+   * equivalents), or null when the engine works it out per GPU and split (SGLang).
+   */
+  defaultShare(version: string): number | null;
+  /** Whether the launch command can turn CUDA graphs off (--enforce-eager and its equivalents). */
+  eagerMode: boolean;
   parallel: ParallelSupport;
   efficiency: EngineEfficiency;
-  /** One line: whose memory model produced the figures (printed with every ledger). */
+  /** One line: whose memory model produced the figures (printed with every ledger), at the pinned release. */
   memoryModel: string;
+  /** The same line at a release from `versions`. */
+  memoryModelFor(version: string): string;
   /** The engine's defaults on this device, with the user's overrides applied. */
   settings(device: DeviceEntry, overrides: SettingsOverrides): RuntimeSettings;
   /** Why the engine's image cannot run this precision on this device, or null when it can. */

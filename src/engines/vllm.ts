@@ -8,7 +8,9 @@
  *
  * Since vLLM 0.21 the CUDA graph pool is estimated during profiling and subtracted too
  * (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS, on by default); `cudaGraphsInBudget: false` models the
- * older engines, where graphs were captured after the KV cache, on top of the budget.
+ * older engines, where graphs were captured after the KV cache, on top of the budget. What changes
+ * between releases (defaults, the sampler's temporaries, where graphs go) comes from vllm-versions.ts
+ * through `vllmBehaviour(version)`; V0 (before 0.8) sizes its cache by the same arithmetic.
  */
 import type { DeviceEntry } from "../catalog/types.js";
 import type { Plan } from "../contract/plan.js";
@@ -28,6 +30,7 @@ import {
   SCHEDULER,
   VLLM_SHARES,
 } from "./common.js";
+import { VLLM_PINNED } from "./vllm-versions.js";
 import type {
   EngineCommand,
   EngineImage,
@@ -38,104 +41,29 @@ import type {
   RuntimeSettings,
 } from "./types.js";
 
-const GiB = 1024 ** 3;
+import {
+  activationPeakBytes,
+  cudaGraphBytes,
+  defaultVllmSettings,
+  effectiveBlockSize,
+  VLLM,
+  VLLM_RANGE,
+  vllmBehaviour,
+} from "./vllm-profile.js";
 
-/**
- * The vLLM behaviour llmdeploy models, each constant with its source. Figures read from published
- * vLLM start-up logs are quoted with their URL.
- */
-export const VLLM = {
-  /** Behaviour modelled: V1 engine with CUDA graph memory profiling on (the default since v0.21.0). */
-  version: "0.21+",
-  source:
-    "https://github.com/gpustack/runner/pull/251 (vLLM 0.27.1 log: 'CUDA graph memory profiling is enabled (default since v0.21.0)')",
-  /** --gpu-memory-utilization default. Source: vLLM docs / engine args (0.9). */
-  gpuMemoryUtilization: 0.9,
-  /** KV cache block size on CUDA (tokens). Source: vLLM cache config default block_size 16. */
-  blockSize: 16,
-  /**
-   * `vllm serve` raises max_num_batched_tokens / max_num_seqs on GPUs with at least 70 GiB that are
-   * not A100 (engine/arg_utils.py default_max_num_batched_tokens / default_max_num_seqs).
-   */
-  largeGpuThresholdBytes: 70 * GiB,
-  maxNumBatchedTokensLarge: 8192,
-  maxNumBatchedTokensSmall: 2048,
-  maxNumSeqsLarge: 1024,
-  maxNumSeqsSmall: 256,
-  /**
-   * Bytes per vocabulary entry per sequence in the dummy sampler run: fp32 logits, fp32 probabilities
-   * after softmax and fp32 log-probabilities (3 × 4 bytes).
-   */
-  samplerBytesPerLogit: 12,
-  /**
-   * Non-torch memory that grows during profiling (cuBLAS workspaces etc.), measured against the
-   * baseline taken after the CUDA context exists. Logs: 0.16 GiB (H100, Llama 3.2 11B Vision,
-   * https://github.com/vllm-project/vllm/pull/12126), 0.20 GiB (RTX 3090,
-   * https://github.com/vllm-project/vllm/pull/14447), 0.16 GiB (H100,
-   * https://github.com/kubernetes-sigs/gateway-api-inference-extension/pull/550).
-   */
-  nonTorchBytes: 0.2 * GiB,
-  /**
-   * Estimated CUDA graph pool with the default capture sizes (up to 512): "Estimated CUDA graph
-   * memory: 0.44 GiB total" (https://github.com/vllm-project/vllm/pull/48214, PIECEWISE=51,
-   * largest=512); 0.36 GiB with 16 sizes (https://github.com/gpustack/runner/pull/251).
-   */
-  cudaGraphBytes: 0.44 * GiB,
-} as const;
-
-/** Port the nodes of a multi-node vLLM replica meet on, at the first node (--master-port). */
-export const VLLM_MASTER_PORT = 29501;
-
-/** @deprecated the engine-neutral name is RuntimeSettings. */
-export type VllmSettings = RuntimeSettings;
-
-/** vLLM's defaults for `vllm serve` on a GPU with this much memory (engine/arg_utils.py). */
-export function defaultVllmSettings(gpuMemoryBytes: number, gpuName = ""): RuntimeSettings {
-  const big = gpuMemoryBytes >= VLLM.largeGpuThresholdBytes && !/a100/i.test(gpuName);
-  return {
-    gpuMemoryUtilization: VLLM.gpuMemoryUtilization,
-    blockSize: VLLM.blockSize,
-    maxNumBatchedTokens: big ? VLLM.maxNumBatchedTokensLarge : VLLM.maxNumBatchedTokensSmall,
-    maxNumSeqs: big ? VLLM.maxNumSeqsLarge : VLLM.maxNumSeqsSmall,
-    enforceEager: false,
-    cudaGraphsInBudget: true,
-  };
-}
-
-/**
- * Peak activation memory of the profile run on one GPU: vLLM pushes max_num_batched_tokens tokens
- * through the model once, and the sampler once over max_num_seqs rows of logits. Activations are
- * freed layer by layer, so the peak is the largest single layer's live tensors, or the sampler's.
- *
- * Per token, the largest live set of a layer is the residual stream and its normed copy (2 × hidden),
- * plus the bigger of attention (q, k, v on this rank, and the attention output) and the MLP
- * (gate+up output and the activated product: 3 × intermediate on this rank; a MoE layer holds that
- * for each of the top-k experts a token visits, plus the per-expert outputs). Bytes are the 16-bit
- * compute dtype. The sampler holds fp32 logits over the full vocabulary for max_num_seqs rows, plus
- * the temporaries of softmax/top-k/top-p (VLLM.samplerBytesPerLogit in all).
- */
-export function activationPeakBytes(arch: ModelArch, tp: number, s: RuntimeSettings): number {
-  const b = 2;
-  const h = arch.hiddenSize;
-  const t = s.maxNumBatchedTokens;
-  const qkv = (arch.numHeads / tp + 2 * Math.max(1, arch.numKvHeads / tp)) * arch.headDim;
-  const attn = qkv + (arch.numHeads * arch.vHeadDim) / tp;
-  const dense = arch.intermediateSize > 0 ? (3 * arch.intermediateSize) / tp : 0;
-  const moe = arch.moe
-    ? (arch.moe.expertsPerToken * (3 * arch.moe.expertIntermediateSize)) / tp +
-      arch.moe.expertsPerToken * h +
-      (3 * arch.moe.sharedIntermediateSize) / tp
-    : 0;
-  const layerPeak = t * b * (2 * h + Math.max(attn, dense, moe));
-  const sampler = s.maxNumSeqs * arch.vocabSize * VLLM.samplerBytesPerLogit;
-  // The sampler runs while the caching allocator still holds the forward pass's largest blocks.
-  return layerPeak + sampler;
-}
-
-/** CUDA graph pool with the default capture sizes; 0 with enforce_eager. */
-export function cudaGraphBytes(s: RuntimeSettings): number {
-  return s.enforceEager ? 0 : VLLM.cudaGraphBytes;
-}
+export {
+  activationPeakBytes,
+  cudaGraphBytes,
+  defaultVllmSettings,
+  effectiveBlockSize,
+  forwardPeakBytes,
+  samplerPeakBytes,
+  VLLM,
+  VLLM_RANGE,
+  type VllmBehaviour,
+  vllmBehaviour,
+  type VllmSettings,
+} from "./vllm-profile.js";
 
 /**
  * vLLM's "GPU KV cache size": whole blocks of `blockSize` tokens, one block holding those tokens for
@@ -185,17 +113,21 @@ export function vllmPlacement(args: {
   settings: RuntimeSettings;
   /** Precomputed weightsPerStage for this TP/PP (the same for every GPU type); computed when absent. */
   stageWeights?: StageWeights[];
+  /** The GPU's compute capability: MLA backends force their block size on Hopper and Blackwell. */
+  computeCapability?: number | undefined;
 }): VllmPlacement {
   const { arch, tp, pp, settings: s } = args;
   const stagesW = args.stageWeights ?? weightsPerStage(arch, args.tensors, args.precision, tp, pp, args.skip);
   const layerSets = stageLayers(arch.numLayers, pp);
   const perLayer = kvBytesPerTokenPerLayer(arch, args.kvCacheDtype, tp);
-  const activation = activationPeakBytes(arch, tp, s);
   const nonTorch = VLLM.nonTorchBytes;
   const graphs = cudaGraphBytes(s);
   const budget = s.gpuMemoryUtilization * args.gpuMemoryBytes;
+  const block = effectiveBlockSize(arch, s, args.computeCapability);
   const stages = stagesW.map((st, i) => {
     const layers = layerSets[i]!;
+    // Only the last pipeline stage computes logits and runs the dummy sampler.
+    const activation = activationPeakBytes(arch, tp, s, i === stagesW.length - 1);
     const kv = budget - st.bytesPerGpu - activation - nonTorch - (s.cudaGraphsInBudget ? graphs : 0);
     const ledger: GpuLedger = {
       totalBytes: args.gpuMemoryBytes,
@@ -209,7 +141,7 @@ export function vllmPlacement(args: {
     return {
       layers: layers.length,
       perGpu: ledger,
-      kvCacheTokens: kvTokensForBytes(arch, args.kvCacheDtype, tp, layers.length, s.blockSize, kv),
+      kvCacheTokens: kvTokensForBytes(arch, args.kvCacheDtype, tp, layers.length, block, kv),
       layerIdx: layers,
     };
   });
@@ -258,15 +190,24 @@ export function vllmMemory(req: MemoryRequest, budgetName = "gpu_memory_utilizat
     maxModelLen: req.maxModelLen,
     settings: req.settings,
     stageWeights: req.stageWeights,
+    computeCapability: req.device.computeCapability,
   });
+  const s = req.settings;
+  const rows = Math.min(s.maxNumSeqs, s.maxNumBatchedTokens);
   return {
     perGpu: p.perGpu,
-    lines: budgetLines(p.perGpu, req.settings, budgetName),
+    lines: budgetLines(
+      p.perGpu,
+      s,
+      budgetName,
+      `activation peak (${s.maxNumBatchedTokens} batched tokens; sampler over ${rows} sequences)`,
+    ),
     stages: req.stageWeights,
     kvCacheTokens: p.kvCacheTokens,
     maxConcurrency: p.maxConcurrency,
     fits: p.fits,
     reason: p.reason,
+    blockSize: effectiveBlockSize(req.arch, s, req.device.computeCapability),
   };
 }
 
@@ -275,6 +216,9 @@ export function vllmMemory(req: MemoryRequest, budgetName = "gpu_memory_utilizat
  * Flags are the current ones of the releases since 0.18, which dropped `--swap-space`
  * (vllm-project/vllm#36216) and `--disable-log-requests`; neither is ever written.
  */
+/** Port the nodes of a multi-node vLLM replica meet on, at the first node (--master-port). */
+export const VLLM_MASTER_PORT = 29501;
+
 function command(plan: Plan): EngineCommand {
   const d = plan.recommendation;
   const e = d.engine;
@@ -321,6 +265,8 @@ function command(plan: Plan): EngineCommand {
   if (e.kvCacheDtype === "fp8") args.push("--kv-cache-dtype", "fp8");
   if (e.quantization) args.push("--quantization", e.quantization);
   if (e.dtype === "half") args.push("--dtype", "half");
+  // Plans written before the field existed have none: CUDA graphs on, as vLLM's default.
+  if (e.enforceEager === true) args.push("--enforce-eager");
   if (multiNode) args.push("--nnodes", String(d.nodes));
   const url = `http://127.0.0.1:${plan.spec.port}/health`;
   return {
@@ -339,10 +285,29 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
-const vllmImage: EngineImage = {
-  image: "vllm/vllm-openai:v0.28.0",
-  version: "0.28.0",
-  source: "https://github.com/coreweave/ml-containers/pull/218 ('vLLM 0.28.0 was released', 2026-08-26)",
+/** One line naming vLLM's budget at a release, as it treats CUDA graphs and the sampler there. */
+export function vllmMemoryModel(version: string): string {
+  const b = vllmBehaviour(version);
+  const graphs = b.cudaGraphsInBudget ? " − CUDA graphs" : "; CUDA graphs on top of the budget";
+  return (
+    `vLLM ${version} (${b.engine}) budget (gpu_memory_utilization × total − weights − activation peak − non-torch${graphs}; ` +
+    `sampler: ${b.sampler.path}, ${b.sampler.bytesPerLogit} bytes per vocabulary entry per sequence)`
+  );
+}
+
+/**
+ * The official image of a release (https://hub.docker.com/r/vllm/vllm-openai/tags: every release is
+ * tagged vX.Y.Z).
+ */
+export function vllmImage(version: string): string {
+  return `vllm/vllm-openai:v${version}`;
+}
+
+/** The pinned image, what it needs of the host and what it contains. */
+const VLLM_IMAGE: EngineImage = {
+  image: vllmImage(VLLM_PINNED),
+  version: VLLM_PINNED,
+  source: VLLM.source,
   cuda: {
     version: "13.0",
     minDriver: "580",
@@ -361,17 +326,31 @@ const vllmImage: EngineImage = {
 export const vllm: EngineModule = {
   name: "vllm",
   label: "vLLM",
-  image: vllmImage,
+  image: VLLM_IMAGE,
+  versions: VLLM_RANGE,
+  imageFor: (version) => vllmImage(version),
+  eagerMode: true,
+  defaultShare: (version) => vllmBehaviour(version).gpuMemoryUtilization,
   checkpointFormat: "safetensors",
   defaultPort: 8000,
-  defaultGpuMemoryUtilization: VLLM.gpuMemoryUtilization,
   parallel: { tensor: true, layersInNode: true, multiNode: "native", maxGpus: null },
   efficiency: efficiency(VLLM_SHARES, SCHEDULER, FIT),
-  memoryModel: `vLLM ${VLLM.version} budget (gpu_memory_utilization × total − weights − activation peak − non-torch − CUDA graphs)`,
+  memoryModel: vllmMemoryModel(VLLM_PINNED),
+  memoryModelFor: vllmMemoryModel,
   settings: (device: DeviceEntry, o) =>
-    applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
-  supportProblem: (device, p) => hfEngineSupport(device, p, vllmImage),
+    applyOverrides(
+      defaultVllmSettings(device.memoryBytes.value, device.name, {
+        version: o.engineVersion,
+        maxModelLen: o.maxModelLen,
+        entryPoint: o.entryPoint,
+      }),
+      o,
+    ),
+  supportProblem: (device, p) => hfEngineSupport(device, p, VLLM_IMAGE),
   memory: (req) => vllmMemory(req),
+  startupLog: "vllm",
+  runsAsNonRoot: true,
+  advisories: [],
   cliFlags: {
     flags: [
       "--served-model-name",
@@ -397,9 +376,6 @@ export const vllm: EngineModule = {
     source:
       "https://docs.vllm.ai/en/stable/cli/serve.html (vllm serve engine arguments); https://github.com/vllm-project/vllm/pull/23691 (--nnodes, --node-rank, --master-addr, --master-port, --headless)",
   },
-  startupLog: "vllm",
-  runsAsNonRoot: true,
-  advisories: [],
   command,
   // https://docs.vllm.ai/en/stable/usage/metrics/ (V1 engine): vllm:num_requests_waiting,
   // vllm:kv_cache_usage_perc, vllm:time_to_first_token_seconds (histogram). The older name

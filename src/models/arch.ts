@@ -52,6 +52,7 @@ export type CheckpointQuant =
   | { method: "awq"; bits: number; groupSize: number; zeroPoint: boolean; skip: string[] }
   | { method: "gptq"; bits: number; groupSize: number; descAct: boolean; skip: string[] }
   | { method: "fp8"; blockSize: [number, number] | null; skip: string[] }
+  | { method: "fbgemm-fp8"; skip: string[] }
   | { method: "compressed-tensors-fp8"; strategy: "channel" | "tensor" | "block"; skip: string[] }
   | { method: "compressed-tensors-w4a16"; groupSize: number; skip: string[] }
   | { method: "mxfp4"; skip: string[] }

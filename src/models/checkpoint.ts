@@ -139,6 +139,7 @@ function classify(
       "weight_global_scale",
       "weight_scale_inv",
       "input_scale",
+      "input_scale_ub", // fbgemm_fp8's activation-scale bound, one fp32 per layer
       "input_global_scale",
       "output_scale",
       "k_scale",
@@ -191,6 +192,8 @@ function describeQuant(q: CheckpointQuant | null, byDtype: Record<string, number
         return `AWQ int${q.bits}, group ${q.groupSize}`;
       case "fp8":
         return q.blockSize ? `FP8 ${q.blockSize.join("x")} blocks` : "FP8";
+      case "fbgemm-fp8":
+        return "FP8 fbgemm (per-channel)";
       case "compressed-tensors-fp8":
         return `compressed-tensors FP8 (${q.strategy})`;
       case "compressed-tensors-w4a16":

@@ -32,6 +32,18 @@ const bool = (o: Json, key: string): boolean | undefined =>
   typeof o[key] === "boolean" ? (o[key] as boolean) : undefined;
 
 /** quantization_config -> how the checkpoint stores its weights. */
+/**
+ * The modules a quantization_config keeps unquantized, from every list a format uses: AWQ, MXFP4,
+ * fbgemm_fp8 and Transformers' FP8 `modules_to_not_convert`; vLLM's FP8 `ignored_layers`;
+ * compressed-tensors `ignore` (names or "re:" patterns); bitsandbytes `llm_int8_skip_modules`.
+ */
+export function quantSkipList(q: Record<string, unknown>): string[] {
+  const all = [q.modules_to_not_convert, q.ignored_layers, q.ignore, q.llm_int8_skip_modules].flatMap(
+    strList,
+  );
+  return [...new Set(all)];
+}
+
 export function parseQuantization(q: unknown, label: string): CheckpointQuant | null {
   if (!isObj(q)) return null;
   if (q.quant_method !== undefined && q.quant_method !== null && typeof q.quant_method !== "string")
@@ -40,7 +52,7 @@ export function parseQuantization(q: unknown, label: string): CheckpointQuant | 
       `quantization_config.quant_method is ${shown(q.quant_method)}; it must be a string`,
     );
   const method = cleanText(q.quant_method ?? "").toLowerCase();
-  const skip = strList(q.modules_to_not_convert ?? q.ignored_layers ?? q.ignore ?? q.llm_int8_skip_modules);
+  const skip = quantSkipList(q);
   const n = (o: Json, keys: string[], prefix = "quantization_config.") => num(o, label, keys, prefix);
   switch (method) {
     case "awq":
@@ -69,6 +81,10 @@ export function parseQuantization(q: unknown, label: string): CheckpointQuant | 
         );
       return { method: "fp8", blockSize: b as [number, number], skip };
     }
+    case "fbgemm_fp8":
+      // Meta's FP8 checkpoints (Llama 3.1 405B): FP8 rows with an fp32 scale each; activation_scale_ub
+      // bounds the dynamic activation scales and takes no memory worth counting.
+      return { method: "fbgemm-fp8", skip };
     case "compressed-tensors": {
       const groups = isObj(q.config_groups) ? Object.values(q.config_groups) : [];
       const g = groups.find(isObj);
@@ -109,7 +125,7 @@ export function parseQuantization(q: unknown, label: string): CheckpointQuant | 
     default:
       throw new UserError(
         `${label}: quantization method ${method ? JSON.stringify(method.slice(0, 40)) : "(none)"} is not supported`,
-        "supported: awq, gptq, fp8, compressed-tensors, mxfp4, bitsandbytes",
+        "supported: awq, gptq, fp8, fbgemm_fp8, compressed-tensors, mxfp4, bitsandbytes",
       );
   }
 }

@@ -30,7 +30,7 @@ import {
   type SizingModel,
   splitProblem,
 } from "../sizing/size.js";
-import { checkpointPrecision, mxfp4Backend, weightsBytes } from "../sizing/weights.js";
+import { checkpointPrecision, mxfp4Backend, storedWeightsBytes } from "../sizing/weights.js";
 import { type Candidate, type CandidateContext, chooseReplicas } from "./evaluate.js";
 import { gpuPrice } from "./pricing.js";
 import { rankCandidates } from "./rank.js";
@@ -164,7 +164,8 @@ export function planDeployment(input: PlanInput): Plan {
   checkSpecAgainstModel(spec, model.id, arch);
   const { served: precisions, notes } = servablePrecisions(sizing, spec, engine, model.id);
   const ckptPrecision = checkpointPrecision(arch);
-  const checkpointBytes = model.checkpoint?.bytes ?? weightsBytes(sizing.tensors, ckptPrecision, sizing.skip);
+  const checkpointBytes =
+    model.checkpoint?.bytes ?? storedWeightsBytes(sizing.tensors, ckptPrecision, sizing.skip);
   const workload = {
     inputTokens: spec.inputTokens,
     outputTokens: spec.outputTokens,
@@ -178,11 +179,18 @@ export function planDeployment(input: PlanInput): Plan {
     for (const kv of spec.kvCacheDtypes) {
       for (const device of devices) {
         if (engine.supportProblem(device, mxfp4Backend(served.precision, device))) continue;
-        const settings = engine.settings(device, {
-          gpuMemoryUtilization: spec.gpuMemoryUtilization,
-          concurrency: spec.concurrency,
-          requestRate: spec.requestRate,
-        });
+        // The engine's settings for one split on this device (SGLang's memory share depends on both).
+        const settingsFor = (tp: number, pp: number) =>
+          engine.settings(device, {
+            gpuMemoryUtilization: spec.gpuMemoryUtilization ?? undefined,
+            concurrency: spec.concurrency,
+            requestRate: spec.requestRate,
+            engineVersion: spec.engineVersion,
+            enforceEager: spec.enforceEager,
+            maxModelLen: spec.maxModelLen,
+            tp,
+            pp,
+          });
         const ctx: CandidateContext = {
           spec,
           arch,
@@ -214,7 +222,7 @@ export function planDeployment(input: PlanInput): Plan {
             pp,
             kvCacheDtype: kv,
             maxModelLen: spec.maxModelLen,
-            settings,
+            settings: settingsFor(tp, pp),
             workload,
           };
           const sized = sizePlacement({ ...req, workload: undefined });
@@ -262,7 +270,7 @@ export function planDeployment(input: PlanInput): Plan {
     feasible: ranked.feasible,
     notes: [
       ...notes,
-      `memory modelled as ${engine.memoryModel}; performance ±${Math.round(rec.performance.errorBand * 100)} % (calibration set)`,
+      `memory modelled as ${engine.memoryModelFor(spec.engineVersion)}; performance ±${Math.round(rec.performance.errorBand * 100)} % (calibration set)`,
     ],
   };
 }

@@ -3,7 +3,13 @@
  * Pure: data in, data out. Sizing goes through the shared pipeline (size.ts) and the engine's module.
  */
 import type { DeviceEntry, Source } from "../catalog/types.js";
-import { engineForFormat, engineModule } from "../engines/index.js";
+import {
+  checkEagerMode,
+  engineForFormat,
+  engineImageFor,
+  engineModule,
+  engineVersionFor,
+} from "../engines/index.js";
 import type { EngineModule, GpuLedger, LedgerLine, RuntimeSettings } from "../engines/types.js";
 import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
@@ -54,6 +60,12 @@ export interface EstimateRequest {
   workload?: { inputTokens: number; outputTokens: number; requestRate: number | null } | undefined;
   /** Engine name; absent: llama.cpp for GGUF precisions and files, else vLLM. */
   engine?: string | undefined;
+  /** Engine release ("X.Y" or "X.Y.Z"); absent: the pinned image's. */
+  engineVersion?: string | undefined;
+  /** No CUDA graphs (vLLM --enforce-eager). */
+  enforceEager?: boolean | undefined;
+  /** How the engine is started (vLLM's Python LLM class has other batch defaults); absent: its server. */
+  entryPoint?: "serve" | "llm" | undefined;
 }
 
 /** Request shape assumed when the user gives none (the plan spec's documented defaults). */
@@ -78,6 +90,10 @@ export interface PlacementResult {
   kvCacheTokens: number;
   maxConcurrency: number;
   engineSettings: RuntimeSettings;
+  /** Layers the engine would run on the CPU because they do not fit (Ollama's scheduler); absent: none. */
+  offloadedLayers?: number;
+  /** KV block size the engine uses (vLLM forces 64 or 128 for MLA models on Hopper and Blackwell). */
+  blockSize?: number;
   costPerHourUsd: number | null;
   priceSource: string | null;
   /** Predicted latency and throughput at the request's load (when the placement fits). */
@@ -192,6 +208,8 @@ export function estimate(req: EstimateRequest): EstimateResult {
       "precision",
     );
   }
+  const engineVersion = engineVersionFor(engine, req.engineVersion);
+  checkEagerMode(engine, req.enforceEager);
   const precProblem = precisionProblem(arch, model.tensors, precision);
   if (precProblem) {
     throw new UserError(
@@ -277,6 +295,12 @@ export function estimate(req: EstimateRequest): EstimateResult {
       maxNumSeqs: req.maxNumSeqs,
       concurrency: workload.requestRate === null ? req.concurrency : null,
       requestRate: workload.requestRate,
+      engineVersion,
+      enforceEager: req.enforceEager,
+      maxModelLen,
+      entryPoint: req.entryPoint,
+      tp,
+      pp,
     });
     const sized = sizePlacement({
       model,
@@ -321,6 +345,8 @@ export function estimate(req: EstimateRequest): EstimateResult {
       kvCacheTokens: m.kvCacheTokens,
       maxConcurrency: m.maxConcurrency,
       engineSettings: settings,
+      ...(m.offloadedLayers !== undefined ? { offloadedLayers: m.offloadedLayers } : {}),
+      ...(m.blockSize !== undefined ? { blockSize: m.blockSize } : {}),
       costPerHourUsd: price ? Math.round(price.usdPerGpuHour * count * 100) / 100 : null,
       priceSource: price ? `${price.provider} ${price.basis}, ${price.date}` : null,
       performance: unsupported ? null : sized.performance,
@@ -371,10 +397,10 @@ export function estimate(req: EstimateRequest): EstimateResult {
     concurrency: req.concurrency,
     engine: {
       name: engine.name,
-      version: engine.image.version,
+      version: engineVersion,
       source: engine.image.source,
-      image: engine.image.image,
-      memoryModel: engine.memoryModel,
+      image: engineImageFor(engine, "gpu", engineVersion),
+      memoryModel: engine.memoryModelFor(engineVersion),
     },
     memory: {
       weightsBytes: modelWeightsBytes(model, served),

@@ -27,6 +27,7 @@ import {
   lookupPrecision,
   mxfp4Backend,
   type Precision,
+  storedWeightsBytes,
   weightsBytes,
 } from "./weights.js";
 
@@ -92,7 +93,9 @@ export function servePrecision(
       want.id === own.id ||
       (Boolean(arch.quantization) &&
         want.id === "int4" &&
-        (own.id === "awq" || own.id === "gptq" || own.id === "w4a16"));
+        (own.id === "awq" || own.id === "gptq" || own.id === "w4a16")) ||
+      // an FP8 checkpoint (fbgemm, compressed-tensors, block scales) is what --precision fp8 asks for
+      (Boolean(arch.quantization) && want.format.kind === "fp8" && own.format.kind === "fp8");
     if (arch.quantization && !isOwn) {
       throw new UserError(
         `${modelLabel} is a ${own.label} checkpoint; it cannot be served as ${want.label}`,
@@ -106,7 +109,8 @@ export function servePrecision(
   const ck = m.checkpoint;
   const fromFiles = isOwn && ck !== null;
   if (fromFiles) p = { ...p, id: ck.format === "gguf" ? "gguf" : p.id, label: ck.label };
-  const archBytes = fromFiles ? weightsBytes(m.tensors, checkpointPrecision(arch), m.skip) : 0;
+  // Headers add up to the stored layout (bitsandbytes double quantization is expanded at load).
+  const archBytes = fromFiles ? storedWeightsBytes(m.tensors, checkpointPrecision(arch), m.skip) : 0;
   return {
     precision: p,
     own: isOwn,
@@ -117,8 +121,13 @@ export function servePrecision(
 
 /** The served precision's weights for the whole model: stored bytes, or the architecture's count. */
 export function modelWeightsBytes(m: SizingModel, s: ServedPrecision): number {
-  if (s.own && m.checkpoint) return m.checkpoint.loadedBytes;
-  return weightsBytes(m.tensors, s.precision, m.skip);
+  const resident = weightsBytes(m.tensors, s.precision, m.skip);
+  if (s.own && m.checkpoint) {
+    const stored = storedWeightsBytes(m.tensors, s.precision, m.skip);
+    // The stored bytes, expanded as the engine expands the layout (equal for most formats).
+    return stored === resident ? m.checkpoint.loadedBytes : Math.round(resident * s.bytesScale);
+  }
+  return resident;
 }
 
 /** Weights per GPU of each pipeline stage, scaled to the stored bytes when they were read. */

@@ -8,6 +8,7 @@
  */
 import { UserError } from "../errors.js";
 import type { CheckpointQuant, ModelArch } from "../models/arch.js";
+import { GGML_BLOCKS, type GgufFtype, ggufTensorType } from "./gguf-types.js";
 import { type Tensor, tensorParams } from "./inventory.js";
 
 export type WeightFormat =
@@ -32,74 +33,20 @@ export type WeightFormat =
    */
   | { kind: "mxfp4"; pad?: { inner: number; hidden: number; backend: string } }
   /**
-   * bitsandbytes NF4/FP4 as vLLM holds it: 4-bit values and an fp32 absmax per 64 values; a
-   * double-quantized checkpoint is expanded to this at load (vLLM's _dequantize_dq).
+   * bitsandbytes NF4/FP4 (blocks of 64 values). `doubleQuant` (bnb_4bit_use_double_quant) is how the
+   * checkpoint stores the absmax: uint8 with an fp32 second-level absmax per 256 blocks instead of fp32.
+   * The engine holds 4-bit values and an fp32 absmax per block either way: vLLM expands double
+   * quantization at load (bitsandbytes_loader.py _dequantize_dq: "we perform the dequantization of these
+   * constants during weight loading ... This comes at the cost of increased memory usage").
    */
-  | { kind: "bnb4" }
+  | { kind: "bnb4"; doubleQuant?: boolean }
   /** bitsandbytes LLM.int8(): int8 weights, fp32 scale per output row. */
   | { kind: "bnb8" }
   /** A llama.cpp GGUF file type: per-tensor ggml types chosen by llama.cpp's quantization rules. */
   | { kind: "gguf"; ftype: GgufFtype; numLayers: number; tiedEmbeddings: boolean; experts: number };
 
-export type GgufFtype = "Q8_0" | "Q6_K" | "Q5_K_M" | "Q4_K_M" | "Q4_0";
-type GgmlType = "F32" | "Q4_0" | "Q5_0" | "Q5_1" | "Q8_0" | "Q4_K" | "Q5_K" | "Q6_K";
-
-/** ggml block layouts: [values per block, bytes per block] (ggml.c type traits). */
-export const GGML_BLOCKS: Record<GgmlType, [number, number]> = {
-  F32: [1, 4],
-  Q4_0: [32, 18], // fp16 scale + 16 bytes of nibbles
-  Q5_0: [32, 22], // fp16 scale + 4 bytes of high bits + 16 bytes of nibbles
-  Q5_1: [32, 24], // fp16 scale and min + high bits + nibbles
-  Q8_0: [32, 34], // fp16 scale + 32 int8
-  Q4_K: [256, 144], // fp16 d, dmin + 12 bytes of 6-bit scales + 128 bytes of nibbles
-  Q5_K: [256, 176], // Q4_K + 32 bytes of high bits
-  Q6_K: [256, 210], // 128 low nibbles + 64 high 2-bit + 16 int8 scales + fp16 d
-};
-
-/**
- * llama.cpp (src/llama-quant.cpp, llama_tensor_get_type): ffn_down and attn_v of the first and last
- * eighth of the layers, and of every third layer in between, get more bits in the _M mixtures.
- */
-export function ggufUseMoreBits(layer: number, numLayers: number): boolean {
-  const e = Math.floor(numLayers / 8);
-  return layer < e || layer >= Math.floor((7 * numLayers) / 8) || (layer - e) % 3 === 2;
-}
-
-/**
- * The ggml type llama.cpp gives a tensor in a file type. 1-D tensors stay F32; the output matrix
- * (or the token embedding when the output is tied to it) gets Q6_K unless the file is Q8_0; rows
- * that are not a whole number of 256-value super-blocks fall back to a 32-value type.
- */
-export function ggufTensorType(
-  t: Tensor,
-  ftype: GgufFtype,
-  numLayers: number,
-  hasOutput: boolean,
-  experts = 0,
-): GgmlType {
-  if (t.cols === 1) return "F32";
-  const base: Record<GgufFtype, GgmlType> = {
-    Q8_0: "Q8_0",
-    Q6_K: "Q6_K",
-    Q5_K_M: "Q5_K",
-    Q4_K_M: "Q4_K",
-    Q4_0: "Q4_0",
-  };
-  let type = base[ftype];
-  const isOutput = t.role === "lm_head" || (!hasOutput && t.role === "embedding");
-  if (isOutput) {
-    if (type !== "Q8_0") type = "Q6_K";
-  } else if ((ftype === "Q4_K_M" || ftype === "Q5_K_M") && t.layer !== null) {
-    const more = /\.(v_proj|down_proj)\.weight$/.test(t.name) && ggufUseMoreBits(t.layer, numLayers);
-    if (more) type = "Q6_K";
-  }
-  // Models with exactly 8 experts (Mixtral-like) keep attn_k and attn_v in Q8_0 in every file type.
-  if (experts === 8 && /\.(k_proj|v_proj)\.weight$/.test(t.name)) type = "Q8_0";
-  if (GGML_BLOCKS[type][0] === 256 && t.cols % 256 !== 0) {
-    type = type === "Q4_K" ? "Q5_0" : type === "Q5_K" ? "Q5_1" : "Q8_0";
-  }
-  return type;
-}
+export type { GgufFtype } from "./gguf-types.js";
+export { GGML_BLOCKS, ggufTensorType, ggufUseMoreBits } from "./gguf-types.js";
 
 export interface Precision {
   /** Canonical id as the CLI takes it. */
@@ -193,10 +140,26 @@ export const PRECISION_ALIASES: Record<string, string> = {
 
 const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 
-/** Does a skip pattern (quantization_config modules_to_not_convert / ignore) name this tensor? */
-function skipped(t: Tensor, skip: readonly string[]): boolean {
+/**
+ * Does a skip pattern (quantization_config modules_to_not_convert / ignore / ignored_layers /
+ * llm_int8_skip_modules) name this tensor? Patterns are module names ("model.layers.0.mlp.down_proj",
+ * "lm_head": the module or anything under it), globs ("model.layers.*.self_attn") or, in
+ * compressed-tensors' `ignore`, regular expressions after "re:" ("re:.*mlp.gate$"), matched from the
+ * start of the module's name with or without its "model." prefix.
+ */
+export function skipped(t: Tensor, skip: readonly string[]): boolean {
   return skip.some((s) => {
-    const pat = s.replace(/^model\./, "").replace(/^re:/, "");
+    if (s.startsWith("re:")) {
+      let re: RegExp;
+      try {
+        re = new RegExp(`^(?:${s.slice(3)})`);
+      } catch {
+        return false;
+      }
+      const module = t.name.replace(/\.(weight|bias)$/, "");
+      return re.test(module) || re.test(`model.${module}`);
+    }
+    const pat = s.replace(/^model\./, "");
     if (pat.includes("*")) {
       const re = new RegExp(
         "^" +
@@ -215,7 +178,12 @@ function skipped(t: Tensor, skip: readonly string[]): boolean {
  * Bytes of one tensor (all its stacked copies) in a format. `rows`/`cols` may be a TP shard.
  * Non-quantized tensors take `floatBytes` per parameter.
  */
-export function tensorBytes(t: Tensor, format: WeightFormat, skip: readonly string[] = []): number {
+export function tensorBytes(
+  t: Tensor,
+  format: WeightFormat,
+  skip: readonly string[] = [],
+  layout: "resident" | "stored" = "resident",
+): number {
   const n = tensorParams(t);
   const floatBytes = format.kind === "float" ? format.bytes : 2;
   if (format.kind === "gguf") {
@@ -270,14 +238,31 @@ export function tensorBytes(t: Tensor, format: WeightFormat, skip: readonly stri
       }
       return count * r * ceilDiv(c, 32) * 17;
     }
-    case "bnb4": {
-      // 4-bit values + fp32 absmax per 64 values = 4.5 bits per weight resident
-      const v = rows * cols;
-      return count * (v / 2 + ceilDiv(v, 64) * 4);
-    }
+    case "bnb4":
+      return count * bnb4Bytes(rows * cols, layout, format.doubleQuant === true);
     case "bnb8":
       return count * (rows * cols + 4 * rows);
   }
+}
+
+/**
+ * Bytes of one bitsandbytes 4-bit weight of `values` values (bitsandbytes functional.py quantize_4bit,
+ * blocksize 64; docs/research/quant-formats.md §6): packed 4-bit values (values / 2) and an absmax per
+ * 64-value block.
+ * - "resident": as vLLM holds it, fp32 absmax (4 + 32/64 = 4.5 bits per weight), whether or not the
+ *   checkpoint was double-quantized (vLLM expands that at load).
+ * - "stored": as the checkpoint stores it, the same plus the 16-entry fp32 NF4/FP4 code book
+ *   (quant_map); with double quantization the absmax is uint8 with an fp32 second-level absmax per 256
+ *   blocks (4 + 8/64 + 32/(64·256) = 4.127 bits; QLoRA, arXiv:2305.14314: "reduces the memory footprint
+ *   per parameter from 32/64 = 0.5 bits, to 8/64 + 32/(64·256) = 0.127 bits") and a 256-entry fp32
+ *   nested code book.
+ */
+export function bnb4Bytes(values: number, layout: "resident" | "stored", doubleQuant: boolean): number {
+  const blocks = ceilDiv(values, 64);
+  if (layout === "resident") return values / 2 + blocks * 4;
+  const codebook = 16 * 4;
+  if (!doubleQuant) return values / 2 + blocks * 4 + codebook;
+  return values / 2 + blocks + ceilDiv(blocks, 256) * 4 + 256 * 4 + codebook;
 }
 
 /** A precision bound to a model: GGUF mixtures depend on the layer count. */
@@ -325,6 +310,15 @@ function precisionOfQuant(q: CheckpointQuant): Precision {
           descAct: q.descAct,
         },
       };
+    case "fbgemm-fp8":
+      // FBGEMMFp8Config: FP8 weights with an fp32 scale per output channel (weight_scale [N, 1]);
+      // modules_to_not_convert stay 16-bit (https://docs.vllm.ai/en/latest/api/vllm/model_executor/
+      // layers/quantization/fbgemm_fp8/: 'ignore_list = cls.get_from_keys(config, ["modules_to_not_convert"])').
+      return {
+        id: "fp8-channel",
+        label: "FP8 fbgemm (E4M3, per-channel scale)",
+        format: { kind: "fp8", scale: "channel" },
+      };
     case "fp8":
       return q.blockSize
         ? {
@@ -350,8 +344,8 @@ function precisionOfQuant(q: CheckpointQuant): Precision {
     case "bitsandbytes-4bit":
       return {
         id: "nf4",
-        label: `bitsandbytes ${q.quantType.toUpperCase()}`,
-        format: { kind: "bnb4" },
+        label: `bitsandbytes ${q.quantType.toUpperCase()}${q.doubleQuant ? " (double quantization, expanded at load)" : ""}`,
+        format: { kind: "bnb4", doubleQuant: q.doubleQuant },
       };
     case "bitsandbytes-8bit":
       return PRECISIONS["bnb-int8"]!;
@@ -391,7 +385,8 @@ export function choosePrecision(
   if (!arch.quantization) return want;
   if (
     want.id === own.id ||
-    (want.id === "int4" && (own.id === "awq" || own.id === "gptq" || own.id === "w4a16"))
+    (want.id === "int4" && (own.id === "awq" || own.id === "gptq" || own.id === "w4a16")) ||
+    (want.format.kind === "fp8" && own.format.kind === "fp8")
   )
     return own;
   throw new UserError(
@@ -414,10 +409,25 @@ export function groupSizeOf(format: WeightFormat): number | null {
   }
 }
 
-/** Bytes of the whole model in a format. */
+/** Bytes of the whole model in a format, as the engine holds it. */
 export function weightsBytes(tensors: readonly Tensor[], p: Precision, skip: readonly string[] = []): number {
   let sum = 0;
   for (const t of tensors) sum += tensorBytes(t, p.format, skip);
+  return sum;
+}
+
+/**
+ * Bytes of the whole model in a format as its checkpoint stores it (what is downloaded, and what a
+ * checkpoint's headers add up to): the same as `weightsBytes` except where the engine expands the
+ * stored layout (bitsandbytes double quantization).
+ */
+export function storedWeightsBytes(
+  tensors: readonly Tensor[],
+  p: Precision,
+  skip: readonly string[] = [],
+): number {
+  let sum = 0;
+  for (const t of tensors) sum += tensorBytes(t, p.format, skip, "stored");
   return sum;
 }
 

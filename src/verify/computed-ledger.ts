@@ -8,7 +8,8 @@ import type { DeviceEntry } from "../catalog/types.js";
 import { UserError } from "../errors.js";
 import type { ResolvedModel } from "../models/resolve.js";
 import { estimate } from "../sizing/estimate.js";
-import type { LedgerSettings, Predicted, VllmLogFigures } from "./vllm-log.js";
+import type { LedgerSettings, Predicted } from "./compare.js";
+import type { VllmLogFigures } from "./vllm-log.js";
 
 const GiB = 1024 ** 3;
 
@@ -17,6 +18,8 @@ export interface LedgerOverrides {
   pp?: number | undefined;
   maxModelLen?: number | undefined;
   gpuMemoryUtilization?: number | undefined;
+  /** The vLLM release to model (canonical); the pinned one when absent. */
+  engineVersion?: string | undefined;
 }
 
 export function ledgerForLog(
@@ -44,6 +47,8 @@ export function ledgerForLog(
     // the memory ledger does not depend on the request shape; keep it inside any max model len
     workload: { inputTokens: 1, outputTokens: 1, requestRate: null },
     engine: "vllm",
+    engineVersion: o.engineVersion,
+    enforceEager: log.enforceEager ?? undefined,
   });
   const p = r.placement;
   if (!p) throw new UserError(`no placement of ${model.id} on ${tp * pp}× ${gpu.id} (TP ${tp} × PP ${pp})`);
@@ -68,9 +73,14 @@ export function ledgerForLog(
       maxNumSeqs: s.maxNumSeqs,
       kvCacheDtype,
       totalGpuMemoryGiB: p.perGpu.totalBytes / GiB,
+      engineVersion: r.engine.version,
+      enforceEager: s.enforceEager,
+      precision: r.precision,
+      quantization: null,
     },
     basis:
-      `${model.id} on ${tp * pp}× ${gpu.id}, TP ${tp} × PP ${pp}, max model len ${r.maxModelLen}, ` +
-      `gpu_memory_utilization ${util}, max_num_batched_tokens ${s.maxNumBatchedTokens}, kv cache ${kvCacheDtype}`,
+      `${model.id} on ${tp * pp}× ${gpu.id}, vLLM ${r.engine.version}, TP ${tp} × PP ${pp}, max model len ${r.maxModelLen}, ` +
+      `gpu_memory_utilization ${util}, max_num_seqs ${s.maxNumSeqs}, max_num_batched_tokens ${s.maxNumBatchedTokens}, kv cache ${kvCacheDtype}` +
+      (s.enforceEager ? ", enforce eager" : ""),
   };
 }

@@ -6,7 +6,7 @@
  * Whatever is missing is null, and shown as such. Pure.
  */
 import { engineModule, isEngineName } from "../engines/index.js";
-import type { LedgerSettings, Predicted } from "./vllm-log.js";
+import type { LedgerSettings, Predicted } from "./compare.js";
 
 const GiB = 1024 ** 3;
 const isObj = (v: unknown): v is Record<string, unknown> =>
@@ -88,6 +88,10 @@ export function ledgerFromPlan(doc: unknown): PlanLedger | { problem: string } {
             ? rec.kvCacheDtype
             : null,
       totalGpuMemoryGiB: total,
+      engineVersion: typeof engine.version === "string" ? engine.version : null,
+      enforceEager: typeof engine.enforceEager === "boolean" ? engine.enforceEager : null,
+      precision: typeof rec.precision === "string" ? rec.precision : null,
+      quantization: typeof engine.quantization === "string" ? engine.quantization : null,
     },
     gpu: typeof rec.gpu === "string" ? rec.gpu : null,
     model: typeof model.id === "string" ? model.id : typeof spec.model === "string" ? spec.model : null,

@@ -1,26 +1,51 @@
 /**
- * Reading a vLLM start-up log: the memory figures it prints and the settings it ran with, across the
- * formats of the versions in use:
+ * Reading a vLLM start-up log: the memory figures it prints, the settings it ran with and, when the
+ * engine did not start, why, across the formats of the versions in use:
  *
  * - V0 0.6.4: one line "Memory profiling results: total_gpu_memory=... peak_torch_memory=...
  *   non_torch_memory=... kv_cache_size=..." and "# GPU blocks: N";
  * - V0 0.6.5: a table ("model weights take", "non_torch_memory", "PyTorch activation peak memory",
  *   "available_kv_cache_memory");
- * - V0 0.7-0.8: "the current vLLM instance can use total_gpu_memory (X) x gpu_memory_utilization (U)",
+ * - V0 0.7-0.9: "the current vLLM instance can use total_gpu_memory (X) x gpu_memory_utilization (U)",
  *   "model weights take ...; non_torch_memory takes ...; PyTorch activation peak memory takes ...; the
  *   rest of the memory reserved for KV Cache is ...", "# cuda blocks: N";
- * - V1: "Model loading took X GiB [memory] and S seconds", "Available KV cache memory: X GiB",
- *   "GPU KV cache size: N tokens", "Maximum concurrency for L tokens per request: Cx",
- *   "Graph capturing finished in S secs, took X GiB"; since 0.18 "Estimated CUDA graph memory: X GiB
+ * - V1: "Model loading took X GiB [memory] and S seconds", "Available KV cache memory: X GiB" (negative
+ *   when nothing is left), "GPU KV cache size: N tokens", "Maximum concurrency for L tokens per request:
+ *   Cx", "Graph capturing finished in S secs, took X GiB"; since 0.18 "Estimated CUDA graph memory: X GiB
  *   total", and since 0.21 "CUDA graph memory profiling is enabled ... The current
- *   --gpu-memory-utilization=U ...", when the graphs come out of the KV budget.
+ *   --gpu-memory-utilization=U ...", when the graphs come out of the KV budget;
+ * - failures: V0 "The model's max seq len (L) is larger than the maximum number of tokens that can be
+ *   stored in KV cache (N)"; V1 "To serve at least one request with the model's max seq len (L), (X GiB
+ *   KV cache is needed, which is larger than the available KV cache memory (Y GiB)"; "No available
+ *   memory for the cache blocks"; "CUDA out of memory".
  *
  * Settings come from the engine config line (model=, max_seq_len=, tensor_parallel_size=, ...), the
  * "non-default args" dict or the argparse Namespace. Several workers (TP ranks, PP stages) print their
  * own figures: the binding one is kept (the most weights, activation and overhead; the least KV cache,
- * which is what vLLM sizes every worker's cache by). Pure: text in, figures out.
- * vLLM prints "GB" in some lines where it divides by 2^30: all figures here are GiB.
+ * which is what vLLM sizes every worker's cache by). vLLM prints "GB" in some lines where it divides by
+ * 2^30: all figures here are GiB.
+ *
+ * Linear in the log's size: every pattern starts at a literal or is bounded ({m,n} repetitions, no
+ * unbounded `.*` between two parts), so a long or hostile log cannot make the regex engine backtrack.
+ * A figure that is not a number ("1.2.3 GiB") is left out and listed in `problems`. Pure.
  */
+import { type VersionRange, versionFromLog, formatVersion } from "../engines/version.js";
+
+export interface VllmFailure {
+  kind: "kv-too-small" | "kv-needed" | "no-memory" | "out-of-memory";
+  /** The max model len vLLM could not serve, when it says. */
+  maxModelLen: number | null;
+  /** V0: tokens the KV cache holds. */
+  kvCacheTokens: number | null;
+  /** V1: KV cache one sequence needs and what was available, GiB. */
+  neededGiB: number | null;
+  availableGiB: number | null;
+  /** V1: the longest sequence the available memory holds. */
+  estimatedMaxModelLen: number | null;
+  /** The line, as printed (trimmed). */
+  line: string;
+}
+
 export interface VllmLogFigures {
   version: string | null;
   model: string | null;
@@ -48,46 +73,89 @@ export interface VllmLogFigures {
   cudaGraphGiB: number | null;
   kvCacheTokens: number | null;
   maxConcurrency: number | null;
+  /** Why the engine did not start, when the log says. */
+  failure: VllmFailure | null;
+  /** Figures that were not numbers and were left out, one sentence each. */
+  problems: string[];
 }
 
-const ANSI = new RegExp(String.raw`\u001b\[[0-9;]*m`, "g");
-const num = (s: string | undefined) => (s === undefined ? null : Number(s.replace(/,/g, "")));
+const ANSI = new RegExp(String.raw`\u001b\[[0-9;]{0,16}m`, "g");
 const r4 = (v: number) => Math.round(v * 10000) / 10000;
+/** A number as vLLM prints it: digits with thousands commas, an optional fraction and sign. */
+const NUMBER = /^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+(?:\.\d+)?$/;
 
-function first(text: string, patterns: RegExp[]): RegExpMatchArray | null {
-  for (const p of patterns) {
-    const m = text.match(p);
-    if (m) return m;
+/** A figure's text: the number, or null and a problem when it is not one. */
+function parseNumber(s: string | undefined, where: string, problems: string[]): number | null {
+  if (s === undefined) return null;
+  const t = s.replace(/(\d)[.,]+$/, "$1"); // a sentence's full stop or comma after the figure
+  if (!NUMBER.test(t)) {
+    const p = `"${s}" after "${where}" is not a number: left out`;
+    if (!problems.includes(p)) problems.push(p);
+    return null;
   }
-  return null;
+  return Number(t.replace(/,/g, ""));
 }
 
-/** Every value of the first pattern that matches at all (each worker prints its own line). */
-function every(text: string, patterns: RegExp[]): number[] {
-  for (const p of patterns) {
-    const g = new RegExp(p.source, p.flags.includes("g") ? p.flags : p.flags + "g");
-    const values = [...text.matchAll(g)].map((m) => num(m[1])!).filter(Number.isFinite);
-    if (values.length) return values;
-  }
-  return [];
-}
-const most = (v: number[]) => (v.length ? Math.max(...v) : null);
-const least = (v: number[]) => (v.length ? Math.min(...v) : null);
-
-/** "0.21.1rc2.dev3" -> 21 (the minor version; vLLM is 0.x). */
-function minor(version: string | null): number | null {
-  const m = version?.match(/^0\.(\d+)/);
-  return m ? Number(m[1]) : null;
-}
+/**
+ * A matcher: a bounded regex and the literal it is named by in problems, or a number printed just
+ * before a literal ("8.58 GiB for weight"), found by the literal first so that no regex starts at every
+ * digit of a long run.
+ */
+type P = [RegExp, string] | { before: string };
 
 export function parseVllmLog(raw: string): VllmLogFigures {
+  const problems: string[] = [];
   const text = raw.replace(ANSI, "");
   // Config lines are sometimes wrapped mid-word by the terminal that captured them: for key=value
   // settings, read the log with its line breaks removed.
   const joined = text.replace(/\r?\n/g, "");
-  const g = (patterns: RegExp[], i = 1) => num(first(text, patterns)?.[i]);
-  const s = (patterns: RegExp[], i = 1) => num(first(joined, patterns)?.[i]);
-  const str = (patterns: RegExp[]) => first(joined, patterns)?.[1] ?? null;
+  type R = [RegExp, string];
+  const firstMatch = (src: string, ps: R[]) => {
+    for (const [re, where] of ps) {
+      const m = re.exec(src);
+      if (m) return { m, where };
+    }
+    return null;
+  };
+  const one = (src: string, ps: R[], i = 1) => {
+    const f = firstMatch(src, ps);
+    return f ? parseNumber(f.m[i], f.where, problems) : null;
+  };
+  const g = (ps: R[], i = 1) => one(text, ps, i);
+  const s = (ps: R[], i = 1) => one(joined, ps, i);
+  const str = (ps: R[]) => firstMatch(joined, ps)?.m[1] ?? null;
+  /** The number printed just before each occurrence of `literal`. */
+  const numbersBefore = (literal: string): string[] => {
+    const found: string[] = [];
+    for (let i = text.indexOf(literal); i >= 0; i = text.indexOf(literal, i + literal.length)) {
+      const m = /(-?[\d.,]{1,24})\s{0,4}$/.exec(text.slice(Math.max(0, i - 32), i));
+      if (m) found.push(m[1]!);
+    }
+    return found;
+  };
+  /** Every value of the first pattern that matches at all (each worker prints its own line). */
+  const every = (ps: P[]): number[] => {
+    for (const p of ps) {
+      let raw: string[];
+      let where: string;
+      if (Array.isArray(p)) {
+        const [re, w] = p;
+        const g2 = new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g");
+        raw = [...text.matchAll(g2)].map((m) => m[1]!);
+        where = w;
+      } else {
+        raw = numbersBefore(p.before);
+        where = p.before;
+      }
+      if (!raw.length) continue;
+      const values = raw.map((v) => parseNumber(v, where, problems)).filter((v): v is number => v !== null);
+      if (values.length) return values;
+    }
+    return [];
+  };
+  const most = (v: number[]) => (v.length ? Math.max(...v) : null);
+  const least = (v: number[]) => (v.length ? Math.min(...v) : null);
+
   // The command that started the engine, when the log was saved with it ("$ vllm serve M -tp 2"):
   // its flags are the settings when the engine's own lines do not print them.
   const command = text
@@ -95,387 +163,276 @@ export function parseVllmLog(raw: string): VllmLogFigures {
     .filter((l) => /\bvllm serve\s|vllm\.entrypoints\.openai\.api_server/.test(l))
     .join(" ");
   const flag = (names: string[]) =>
-    command.match(new RegExp(`(?:^|\\s)(?:${names.join("|")})(?:=|\\s+)([\\w./:@-]+)`))?.[1] ?? null;
+    command.match(new RegExp(`(?:^|\\s)(?:${names.join("|")})(?:=|\\s{1,8})([\\w./:@-]{1,300})`))?.[1] ??
+    null;
   const numFlag = (names: string[]) => {
-    const v = Number(flag(names) ?? NaN);
-    return Number.isFinite(v) ? v : null;
+    const v = flag(names);
+    return v === null ? null : parseNumber(v, names[0]!, problems);
   };
 
+  const N = String.raw`(-?[\d.,]{1,24})`;
   const weights = most(
-    every(text, [
-      /model weights take\s+([\d.]+)\s*GiB/i,
-      /Model loading took\s+([\d.]+)\s*Gi?B/i,
-      /Loading (?:model )?weights took\s+([\d.]+)\s*Gi?B/i,
-      /weights memory:?\s*([\d.]+)\s*GiB/i,
-      /([\d.]+)\s*GiB for weight/,
+    every([
+      [new RegExp(String.raw`model weights take\s{0,16}${N}\s{0,4}GiB`, "i"), "model weights take"],
+      [new RegExp(String.raw`Model loading took\s{1,4}${N}\s{0,4}Gi?B`, "i"), "Model loading took"],
+      [
+        new RegExp(String.raw`Loading (?:model )?weights took\s{1,4}${N}\s{0,4}Gi?B`, "i"),
+        "Loading model weights took",
+      ],
+      [new RegExp(String.raw`weights memory:?\s{0,4}${N}\s{0,4}GiB`, "i"), "weights memory"],
+      { before: "GiB for weight" },
     ]),
   );
-  const peakTorch = g([/peak_torch_memory=([\d.]+)GiB/]);
+  const peakTorch = g([[new RegExp(String.raw`peak_torch_memory=${N}GiB`), "peak_torch_memory="]]);
   let activation = most(
-    every(text, [
-      /activation peak memory(?: takes)?\s+([\d.]+)\s*GiB/i,
-      /torch peak memory increase:?\s*([\d.]+)\s*GiB/i,
-      /([\d.]+)\s*GiB for peak activation/,
+    every([
+      [
+        new RegExp(String.raw`activation peak memory(?: takes)?\s{1,16}${N}\s{0,4}GiB`, "i"),
+        "activation peak memory",
+      ],
+      [
+        new RegExp(String.raw`torch peak memory increase:?\s{0,4}${N}\s{0,4}GiB`, "i"),
+        "torch peak memory increase",
+      ],
+      { before: "GiB for peak activation" },
     ]),
   );
   // V0 one-line format: the peak includes the weights.
   if (activation === null && peakTorch !== null && weights !== null)
     activation = Math.round((peakTorch - weights) * 100) / 100;
-  const blockSize = s([/\bblock_size[=:'"\s]+(\d+)/, /attention block size to (\d+) tokens/]);
-  const blocks = g([/#\s*(?:GPU|gpu|cuda|CUDA) blocks:\s*([\d,]+)/, /GPU blocks:\s*([\d,]+)/]);
-  const tokens =
-    least(every(text, [/GPU KV cache size:\s*([\d,]+)\s*tokens/])) ??
-    (blocks !== null ? blocks * (blockSize ?? 16) : null);
-  const conc = first(text, [/Maximum concurrency for\s*([\d,]+)\s*tokens per request:\s*([\d.]+)x/]);
-  const version =
-    first(text, [
-      /vLLM API server version\s+([\w.+-]+)/,
-      /LLM engine \(v([\w.+-]+)\)/,
-      /vLLM version\s+([\w.+-]+)/,
-      // the start-up banner of 0.11 and later: "▄▄ ▄█ █  version 0.18.0"
-      /[\u2588\u2580\u2584]\s+version\s+(\d[\w.+-]*)/,
-    ])?.[1] ?? null;
-  const graphsMeasured = every(text, [
-    /Graph capturing finished in .*?took\s+([\d.]+)\s*GiB/,
-    /CUDA graph pool memory:\s*([\d.]+)\s*GiB/i,
-    /([\d.]+)\s*GiB for CUDAGraph memory/,
+  const blockSize = s([
+    [/\bblock_size[=:'"\s]{1,16}(\d{1,7})/, "block_size"],
+    [/attention block size to (\d{1,7}) tokens/, "attention block size to"],
   ]);
-  const graphsEstimated = every(text, [/Estimated CUDA graph memory:\s*([\d.]+)\s*GiB/]);
+  const blocks = g([
+    [/#\s{0,4}(?:GPU|gpu|cuda|CUDA) blocks:\s{0,4}([\d,]{1,15})/, "# GPU blocks:"],
+    [/GPU blocks:\s{0,4}([\d,]{1,15})/, "GPU blocks:"],
+  ]);
+  const v0MaxTokens = s([
+    [
+      /maximum number of tokens that can be\s{0,4}stored in KV cache \(([\d,]{1,15})\)/,
+      "stored in KV cache (",
+    ],
+  ]);
+  const tokens =
+    least(every([[/GPU KV cache size:\s{0,4}([\d,]{1,15})\s{0,4}tokens/, "GPU KV cache size:"]])) ??
+    (blocks !== null ? blocks * (blockSize ?? 16) : v0MaxTokens);
+  const conc =
+    /Maximum concurrency for\s{0,4}([\d,]{1,15})\s{0,4}tokens per request:\s{0,4}([\d.,]{1,16})x/.exec(text);
+  const versionText =
+    firstMatch(text, [
+      [/vLLM API server version\s{1,4}([\w.+-]{1,60})/, ""],
+      [/LLM engine \(v([\w.+-]{1,60})\)/, ""],
+      [/vLLM version\s{1,4}([\w.+-]{1,60})/, ""],
+      // the start-up banner of 0.11 and later: "▄▄ ▄█ █  version 0.18.0"
+      [/[\u2588\u2580\u2584]\s{1,16}version\s{1,4}(\d[\w.+-]{0,60})/, ""],
+    ])?.m[1] ?? null;
+  const graphsMeasured = every([
+    [
+      new RegExp(String.raw`Graph capturing finished in [^\n]{0,80}?took\s{1,4}${N}\s{0,4}GiB`),
+      "Graph capturing finished ... took",
+    ],
+    [new RegExp(String.raw`CUDA graph pool memory:\s{0,4}${N}\s{0,4}GiB`, "i"), "CUDA graph pool memory:"],
+    { before: "GiB for CUDAGraph memory" },
+  ]);
+  const graphsEstimated = every([
+    [
+      new RegExp(String.raw`Estimated CUDA graph memory:\s{0,4}${N}\s{0,4}GiB`),
+      "Estimated CUDA graph memory:",
+    ],
+  ]);
+  const minorOf = (v: string | null) => {
+    const x = v === null ? null : versionFromLog(v);
+    return x && x[0] === 0 ? x[1] : null;
+  };
   let inBudget: boolean | null = null;
-  if (/CUDA graph memory profiling is enabled/.test(text)) inBudget = true;
-  else if (/CUDA graph memory profiling will be enabled/.test(text)) inBudget = false;
-  else if (minor(version) !== null) inBudget = minor(version)! >= 21;
+  if (text.includes("CUDA graph memory profiling is enabled")) inBudget = true;
+  else if (text.includes("CUDA graph memory profiling will be enabled")) inBudget = false;
+  else if (minorOf(versionText) !== null) inBudget = minorOf(versionText)! >= 21;
   else if (graphsMeasured.length && !graphsEstimated.length) inBudget = false;
   // Only the config line ("kv_cache_dtype=fp8,") and the args dict ("'quantization': 'fp8'"): prose such
   // as "FP8 quantization is being used" must not read as a setting.
-  const kvDtype = str([/\bkv_cache_dtype(?:=|':\s*')(\w+)/]);
-  const quant = str([/\bquantization(?:=|':\s*')([\w-]+)/]);
+  const kvDtype = str([[/\bkv_cache_dtype(?:=|':\s{0,4}')(\w{1,20})/, ""]]);
+  const quant = str([[/\bquantization(?:=|':\s{0,4}')([\w-]{1,40})/, ""]]);
   // "enforce_eager=False," in the config line, "'enforce_eager': True" in the args; not the advice
   // "set 'enforce_eager=True' or use '--enforce-eager'" printed before capturing CUDA graphs.
-  const eager = str([/\benforce_eager(?:=|':\s*)(True|False)(?=[,}\s)])/]);
+  const eager = str([[/\benforce_eager(?:=|':\s{0,4})(True|False)(?=[,}\s)])/, ""]]);
+  const eagerFlag = /(?:^|\s)--enforce-eager(?:\s|$)/.test(command) ? true : null;
+
+  const failure = parseFailure(text, joined, problems);
   return {
-    version,
+    version: versionText,
     model:
-      first(joined, [
-        /Initializing a V[01] LLM engine.*?model='([^']+)'/,
-        /\bmodel='([^']+)'/,
-        /'model': '([^']+)'/,
-      ])?.[1] ??
-      first(text, [/[\u2588\u2580\u2584]\s+model\s+(\S+)/])?.[1] ??
-      command.match(/\bvllm serve\s+([^\s-]\S*)/)?.[1] ??
+      firstMatch(joined, [
+        [/Initializing a V[01] LLM engine[^']{0,300}?model='([^']{1,300})'/, ""],
+        [/\bmodel='([^']{1,300})'/, ""],
+        [/'model': '([^']{1,300})'/, ""],
+      ])?.m[1] ??
+      firstMatch(text, [[/[\u2588\u2580\u2584]\s{1,16}model\s{1,4}(\S{1,300})/, ""]])?.m[1] ??
+      command.match(/\bvllm serve\s{1,8}([^\s-]\S{0,300})/)?.[1] ??
       flag(["--model"]),
-    tensorParallel: s([/tensor_parallel_size[=:'"\s]+(\d+)/]) ?? numFlag(["--tensor-parallel-size", "-tp"]),
+    tensorParallel:
+      s([[/tensor_parallel_size[=:'"\s]{1,16}(\d{1,5})/, "tensor_parallel_size"]]) ??
+      numFlag(["--tensor-parallel-size", "-tp"]),
     pipelineParallel:
-      s([/pipeline_parallel_size[=:'"\s]+(\d+)/]) ?? numFlag(["--pipeline-parallel-size", "-pp"]),
+      s([[/pipeline_parallel_size[=:'"\s]{1,16}(\d{1,5})/, "pipeline_parallel_size"]]) ??
+      numFlag(["--pipeline-parallel-size", "-pp"]),
     maxModelLen:
       s([
-        /max_seq_len=(\d+)/,
-        /'max_model_len':\s*(\d+)/,
-        /\bmax_model_len=(\d+)/,
-        /Using max model len (\d+)/,
+        [/max_seq_len=(\d{1,9})/, "max_seq_len="],
+        [/'max_model_len':\s{0,4}(\d{1,9})/, "'max_model_len':"],
+        [/\bmax_model_len=(\d{1,9})/, "max_model_len="],
+        [/Using max model len (\d{1,9})/, "Using max model len"],
       ]) ??
       numFlag(["--max-model-len"]) ??
-      num(conc?.[1]),
+      parseNumber(conc?.[1], "Maximum concurrency for", problems) ??
+      failure?.maxModelLen ??
+      null,
     gpuMemoryUtilization:
       s([
-        /gpu_memory_utilization[=:'"\s(]+([\d.]+)/,
-        /The current --gpu-memory-utilization=([\d.]+)/,
-        /--gpu-memory-utilization from ([\d.]+)/,
-        /Desired GPU memory utilization is \(([\d.]+),/,
+        [/gpu_memory_utilization[=:'"\s(]{1,16}([\d.]{1,12})/, "gpu_memory_utilization"],
+        [/The current --gpu-memory-utilization=([\d.]{1,12})/, "The current --gpu-memory-utilization="],
+        [/--gpu-memory-utilization from ([\d.]{1,12})/, "--gpu-memory-utilization from"],
+        [/Desired GPU memory utilization is \(([\d.]{1,12}),/, "Desired GPU memory utilization is ("],
       ]) ?? numFlag(["--gpu-memory-utilization"]),
-    maxNumBatchedTokens: s([/max_num_batched_tokens[=:'"\s]+(\d+)/]) ?? numFlag(["--max-num-batched-tokens"]),
-    maxNumSeqs: s([/max_num_seqs[=:'"\s]+(\d+)/]) ?? numFlag(["--max-num-seqs"]),
+    maxNumBatchedTokens:
+      s([[/max_num_batched_tokens[=:'"\s]{1,16}(\d{1,9})/, "max_num_batched_tokens"]]) ??
+      numFlag(["--max-num-batched-tokens"]),
+    maxNumSeqs: s([[/max_num_seqs[=:'"\s]{1,16}(\d{1,9})/, "max_num_seqs"]]) ?? numFlag(["--max-num-seqs"]),
     blockSize,
     kvCacheDtype: kvDtype ?? flag(["--kv-cache-dtype"]),
     quantization: quant === null ? flag(["--quantization", "-q"]) : /^none$/i.test(quant) ? null : quant,
-    enforceEager: eager === null ? null : /true/i.test(eager),
+    enforceEager: eager === null ? eagerFlag : /true/i.test(eager),
     cudaGraphsInBudget: inBudget,
     totalGpuMemoryGiB: g([
-      /total_gpu_memory[=\s(]+([\d.]+)\s*GiB/,
-      /total capacity of ([\d.]+) GiB/,
-      /Free memory on device \([\d.]+\/([\d.]+) GiB\)/,
+      [/total_gpu_memory[=\s(]{1,16}([\d.]{1,12})\s{0,4}GiB/, "total_gpu_memory"],
+      [/total capacity of ([\d.]{1,12}) GiB/, "total capacity of"],
+      [/Free memory on device \([\d.]{1,12}\/([\d.]{1,12}) GiB\)/, "Free memory on device"],
     ]),
     weightsGiB: weights === null ? null : r4(weights),
     activationGiB: activation,
     nonTorchGiB: most(
-      every(text, [
-        /non_torch_memory(?: takes)?[=\s]+([\d.]+)\s*GiB/i,
-        /non-torch forward increase(?: memory)?:?\s*([\d.]+)\s*GiB/i,
-        /non-torch memory(?: takes)?:?\s*([\d.]+)\s*GiB/i,
-        /([\d.]+)\s*GiB for non-torch memory/,
+      every([
+        [
+          new RegExp(String.raw`non_torch_memory(?: takes)?[=\s]{1,16}${N}\s{0,4}GiB`, "i"),
+          "non_torch_memory",
+        ],
+        [
+          new RegExp(String.raw`non-torch forward increase(?: memory)?:?\s{0,4}${N}\s{0,4}GiB`, "i"),
+          "non-torch forward increase",
+        ],
+        [new RegExp(String.raw`non-torch memory(?: takes)?:?\s{0,4}${N}\s{0,4}GiB`, "i"), "non-torch memory"],
+        { before: "GiB for non-torch memory" },
       ]),
     ),
     kvCacheGiB: least(
-      every(text, [
-        /Available KV cache memory:\s*([\d.]+)\s*GiB/,
-        /available_kv_cache_memory\s+([\d.]+)\s*GiB/,
-        /kv_cache_size=([\d.]+)GiB/,
-        /reserved for KV Cache is\s*([\d.]+)\s*GiB/i,
+      every([
+        [
+          new RegExp(String.raw`Available KV cache memory:\s{0,4}${N}\s{0,4}GiB`),
+          "Available KV cache memory:",
+        ],
+        [
+          new RegExp(String.raw`available_kv_cache_memory\s{1,16}${N}\s{0,4}GiB`),
+          "available_kv_cache_memory",
+        ],
+        [new RegExp(String.raw`kv_cache_size=${N}GiB`), "kv_cache_size="],
+        [
+          new RegExp(String.raw`reserved for KV Cache is\s{0,4}${N}\s{0,4}GiB`, "i"),
+          "reserved for KV Cache is",
+        ],
       ]),
     ),
     cudaGraphGiB: most(graphsMeasured) ?? most(graphsEstimated),
     kvCacheTokens: tokens,
-    maxConcurrency: num(conc?.[2]),
+    maxConcurrency: parseNumber(conc?.[2], "tokens per request:", problems),
+    failure,
+    problems,
   };
 }
 
-export type Figure =
-  | "weightsGiB"
-  | "activationGiB"
-  | "nonTorchGiB"
-  | "cudaGraphGiB"
-  | "kvCacheGiB"
-  | "kvCacheTokens"
-  | "maxConcurrency";
-
-/** The ledger's figures; null where the source (a plan of another shape) lacks one. */
-export type Predicted = Record<Figure, number | null>;
-
-/** The settings a ledger was computed for, to set against the ones the engine ran with. */
-export interface LedgerSettings {
-  tensorParallel: number | null;
-  pipelineParallel: number | null;
-  maxModelLen: number | null;
-  gpuMemoryUtilization: number | null;
-  maxNumBatchedTokens: number | null;
-  maxNumSeqs: number | null;
-  kvCacheDtype: string | null;
-  totalGpuMemoryGiB: number | null;
-}
-
-export interface Row {
-  /** Key of the figure (weightsGiB, ...). */
-  key: Figure;
-  figure: string;
-  log: number | null;
-  predicted: number | null;
-  /** log / predicted − 1, when both are known. */
-  difference: number | null;
-  /** null when the log (or the ledger) lacks the figure. */
-  ok: boolean | null;
-  advice: string | null;
-}
-
-/** How far each figure may stray before llmdeploy explains it (weights are exact; the rest estimates). */
-const TOLERANCE: Record<Figure, number> = {
-  weightsGiB: 0.02,
-  kvCacheGiB: 0.1,
-  kvCacheTokens: 0.1,
-  maxConcurrency: 0.1,
-  activationGiB: 0.5,
-  nonTorchGiB: 1,
-  cudaGraphGiB: 1,
-};
-
-const LABELS: [Figure, string][] = [
-  ["weightsGiB", "weights (GiB per GPU)"],
-  ["activationGiB", "activation peak (GiB)"],
-  ["nonTorchGiB", "non-torch memory (GiB)"],
-  ["cudaGraphGiB", "CUDA graphs (GiB)"],
-  ["kvCacheGiB", "KV cache (GiB per GPU)"],
-  ["kvCacheTokens", "KV cache (tokens)"],
-  ["maxConcurrency", "max concurrency (x)"],
-];
-
-const r2 = (v: number) => Math.round(v * 100) / 100;
-const signed = (v: number, unit = " GiB") => `${v >= 0 ? "+" : "−"}${Math.abs(r2(v))}${unit}`;
-
-/**
- * Why the KV cache differs, from the other lines of the ledger: vLLM gives the KV cache what is left
- * of gpu_memory_utilization × total after weights, activation peak, non-torch memory (and, from 0.21,
- * the CUDA graph pool), so every GiB another figure takes more is a GiB of KV cache less.
- */
-function kvAttribution(log: VllmLogFigures, p: Predicted, s: LedgerSettings | null): string | null {
-  if (log.kvCacheGiB === null || p.kvCacheGiB === null) return null;
-  const parts: string[] = [];
-  const add = (label: string, l: number | null, q: number | null) => {
-    if (l === null || q === null) return;
-    const d = l - q;
-    if (Math.abs(d) >= 0.05) parts.push(`${label} ${signed(d)}`);
+/** Why the engine did not start, from the last failure line the log holds. */
+function parseFailure(text: string, joined: string, problems: string[]): VllmFailure | null {
+  const num = (v: string | undefined, where: string) => parseNumber(v, where, problems);
+  const lineOf = (src: string, at: number) => {
+    const start = Math.max(0, src.lastIndexOf("\n", at) + 1, at - 400);
+    const end = src.indexOf("\n", at);
+    return src.slice(start, end < 0 ? Math.min(src.length, at + 400) : Math.min(end, at + 400)).trim();
   };
-  add("weights", log.weightsGiB, p.weightsGiB);
-  add("activation peak", log.activationGiB, p.activationGiB);
-  add("non-torch", log.nonTorchGiB, p.nonTorchGiB);
-  if (log.cudaGraphsInBudget) add("CUDA graphs", log.cudaGraphGiB, p.cudaGraphGiB);
-  const total = log.totalGpuMemoryGiB ?? s?.totalGpuMemoryGiB ?? null;
-  const uLog = log.gpuMemoryUtilization;
-  const uPlan = s?.gpuMemoryUtilization ?? null;
-  if (total !== null && uLog !== null && uPlan !== null && Math.abs(uLog - uPlan) > 0.001) {
-    parts.push(`budget ${signed((uLog - uPlan) * total)} (gpu_memory_utilization ${uLog} vs ${uPlan})`);
-  } else if (log.totalGpuMemoryGiB !== null && s?.totalGpuMemoryGiB && uLog !== null) {
-    const d = (log.totalGpuMemoryGiB - s.totalGpuMemoryGiB) * uLog;
-    if (Math.abs(d) >= 0.05) parts.push(`budget ${signed(d)} (GPU of ${log.totalGpuMemoryGiB} GiB)`);
-  }
-  return parts.length ? `the other lines use ${parts.join(", ")}` : null;
-}
-
-function advice(key: Figure, d: number, log: VllmLogFigures, p: Predicted, s: LedgerSettings | null): string {
-  const more = d > 0;
-  switch (key) {
-    case "weightsGiB":
-      return more
-        ? "the engine loaded more than the ledger's precision: check --quantization / the checkpoint (an unquantized one?), and --tensor-parallel-size"
-        : "the engine loaded less than the ledger: a more compressed checkpoint than planned, or a larger --tensor-parallel-size";
-    case "kvCacheGiB":
-    case "kvCacheTokens": {
-      if (more) {
-        return log.cudaGraphsInBudget === false
-          ? "more KV cache than the ledger: this vLLM (< 0.21) captures CUDA graphs after sizing the KV cache, outside --gpu-memory-utilization; the ledger (vLLM ≥ 0.21) counts them inside"
-          : "more KV cache than the ledger: the other lines took less than predicted; the plan is conservative";
-      }
-      const fixes: string[] = [];
-      // Sequences of max model len the ledger fits, and the length that fits as many in the log's cache.
-      const planned =
-        p.maxConcurrency ?? (s?.maxModelLen && p.kvCacheTokens ? p.kvCacheTokens / s.maxModelLen : null);
-      const len = planned && log.kvCacheTokens ? Math.floor(log.kvCacheTokens / planned) : null;
-      const lenFix = len
-        ? `to keep the planned concurrency of ${r2(planned!)}x in this cache, --max-model-len ${len}`
-        : "lower --max-model-len so the planned number of sequences still fits";
-      const gibRowOff =
-        log.kvCacheGiB !== null &&
-        p.kvCacheGiB !== null &&
-        p.kvCacheGiB > 0 &&
-        Math.abs(log.kvCacheGiB / p.kvCacheGiB - 1) > TOLERANCE.kvCacheGiB;
-      if (key === "kvCacheTokens" && gibRowOff) return `as the KV cache in GiB; ${lenFix}`;
-      const total = log.totalGpuMemoryGiB ?? s?.totalGpuMemoryGiB ?? null;
-      const u = log.gpuMemoryUtilization ?? s?.gpuMemoryUtilization ?? null;
-      if (total && u !== null && log.kvCacheGiB !== null && p.kvCacheGiB !== null) {
-        const need = Math.ceil((u + (p.kvCacheGiB - log.kvCacheGiB) / total) * 100) / 100;
-        fixes.push(
-          need <= 0.98
-            ? `raise --gpu-memory-utilization to ${need} if nothing else uses the GPU`
-            : "more --gpu-memory-utilization alone cannot make it up",
-        );
-      }
-      if (log.activationGiB !== null && p.activationGiB !== null && log.activationGiB > p.activationGiB * 1.5)
-        fixes.push("lower --max-num-batched-tokens (the profiling peak grows with it)");
-      fixes.push(lenFix);
-      const why = kvAttribution(log, p, s);
-      return `less KV cache than the ledger${why ? ` (${why})` : ""}: ${fixes.join("; or ")}`;
-    }
-    case "maxConcurrency": {
-      const tokens =
-        log.kvCacheTokens !== null && p.kvCacheTokens ? log.kvCacheTokens / p.kvCacheTokens - 1 : null;
-      if (tokens !== null && Math.abs(tokens) <= TOLERANCE.kvCacheTokens) {
-        return "the KV cache matches, but vLLM counts a sequence's blocks differently (sliding-window or hybrid attention layers, block rounding): trust the log's figure";
-      }
-      if (log.maxModelLen && s?.maxModelLen && log.maxModelLen !== s.maxModelLen) {
-        return `the engine ran with --max-model-len ${log.maxModelLen}, the ledger with ${s.maxModelLen}: concurrency scales inversely with it`;
-      }
-      return more
-        ? "more sequences fit than planned"
-        : `fewer sequences fit than planned: lower --max-model-len${log.maxModelLen ? ` (now ${log.maxModelLen})` : ""} or raise --gpu-memory-utilization`;
-    }
-    case "activationGiB":
-      return more
-        ? `a larger profiling peak: --max-num-batched-tokens${log.maxNumBatchedTokens ? ` (${log.maxNumBatchedTokens})` : ""} or --max-num-seqs is larger than the ledger's${s?.maxNumBatchedTokens ? ` (${s.maxNumBatchedTokens})` : ""}; V0 without chunked prefill profiles a whole --max-model-len`
-        : "a smaller profiling peak than the ledger: more room for the KV cache";
-    case "nonTorchGiB":
-      return more
-        ? "more memory outside PyTorch (NCCL buffers under TP, custom all-reduce, cuBLAS workspaces, another process on the GPU)"
-        : "less memory outside PyTorch than the ledger";
-    case "cudaGraphGiB":
-      return more
-        ? `CUDA graphs took more than the ledger's allowance (more capture sizes, a larger model or batch)${log.cudaGraphsInBudget ? ": they come out of the KV cache" : ""}; --enforce-eager removes them at a speed cost, a lower --max-num-seqs shrinks them`
-        : "CUDA graphs took less than the ledger's allowance";
-  }
-}
-
-/** The log's figures against the ledger's, row by row, with the flag to change where they differ. */
-export function compareLog(log: VllmLogFigures, p: Predicted, settings: LedgerSettings | null = null): Row[] {
-  return LABELS.map(([key, label]) => {
-    const measured = log[key];
-    const predicted = p[key];
-    const shown = predicted === null ? null : r2(predicted);
-    if (measured === null || predicted === null || !(predicted > 0)) {
-      return {
-        key,
-        figure: label,
-        log: measured,
-        predicted: shown,
-        difference: null,
-        ok: null,
-        advice: null,
-      };
-    }
-    const d = measured / predicted - 1;
-    const ok = Math.abs(d) <= TOLERANCE[key];
+  const v1 =
+    /To serve at least one request with the models?'s max seq len \(([\d,]{1,15})\),?\s{0,8}\(?([\d.]{1,16}) GiB KV cache is needed, which is larger than the available KV cache memory \((-?[\d.]{1,16}) GiB\)/.exec(
+      joined,
+    );
+  if (v1) {
+    const est = /estimated maximum model length is (\d{1,12})(?!\d)/.exec(
+      joined.slice(v1.index, v1.index + 2000),
+    );
     return {
-      key,
-      figure: label,
-      log: measured,
-      predicted: shown,
-      difference: Math.round(d * 1000) / 1000,
-      ok,
-      advice: ok ? null : advice(key, d, log, p, settings),
+      kind: "kv-needed",
+      maxModelLen: num(v1[1], "max seq len ("),
+      kvCacheTokens: null,
+      neededGiB: num(v1[2], "KV cache is needed"),
+      availableGiB: num(v1[3], "available KV cache memory ("),
+      estimatedMaxModelLen: est ? num(est[1], "estimated maximum model length is") : null,
+      line: lineOf(joined, v1.index),
     };
-  });
+  }
+  const v0 =
+    /max seq len \(([\d,]{1,15})\) is larger than the maximum number of tokens that can be\s{0,4}stored in KV cache \(([\d,]{1,15})\)/.exec(
+      joined,
+    );
+  if (v0)
+    return {
+      kind: "kv-too-small",
+      maxModelLen: num(v0[1], "max seq len ("),
+      kvCacheTokens: num(v0[2], "stored in KV cache ("),
+      neededGiB: null,
+      availableGiB: null,
+      estimatedMaxModelLen: null,
+      line: lineOf(joined, v0.index),
+    };
+  const none = text.indexOf("No available memory for the cache blocks");
+  if (none >= 0)
+    return {
+      kind: "no-memory",
+      maxModelLen: null,
+      kvCacheTokens: null,
+      neededGiB: null,
+      availableGiB: null,
+      estimatedMaxModelLen: null,
+      line: lineOf(text, none),
+    };
+  const oom = /CUDA out of memory|torch\.OutOfMemoryError/.exec(text);
+  if (oom)
+    return {
+      kind: "out-of-memory",
+      maxModelLen: null,
+      kvCacheTokens: null,
+      neededGiB: null,
+      availableGiB: null,
+      estimatedMaxModelLen: null,
+      line: lineOf(text, oom.index),
+    };
+  return null;
 }
 
 /**
- * Settings the engine ran with that differ from the ledger's: each one explains differences in the
- * figures, and says which engine flag brings the deployment back to the plan.
+ * The release a log names, canonical X.Y.Z, checked against the releases llmdeploy models; null when
+ * the log names none. An Error-free answer: `{ version }` or `{ outside }` naming the problem.
  */
-export function settingNotes(log: VllmLogFigures, s: LedgerSettings): string[] {
-  const notes: string[] = [];
-  const total = log.totalGpuMemoryGiB ?? s.totalGpuMemoryGiB;
-  if (log.tensorParallel !== null && s.tensorParallel !== null && log.tensorParallel !== s.tensorParallel)
-    notes.push(
-      `the engine ran with --tensor-parallel-size ${log.tensorParallel}, the ledger with ${s.tensorParallel}: per-GPU figures are not comparable`,
-    );
-  if (
-    log.pipelineParallel !== null &&
-    s.pipelineParallel !== null &&
-    log.pipelineParallel !== s.pipelineParallel
-  )
-    notes.push(
-      `the engine ran with --pipeline-parallel-size ${log.pipelineParallel}, the ledger with ${s.pipelineParallel}`,
-    );
-  if (
-    log.gpuMemoryUtilization !== null &&
-    s.gpuMemoryUtilization !== null &&
-    Math.abs(log.gpuMemoryUtilization - s.gpuMemoryUtilization) > 0.001
-  ) {
-    const d = (s.gpuMemoryUtilization - log.gpuMemoryUtilization) * (total ?? 0);
-    notes.push(
-      `the engine ran with --gpu-memory-utilization ${log.gpuMemoryUtilization}, the ledger with ${s.gpuMemoryUtilization}` +
-        (total ? `: ${d > 0 ? "less" : "more"} KV cache by about ${Math.abs(r2(d))} GiB per GPU` : "") +
-        `; start the engine with --gpu-memory-utilization ${s.gpuMemoryUtilization} as planned`,
-    );
+export function logVersion(
+  log: VllmLogFigures,
+  range: VersionRange,
+): { version: string } | { outside: string } | null {
+  if (log.version === null) return null;
+  const v = versionFromLog(log.version);
+  if (!v) return { outside: `the log's vLLM version "${log.version}" is not a release number` };
+  try {
+    return { version: range.resolve(formatVersion(v)) };
+  } catch {
+    return {
+      outside: `the log's vLLM ${log.version} is outside the releases llmdeploy models (${range.oldest} to ${range.newest})`,
+    };
   }
-  if (log.maxModelLen !== null && s.maxModelLen !== null && log.maxModelLen !== s.maxModelLen)
-    notes.push(
-      `the engine ran with --max-model-len ${log.maxModelLen}, the ledger with ${s.maxModelLen}: max concurrency scales by ${r2(s.maxModelLen / log.maxModelLen)}`,
-    );
-  if (
-    log.maxNumBatchedTokens !== null &&
-    s.maxNumBatchedTokens !== null &&
-    log.maxNumBatchedTokens !== s.maxNumBatchedTokens
-  )
-    notes.push(
-      `the engine ran with --max-num-batched-tokens ${log.maxNumBatchedTokens}, the ledger with ${s.maxNumBatchedTokens}: the activation peak scales with it`,
-    );
-  const dtype = (d: string | null) =>
-    d === null ? null : /^fp8/i.test(d) ? "fp8" : /^auto$/i.test(d) ? "auto" : d;
-  if (
-    log.kvCacheDtype !== null &&
-    s.kvCacheDtype !== null &&
-    dtype(log.kvCacheDtype) !== dtype(s.kvCacheDtype)
-  )
-    notes.push(
-      `the engine ran with --kv-cache-dtype ${log.kvCacheDtype}, the ledger with ${s.kvCacheDtype}: tokens per GiB differ by 2x`,
-    );
-  if (
-    log.totalGpuMemoryGiB !== null &&
-    s.totalGpuMemoryGiB !== null &&
-    Math.abs(log.totalGpuMemoryGiB / s.totalGpuMemoryGiB - 1) > 0.02
-  )
-    notes.push(
-      `the log's GPU has ${log.totalGpuMemoryGiB} GiB, the ledger's ${r2(s.totalGpuMemoryGiB)} GiB: is it the planned GPU?`,
-    );
-  if (log.cudaGraphsInBudget === false)
-    notes.push(
-      `this vLLM${log.version ? ` (${log.version})` : ""} captures CUDA graphs after sizing the KV cache, on top of --gpu-memory-utilization; the ledger follows vLLM ≥ 0.21, which reserves them first (expect the log's KV cache larger by about the graphs' size)`,
-    );
-  return notes;
 }
+
+export * from "./compare.js";

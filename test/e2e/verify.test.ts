@@ -25,8 +25,9 @@ describe("llmdeploy verify", () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const v = JSON.parse(r.stdout);
     // TP, max model len, utilization and the prefill chunk are the log's own
+    // the release is the log's own (0.10.1.1 -> 0.10.1), and A100 gets its small defaults there
     expect(v.basis).toMatch(
-      /TP 2 × PP 1, max model len 16384, gpu_memory_utilization 0.5, max_num_batched_tokens 2048/,
+      /vLLM 0\.10\.1, TP 2 × PP 1, max model len 16384, gpu_memory_utilization 0.5, max_num_seqs 256, max_num_batched_tokens 2048/,
     );
     const row = (k: string) => v.rows.find((x: Row) => x.key === k) as Row;
     expect(row("weightsGiB")).toMatchObject({ log: 7.1217, ok: true });
@@ -41,11 +42,12 @@ describe("llmdeploy verify", () => {
     expect(r.exitCode, r.stderr).toBe(0);
     // the plan used 0.9 of the GPU, the engine 0.5: the KV cache is far smaller
     expect(r.stdout).toMatch(/KV cache \(GiB per GPU\).*off/);
-    expect(r.stdout).toMatch(/raise --gpu-memory-utilization to 0\.9 /);
-    expect(r.stdout).toMatch(
-      /note: the engine ran with --gpu-memory-utilization 0\.5, the ledger with 0\.9: less KV cache by about \d+\.\d+ GiB per GPU/,
-    );
-    expect(r.stdout).toMatch(/note: the engine ran with --max-model-len 16384, the ledger with 8192/);
+    expect(r.stdout).toMatch(/raise --gpu-memory-utilization to 0\.92 /);
+    // settings that differ come first, before the table
+    const settingAt = r.stdout.indexOf("setting: the engine ran with --gpu-memory-utilization 0.5");
+    expect(settingAt).toBeGreaterThan(0);
+    expect(settingAt).toBeLessThan(r.stdout.indexOf("KV cache (GiB per GPU)"));
+    expect(r.stdout).toMatch(/setting: the engine ran with --max-model-len 16384, the ledger with 8192/);
     // a folder holding plan.yaml works too, and --json prints the same comparison
     const j = await cli([
       "verify",
@@ -111,6 +113,94 @@ describe("llmdeploy verify", () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/has no memory ledger/);
     expect(r.stderr).not.toMatch(/at .*\.cjs/);
+  });
+
+  it("--fail-on-miss exits 3 on a figure off, and on a failed start with its verdict", async () => {
+    const off = await cli([
+      "verify",
+      "--log",
+      fixture("qwen2-7b-a100-tp1.log"),
+      "--plan",
+      PLAN,
+      "--fail-on-miss",
+    ]);
+    expect(off.exitCode).toBe(3);
+    expect(off.stderr).toMatch(/^error: figures outside their tolerance \(--fail-on-miss\)/);
+    const fine = await cli([
+      "verify",
+      "--log",
+      fixture("qwen2-7b-a100-tp2.log"),
+      "--model",
+      "qwen2.5-7b",
+      "--gpu",
+      "a100-80g",
+      "--fail-on-miss",
+    ]);
+    expect(fine.exitCode, fine.stderr).toBe(0);
+    const failed = await cli([
+      "verify",
+      "--log",
+      fixture("gpt-oss-120b-h100-v1-kv-needed.log"),
+      "--gpu",
+      "h100-sxm",
+      "--model",
+      "gpt-oss-120b",
+      "--engine-version",
+      "0.11",
+      "--fail-on-miss",
+    ]);
+    expect(failed.exitCode).toBe(3);
+    expect(failed.stdout).toMatch(
+      /verdict: vLLM could not fit one sequence of 131072: it needed 4\.54 GiB of KV cache and had 1\.71 GiB; the ledger predicted/,
+    );
+  });
+
+  it("a figure that is not a number is left out with a note, never NaN", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "llmdeploy-verify-"));
+    const file = join(dir, "nan.log");
+    writeFileSync(
+      file,
+      "INFO [gpu_model_runner.py:2007] Model loading took 1.2.3 GiB and 3 seconds\n" +
+        "INFO [gpu_worker.py:276] Available KV cache memory: 24.83 GiB\n",
+    );
+    const r = await cli(["verify", "--log", file, "--plan", PLAN]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/NaN|undefined/);
+    expect(r.stderr).toMatch(/note: "1\.2\.3" after "Model loading took" is not a number: left out/);
+  });
+
+  it("with --plan, ledger flags are refused (bad values first), not ignored", async () => {
+    let r = await cli(["verify", "--log", fixture("qwen2-7b-a100-tp1.log"), "--plan", PLAN, "--tp", "abc"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^error: --tp takes a positive whole number, got "abc"/);
+    r = await cli([
+      "verify",
+      "--log",
+      fixture("qwen2-7b-a100-tp1.log"),
+      "--plan",
+      PLAN,
+      "--tp",
+      "2",
+      "--gpu",
+      "l4",
+    ]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^error: --gpu, --tp do not apply with --plan/);
+    r = await cli([
+      "verify",
+      "--log",
+      fixture("qwen2-7b-a100-tp1.log"),
+      "--model",
+      "qwen2.5-7b",
+      "--gpu",
+      "a100-80g",
+      "--engine-version",
+      "0.4",
+    ]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(
+      /^error: vLLM 0\.4 is outside the releases llmdeploy models \(0\.6\.0 to 0\.28\.x\)/,
+    );
   });
 
   it("the examples of --help work as written (from the repository root)", async () => {

@@ -53,7 +53,7 @@ describe("every engine module", () => {
       });
       expect(sized.memory.fits).toBe(true);
       // the ledger lines are the engine's own account of perGpu: weights appear with their bytes
-      expect(sized.memory.lines.find((l) => /weights/.test(l.label))?.bytes).toBe(
+      expect(sized.memory.lines.find((l) => /^weights\b/.test(l.label.trim()))?.bytes).toBe(
         sized.memory.perGpu.weightsBytes,
       );
       expect(sized.memory.kvCacheTokens).toBeGreaterThan(8192);

@@ -178,7 +178,7 @@ describe("spec normalisation", () => {
       outputTokens: 256,
       concurrency: 16,
       port: 8000,
-      gpuMemoryUtilization: engineModule("vllm").defaultGpuMemoryUtilization,
+      gpuMemoryUtilization: engineModule("vllm").defaultShare(engineModule("vllm").image.version),
       maxModelLen: 8192,
     });
   });

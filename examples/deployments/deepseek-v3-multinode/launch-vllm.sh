@@ -34,13 +34,13 @@ args=(
   --max-model-len
   16384
   --gpu-memory-utilization
-  0.9
+  0.92
   --max-num-seqs
   1024
   --max-num-batched-tokens
   8192
   --block-size
-  16
+  64
   --nnodes
   2
 )

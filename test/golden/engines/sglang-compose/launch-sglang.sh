@@ -36,11 +36,11 @@ args=(
   --context-length
   8192
   --mem-fraction-static
-  0.9
+  0.851
   --max-running-requests
   256
   --chunked-prefill-size
-  2048
+  4096
   --enable-metrics
 )
 exec python3 "${args[@]}" "$@"

@@ -34,7 +34,7 @@ args=(
   --max-model-len
   8192
   --gpu-memory-utilization
-  0.9
+  0.92
   --max-num-seqs
   256
   --max-num-batched-tokens
