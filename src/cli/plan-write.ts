@@ -12,6 +12,10 @@ export function planYaml(plan: Plan): string {
 }
 
 export async function writePlanFiles(plan: Plan, dir: string, force: boolean): Promise<number> {
-  const files = [{ path: "plan.yaml", content: planYaml(plan) }, ...renderFiles(plan)];
+  const rendered = renderFiles(plan);
+  // The round trip before anything is written: the files must start what the plan sized.
+  const { assertConsistent } = await import("./deployment-check.js");
+  await assertConsistent(plan, rendered);
+  const files = [{ path: "plan.yaml", content: planYaml(plan) }, ...rendered];
   return writeOutput(files, dir, { force });
 }

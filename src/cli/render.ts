@@ -8,7 +8,8 @@
  *   moved into place; if a move fails, the files already moved are put back, so DIR is never left
  *   half-written;
  * - secrets are never rendered; --generate-api-key adds secrets/api-keys.map (mode 0600) when absent.
- * `renderToDir(plan, dir, opts)` is the same writer for `plan --out DIR`.
+ * Before writing, the files are checked against the plan (cli/deployment-check.ts): an inconsistent
+ * deployment is refused.
  * Templates ship in the package's templates/ folder, found from this file's location.
  */
 import { randomBytes } from "node:crypto";
@@ -344,21 +345,6 @@ export function reportWrite(r: WriteResult, opts: WriteOptions = {}): void {
   info(`${r.outDir}: ${pending.length} file(s) written, ${unchanged} unchanged`);
 }
 
-export interface RenderToDirOptions extends WriteOptions {
-  /** Files written with the rendered ones, in the same all-or-nothing step (plan --out: plan.yaml). */
-  extraFiles?: RenderedFile[];
-  /** Print nothing (the caller reports the result). */
-  silent?: boolean;
-}
-
-/** Renders a plan into a folder: what `render --out` and `plan --out` do. */
-export function renderToDir(plan: Plan, outDir: string, opts: RenderToDirOptions = {}): WriteResult {
-  const files = [...(opts.extraFiles ?? []), ...renderFiles(plan)];
-  const r = writeRendered(files, outDir, opts);
-  if (!opts.silent) reportWrite(r, opts);
-  return r;
-}
-
 // ---------------------------------------------------------------- the command
 
 export interface RenderFlags {
@@ -374,6 +360,10 @@ export async function runRender(planPath: string, flags: RenderFlags): Promise<v
     throw new UserError("--out DIR is required", "e.g. llmdeploy render plan.yaml --out deploy/");
   }
   const plan = await readPlanFile(planPath);
+  const files = renderFiles(plan);
+  // The round trip before anything is written: the files must start what the plan sized.
+  const { assertConsistent } = await import("./deployment-check.js");
+  await assertConsistent(plan, files);
   const opts = {
     force: Boolean(flags.force),
     dryRun: Boolean(flags.dryRun),
@@ -382,12 +372,12 @@ export async function runRender(planPath: string, flags: RenderFlags): Promise<v
   };
   if (opts.check) {
     // The list on stdout, then the verdict: exit 1 (a UserError) when anything differs.
-    const r = writeRendered(renderFiles(plan), flags.out, { dryRun: true });
+    const r = writeRendered(files, flags.out, { dryRun: true });
     const pending = r.files.filter((f) => f.status !== "unchanged");
     for (const f of pending) out(`${f.status.padEnd(9)} ${join(flags.out, f.path)}`);
     if (pending.length) throw outOfDate(flags.out, pending);
     reportWrite(r, opts);
     return;
   }
-  renderToDir(plan, flags.out, opts);
+  reportWrite(writeRendered(files, flags.out, opts), opts);
 }

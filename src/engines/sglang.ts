@@ -5,15 +5,23 @@
 import type { Plan } from "../contract/plan.js";
 import {
   applyOverrides,
+  argReader,
   efficiency,
   hfEngineSupport,
+  missing,
   MODEL_DIR,
   pythonHealthCheck,
   SCHEDULER,
   sharedFit,
   VLLM_SHARES,
 } from "./common.js";
-import type { EngineCommand, EngineModule } from "./types.js";
+import type {
+  CheckpointSupport,
+  EngineCommand,
+  EngineLaunch,
+  EngineModule,
+  LaunchedSettings,
+} from "./types.js";
 import { defaultVllmSettings, vllmMemory } from "./vllm.js";
 
 /** Port SGLang's nodes meet on (`--dist-init-addr head:PORT`). */
@@ -70,6 +78,50 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+/**
+ * "Offline quantization loads pre-quantized model weights directly ... there's no need to add
+ * --quantization argument when starting the engine. The quantization method will be parsed from the
+ * downloaded Hugging Face config" (https://docs.sglang.io/advanced_features/quantization.html), for
+ * GPTQ, AWQ, FP8 and compressed-tensors checkpoints; in flight: "To enable fp8 weight quantization,
+ * add --quantization fp8 on a fp16 checkpoint" (https://docs.sglang.io/docs/advanced_features/server_arguments).
+ */
+export const SGLANG_CHECKPOINTS: CheckpointSupport = {
+  loads: ["awq", "gptq", "w4a16", "w8a8", "fp8"],
+  inFlight: { fp8: "fp8" },
+  gguf: null,
+  source: "docs.sglang.io advanced_features/quantization and server_arguments",
+};
+
+/** The inverse of command(): `python3 -m sglang.launch_server --model-path MODEL ...`. */
+export function readSglangLaunch(l: EngineLaunch): LaunchedSettings | { problem: string } {
+  if (l.args[0] !== "-m" || l.args[1] !== "sglang.launch_server")
+    return { problem: "it does not run `python3 -m sglang.launch_server`" };
+  const r = argReader(l.args.slice(2));
+  const model = r.text("--model-path");
+  const maxModelLen = r.int("--context-length");
+  const problem =
+    r.problem() ??
+    missing([
+      ["--model-path", model],
+      ["--context-length", maxModelLen],
+    ]);
+  if (problem) return { problem };
+  return {
+    modelRef: model!,
+    file: null,
+    tp: r.int("--tp-size") ?? 1,
+    pp: r.int("--pp-size") ?? 1,
+    maxModelLen: maxModelLen!,
+    kvCacheDtype: (r.text("--kv-cache-dtype") ?? "auto").startsWith("fp8") ? "fp8" : "auto",
+    quantization: r.text("--quantization"),
+    overrides: {
+      gpuMemoryUtilization: r.num("--mem-fraction-static"),
+      maxNumSeqs: r.int("--max-running-requests"),
+      maxNumBatchedTokens: r.int("--chunked-prefill-size"),
+    },
+  };
+}
+
 export const sglang: EngineModule = {
   name: "sglang",
   label: "SGLang",
@@ -90,6 +142,8 @@ export const sglang: EngineModule = {
   memory: (req) => vllmMemory(req, "mem_fraction_static"),
   startupLog: null,
   command,
+  checkpoints: SGLANG_CHECKPOINTS,
+  readLaunch: readSglangLaunch,
   // https://docs.sglang.ai/references/production_metrics.html
   metrics: {
     waiting: "sglang:num_queue_reqs",

@@ -5,14 +5,22 @@
 import type { Plan } from "../contract/plan.js";
 import {
   applyOverrides,
+  argReader,
   efficiency,
   FIT,
   hfEngineSupport,
+  missing,
   MODEL_DIR,
   pythonHealthCheck,
   SCHEDULER,
 } from "./common.js";
-import type { EngineCommand, EngineModule } from "./types.js";
+import type {
+  CheckpointSupport,
+  EngineCommand,
+  EngineLaunch,
+  EngineModule,
+  LaunchedSettings,
+} from "./types.js";
 import { defaultVllmSettings, vllmMemory } from "./vllm.js";
 
 /** https://nvidia.github.io/TensorRT-LLM/commands/trtllm-serve.html: trtllm-serve MODEL [OPTIONS] */
@@ -54,6 +62,45 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+/**
+ * "TensorRT LLM can directly run pre-quantized models generated with the NVIDIA Model Optimizer" and
+ * "The default PyTorch backend supports FP4 and FP8 quantization on the latest Blackwell and Hopper
+ * GPUs" (https://nvidia.github.io/TensorRT-LLM/features/quantization.html). Model Optimizer
+ * checkpoints keep their settings in hf_quant_config.json (and may switch on an FP8 KV cache), which
+ * llmdeploy does not size, and trtllm-serve quantizes nothing in flight: TensorRT-LLM serves a model's
+ * own checkpoint only (a Model Optimizer export can be given with --model-ref when llmdeploy can read it).
+ */
+export const TRTLLM_CHECKPOINTS: CheckpointSupport = {
+  loads: [],
+  inFlight: {},
+  gguf: null,
+  source: "TensorRT-LLM docs features/quantization",
+};
+
+/** The inverse of command(): trtllm-serve MODEL ... */
+export function readTrtllmLaunch(l: EngineLaunch): LaunchedSettings | { problem: string } {
+  const [model] = l.args;
+  if (!model || model.startsWith("-")) return { problem: "it does not run `trtllm-serve MODEL`" };
+  const r = argReader(l.args.slice(1));
+  const maxModelLen = r.int("--max_seq_len");
+  const problem = r.problem() ?? missing([["--max_seq_len", maxModelLen]]);
+  if (problem) return { problem };
+  return {
+    modelRef: model,
+    file: null,
+    tp: r.int("--tp_size") ?? 1,
+    pp: r.int("--pp_size") ?? 1,
+    maxModelLen: maxModelLen!,
+    kvCacheDtype: "auto",
+    quantization: null,
+    overrides: {
+      gpuMemoryUtilization: r.num("--kv_cache_free_gpu_memory_fraction"),
+      maxNumSeqs: r.int("--max_batch_size"),
+      maxNumBatchedTokens: r.int("--max_num_tokens"),
+    },
+  };
+}
+
 export const trtllm: EngineModule = {
   name: "trtllm",
   label: "TensorRT-LLM",
@@ -75,6 +122,8 @@ export const trtllm: EngineModule = {
   memory: (req) => vllmMemory(req, "kv_cache_free_gpu_memory_fraction"),
   startupLog: null,
   command,
+  checkpoints: TRTLLM_CHECKPOINTS,
+  readLaunch: readTrtllmLaunch,
   // trtllm-serve's /metrics is JSON iteration statistics, not Prometheus text: no scrape target.
   metrics: null,
 };

@@ -192,8 +192,14 @@ function catalogNames(): string[] {
   return [...models.map((m) => m.id), ...models.map((m) => m.hfId), ...Object.keys(SIZE_ALIASES)];
 }
 
-async function fromHub(id: string, revision: string, input: string): Promise<ResolvedModel> {
+async function fromHub(
+  id: string,
+  revision: string,
+  input: string,
+  offline: boolean,
+): Promise<ResolvedModel> {
   const opts = hubOptions();
+  if (offline) opts.offline = true;
   const { snapshot, fromCache } = await fetchHubModel({
     id,
     revision,
@@ -219,7 +225,11 @@ async function fromHub(id: string, revision: string, input: string): Promise<Res
   };
 }
 
-export async function resolveModel(input: string): Promise<ResolvedModel> {
+/**
+ * Resolves a <model> argument (see the module comment). `offline`: a Hub id is read from the cache
+ * only, as with HF_HUB_OFFLINE=1 (verify --deployment never reaches the network).
+ */
+export async function resolveModel(input: string, opts: { offline?: boolean } = {}): Promise<ResolvedModel> {
   if (!input.trim())
     throw new UserError("no model given", "name a model: llmdeploy estimate 70b (see llmdeploy models)");
   if (looksLikePath(input)) return fromLocal(input);
@@ -233,7 +243,7 @@ export async function resolveModel(input: string): Promise<ResolvedModel> {
   }
   if (existsSync(input)) return fromLocal(input);
   const hub = HUB_ID.exec(input.trim());
-  if (hub) return fromHub(hub[1]!, hub[2] ?? "main", input);
+  if (hub) return fromHub(hub[1]!, hub[2] ?? "main", input, Boolean(opts.offline));
   const near = closest(input, catalogNames());
   if (input.includes("/")) {
     throw new UserError(

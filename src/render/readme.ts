@@ -16,6 +16,14 @@ const SECURITY: Record<string, string> = {
     "API keys, TLS with client certificates verified when presented, a rate limit, hardened containers, an isolated network (NetworkPolicy on Kubernetes), a JSON audit log",
 };
 
+/** How a checkpoint reaches the engine, by its source (plan CheckpointRecord.source). */
+const CHECKPOINT_SOURCES: Record<string, string> = {
+  model: "the model's own checkpoint",
+  catalog: "a published checkpoint from llmdeploy's catalog, loaded as stored",
+  "in-flight": "the model's 16-bit checkpoint, quantized by the engine while loading",
+  user: "your checkpoint (--model-ref), as read",
+};
+
 export function describeFile(path: string): string {
   if (path === "Dockerfile")
     return "the engine image: the pinned engine release, a non-root user, a health check";
@@ -60,6 +68,9 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
     generatedBy: mdText(ctx.generatedBy),
     model: mdCell(plan.model.hfId ?? plan.model.id),
     modelRef: mdCell(d.engine.modelRef),
+    checkpoint: d.checkpoint
+      ? `${mdCell(d.checkpoint.label)}; ${CHECKPOINT_SOURCES[d.checkpoint.source]}${d.engine.quantization ? ` (${mdCell(d.engine.quantization)})` : ""}`
+      : "as the plan names it (a plan made before llmdeploy 0.2 records no checkpoint)",
     served: mdCell(d.engine.servedModelName),
     gpus: `${d.replicas > 1 ? `${d.replicas} replicas × ` : ""}${d.gpuCount}× ${mdCell(d.gpuName)}`,
     mode: d.mode,
@@ -88,6 +99,11 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
     mtls: ctx.enterprise,
     isolated: ctx.enterprise && !ctx.distributed,
     gguf: ctx.cmd.modelFile !== null,
+    ggufDownload: ctx.cmd.env.LLAMA_CACHE !== undefined && Boolean(d.checkpoint?.file),
+    ggufDownloadFile: mdCode(d.checkpoint?.file ?? ""),
+    ggufDownloadRepo: mdCode(d.checkpoint?.repo ?? ""),
+    pull: ctx.cmd.pullAfterStart !== null,
+    pullModel: mdCode(ctx.cmd.pullAfterStart?.model ?? ""),
     ggufFile: mdCode(ctx.cmd.modelFile?.path ?? ""),
     ggufName: ctx.cmd.modelFile?.name ?? "",
     // A sanitised name in the model volume.
