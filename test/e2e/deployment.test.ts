@@ -8,7 +8,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import catalog from "../../data/checkpoints.json" with { type: "json" };
-import { TINY_LLAMA_CONFIG, tinyLlamaTensors, writeSafetensors } from "../fixtures/checkpoints.js";
+import {
+  safetensorsHeader,
+  TINY_LLAMA_CONFIG,
+  tinyLlamaTensors,
+  writeSafetensors,
+} from "../fixtures/checkpoints.js";
+import { jsonFile, startFakeHub } from "../fixtures/fake-hub.js";
 import { cli } from "./helpers.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "llmdeploy-deploy-"));
@@ -111,6 +117,47 @@ describe("plan --out, then verify --deployment", () => {
     expect(plan.spec.modelRef).toBe(dir);
     expect(plan.recommendation.checkpoint).toMatchObject({ source: "user", localPath: dir, repo: null });
     expect(argsOf(readFileSync(join(out, "launch-vllm.sh"), "utf8"))[1]).toBe(dir);
+  });
+});
+
+describe("a Hub model: verify reads it from llmdeploy's cache, never the network", () => {
+  it("with the plan's cache: re-sized; with an empty cache: checked against the plan's record, with a note", async () => {
+    const hub = await startFakeHub({
+      repos: {
+        "someorg/tiny-llama": {
+          revisions: {
+            main: {
+              "config.json": jsonFile(TINY_LLAMA_CONFIG),
+              "model.safetensors": safetensorsHeader(tinyLlamaTensors()),
+            },
+          },
+        },
+      },
+    });
+    try {
+      const home = tmp();
+      const out = join(tmp(), "d");
+      const env = { HF_ENDPOINT: hub.url, HF_HOME: home };
+      const args = ["plan", "--model", "someorg/tiny-llama", "--defaults", "--gpu", "l4", "--out", out];
+      const p = await cli([...args, "--max-model-len", "2048"], { env });
+      expect(p.exitCode, p.stderr).toBe(0);
+      await hub.close();
+      // the Hub is gone: the cache answers
+      const v = await cli(["verify", "--deployment", out], { env });
+      expect(v.exitCode, v.stderr).toBe(0);
+      expect(v.stdout).toMatch(
+        /^launch-vllm\.sh: someorg\/tiny-llama \(safetensors BF16, .* is what the plan sized$/m,
+      );
+      // no cache at all: the files are checked against the plan's recorded checkpoint and settings
+      const bare = await cli(["verify", "--deployment", out], { env: { ...env, HF_HOME: tmp() } });
+      expect(bare.exitCode, bare.stderr).toBe(0);
+      expect(bare.stderr).toMatch(
+        /note: launch-vllm\.sh loads someorg\/tiny-llama, which cannot be read offline/,
+      );
+      expect(bare.stdout).toMatch(/is what the plan recorded/);
+    } finally {
+      await hub.close().catch(() => {});
+    }
   });
 });
 
