@@ -15,3 +15,4 @@ export { predictPerformance, type PerfInput, type Workload } from "./sizing/perf
 export { planDeployment, type PlanInput } from "./planner/index.js";
 export type { Plan, PlanSpec, Deployment, Performance } from "./contract/plan.js";
 export { UserError } from "./errors.js";
+export { resolveCheckpoint, type ResolvedCheckpoint } from "./checkpoints/resolve.js";

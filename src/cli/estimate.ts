@@ -121,6 +121,12 @@ function printModel(r: EstimateResult): void {
       `${a.attention} ${a.attentionHeads}/${a.kvHeads} heads × ${a.headDim}${sw}`,
   );
   out(`  weights ${r.precisionLabel}: ${c.bold(gib(r.memory.weightsBytes))}`);
+  if (r.checkpoint)
+    out(
+      `  checkpoint: ${r.checkpoint.label}; the engine loads ${r.checkpoint.modelRef}` +
+        (r.checkpoint.file ? ` (${r.checkpoint.file})` : "") +
+        (r.checkpoint.quantization ? ` with quantization ${r.checkpoint.quantization}` : ""),
+    );
   out(
     `  KV cache (${r.kvCacheDtype}): ${(r.memory.kvCacheBytesPerToken / 1024).toFixed(1)} KiB/token; ` +
       `${gib(r.memory.kvCacheBytesPerSequence)} per ${r.maxModelLen}-token sequence` +

@@ -35,6 +35,7 @@ import { renderTable } from "./table.js";
 export interface PlanFlags {
   config?: string;
   model?: string;
+  modelRef?: string;
   precision?: string[];
   kvCacheDtype?: string[];
   maxModelLen?: string;
@@ -72,6 +73,7 @@ export interface PlanFlags {
 export function specFromFlags(f: PlanFlags): SpecInput {
   const s: Record<string, unknown> = {
     model: f.model,
+    modelRef: f.modelRef,
     precision: listFlag(f.precision),
     kvCacheDtype: listFlag(f.kvCacheDtype),
     maxModelLen: intFlag("--max-model-len", f.maxModelLen),
@@ -226,6 +228,11 @@ async function promptMissing(s: SpecInput): Promise<SpecInput> {
   return r;
 }
 
+/** What an engine is given to load a resolved model: its Hub id, or its folder or GGUF file. */
+function modelRefOf(m: Awaited<ReturnType<typeof resolveModel>>): string {
+  return m.hfId ?? (m.source?.url ? m.source.url.replace(/\/config\.json$/, "") : m.id);
+}
+
 export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; interactive: boolean }> {
   const fromFile = flags.config ? await loadConfig(flags.config) : {};
   const fromFlags = parseSpec(specFromFlags(flags), "flags");
@@ -259,10 +266,12 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
   }
   const model = await resolveModel(spec.model!);
   if (model.note) info(model.note);
+  const own = spec.modelRef ? await resolveModel(spec.modelRef) : null;
+  if (own?.note) info(`--model-ref ${own.note}`);
   const normalized = normalizeSpec(spec, {
     id: model.id,
-    context: model.arch.maxPositionEmbeddings,
-    ggufFile: model.checkpoint?.format === "gguf",
+    context: (own ?? model).arch.maxPositionEmbeddings,
+    ggufFile: (own ?? model).checkpoint?.format === "gguf",
   });
   normalized.gpus = normalized.gpus.map((g) => findGpu(g).id);
   const prices: Record<string, number> = {};
@@ -283,7 +292,8 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
       hfId: model.hfId,
       arch: model.arch,
       checkpoint: model.checkpoint,
-      ref: model.hfId ?? (model.source?.url ? model.source.url.replace(/\/config\.json$/, "") : model.id),
+      ref: modelRefOf(model),
+      modelRef: own ? { ref: modelRefOf(own), arch: own.arch, checkpoint: own.checkpoint } : undefined,
     },
     catalog: devices,
     generatedBy: `llmdeploy ${pkg.version}`,
@@ -330,6 +340,10 @@ export function printPlan(plan: Plan): void {
       (d.nodes > 1 ? ` (${d.nodes} nodes of ${d.gpusPerNode})` : "") +
       `, ${d.precision}, ${d.engine.name} (${d.engine.image})`,
   );
+  if (d.checkpoint)
+    out(
+      `  checkpoint: ${d.checkpoint.label}; loads ${d.engine.modelRef}${d.checkpoint.file ? ` (${d.checkpoint.file})` : ""}${d.engine.quantization ? `, quantization ${d.engine.quantization}` : ""}`,
+    );
   const p = d.performance;
   out(
     `  TTFT ${ms(p.ttftMs)}, TPOT ${ms(p.tpotMs)} (${Math.round(p.outputTokensPerSecPerUser)} tok/s per user), ` +
@@ -377,7 +391,7 @@ export function printPlan(plan: Plan): void {
 
 async function writePlan(plan: Plan, dir: string, flags: PlanFlags): Promise<number> {
   const { writePlanFiles } = await import("./plan-write.js");
-  writePlanFiles(plan, dir, { force: Boolean(flags.force), dryRun: Boolean(flags.dryRun) });
+  await writePlanFiles(plan, dir, { force: Boolean(flags.force), dryRun: Boolean(flags.dryRun) });
   return 0;
 }
 

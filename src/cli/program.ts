@@ -158,6 +158,10 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .option("-c, --config <file>", "YAML spec (llmdeploy schema prints its JSON Schema); flags override it")
     .option("-m, --model <model>", "catalog id, size alias (70b), Hugging Face id or local path")
     .option(
+      "--model-ref <ref>",
+      "your own checkpoint to load (org/name, a local folder or a .gguf file) instead of the one llmdeploy resolves",
+    )
+    .option(
       "-p, --precision <p>",
       "allowed precision, repeatable or comma-separated (auto = checkpoint's own)",
       collect,
@@ -319,14 +323,19 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
 
   program
     .command("verify")
-    .summary("compare a vLLM start-up log with the plan's memory ledger")
+    .summary("check a deployment's files against its plan, or a vLLM start-up log against the ledger")
     .description(
-      "Read the memory figures vLLM prints at start-up (weights, activation peak, non-torch memory, CUDA\n" +
-        "graphs, KV cache in GiB and tokens, maximum concurrency) and compare each with the plan's ledger,\n" +
-        "or with the ledger computed for --model on --gpu; explain the differences and the flag to change.\n" +
-        "Settings the log states that differ from the ledger's are reported first; a failed start gets a verdict.\n" +
-        "Exit codes: 0 done; 3 --fail-on-miss and a figure off or a failed start; 1 bad input.",
+      "--deployment DIR: read the files themselves (launch script arguments, compose and Kubernetes env\n" +
+        "and args, the image), find the checkpoint they load, re-size that exact configuration on the\n" +
+        "planned GPU and compare it with plan.yaml: same weights, fits, KV cache within 1 %. Exit 0 when\n" +
+        "consistent, 1 with one line per mismatch.\n" +
+        "--log FILE: read the memory figures vLLM prints at start-up (weights, activation peak, non-torch\n" +
+        "memory, CUDA graphs, KV cache in GiB and tokens, maximum concurrency) and compare each with the\n" +
+        "plan's ledger, or with the ledger computed for --model on --gpu; explain the differences and the\n" +
+        "flag to change. Settings the log states that differ from the ledger's are reported first; a failed\n" +
+        "start gets a verdict. Exit codes: 0 done; 3 --fail-on-miss and a figure off or a failed start; 1 bad input.",
     )
+    .option("--deployment <dir>", "a folder written by plan --out or render --out (holds plan.yaml)")
     .option("--log <file>", "the engine's start-up log")
     .option("--plan <plan.yaml>", "the plan the engine was deployed from")
     .option("--model <model>", "without --plan: the model (default: the one the log names)")
@@ -344,6 +353,7 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .addHelpText(
       "after",
       "\nExamples:\n" +
+        "  llmdeploy verify --deployment examples/deployments/llama-70b-int4\n" +
         "  llmdeploy verify --log test/fixtures/vllm-logs/qwen2-7b-a100-tp2.log --model qwen2.5-7b --gpu a100-80g\n" +
         "  llmdeploy verify --log test/fixtures/vllm-logs/qwen2-7b-a100-tp1.log --plan examples/deployments/chat-7b/plan.yaml --json\n",
     )

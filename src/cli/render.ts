@@ -3,7 +3,8 @@
  * write the files with the one output writer (writer.ts: all or nothing, a manifest of what it wrote,
  * stale files removed, never through a symbolic link); --dry-run lists what would change; --check
  * prints the diff and exits 1 when anything would (for CI). Secrets are never rendered;
- * --generate-api-key adds secrets/api-keys.map (mode 0600) when absent.
+ * --generate-api-key adds secrets/api-keys.map (mode 0600) when absent. Before writing, the files are
+ * checked against the plan (cli/deployment-check.ts): an inconsistent deployment is refused.
  * Templates ship in the package's templates/ folder, found from this file's location.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -106,6 +107,10 @@ export async function runRender(planPath: string, flags: RenderFlags): Promise<v
   }
   const out = flags.out;
   const plan = await readPlanFile(planPath);
+  const files = renderFiles(plan);
+  // The round trip before anything is written: the files must start what the plan sized.
+  const { assertConsistent } = await import("./deployment-check.js");
+  await assertConsistent(plan, files);
   const opts = {
     force: Boolean(flags.force),
     dryRun: Boolean(flags.dryRun),
@@ -114,7 +119,7 @@ export async function runRender(planPath: string, flags: RenderFlags): Promise<v
     // plan --out wrote plan.yaml into the same folder: render neither rewrites nor removes it.
     keep: ["plan.yaml"],
   };
-  const r = writeOutput(renderFiles(plan), out, opts);
+  const r = writeOutput(files, out, opts);
   if (opts.check) {
     const fix = (force: boolean) =>
       `llmdeploy render ${shellWord(planPath)} --out ${shellWord(out)}${force ? " --force" : ""}`;

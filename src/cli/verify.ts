@@ -29,6 +29,7 @@ import { c, info, out, printJson } from "./output.js";
 import { renderTable } from "./table.js";
 
 export interface VerifyFlags {
+  deployment?: string;
   log?: string;
   plan?: string;
   model?: string;
@@ -124,9 +125,17 @@ async function computedLedger(
   return l;
 }
 
-export async function runVerify(flags: VerifyFlags): Promise<void> {
+export async function runVerify(flags: VerifyFlags): Promise<number | void> {
+  if (flags.deployment) {
+    if (flags.log) throw new UserError("give --deployment or --log, not both", "verify one thing at a time");
+    const { runVerifyDeployment } = await import("./deployment-check.js");
+    return runVerifyDeployment(flags.deployment, Boolean(flags.json));
+  }
   if (!flags.log)
-    throw new UserError("--log is required", "e.g. llmdeploy verify --log vllm.log --plan deploy/plan.yaml");
+    throw new UserError(
+      "--log or --deployment is required",
+      "e.g. llmdeploy verify --deployment deploy/, or llmdeploy verify --log vllm.log --plan deploy/plan.yaml",
+    );
   if (!existsSync(flags.log) || statSync(flags.log).isDirectory())
     throw new UserError(
       `log file ${flags.log} does not exist`,

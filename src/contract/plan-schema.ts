@@ -77,6 +77,17 @@ const engine = z.object({
   enforceEager: z.optional(z.boolean()),
 });
 
+const checkpoint = z.object({
+  source: z.enum(["model", "catalog", "in-flight", "user"]),
+  repo: z.nullable(word),
+  localPath: z.nullable(word),
+  file: z.nullable(word),
+  format: text,
+  label: z.string(),
+  config: z.nullable(z.enum(["verbatim", "assumed", "files"])),
+  url: z.nullable(z.string()),
+});
+
 export const deploymentSchema = z.object({
   gpu: text,
   gpuName: z.string(),
@@ -92,6 +103,8 @@ export const deploymentSchema = z.object({
   precision: text,
   kvCacheDtype: kvDtype,
   engine,
+  // Added in 0.2: optional, so older plan files keep loading.
+  checkpoint: z.optional(checkpoint),
   memory: z.object({ perGpu, weightsBytes: nonNeg, kvCacheTokens: nonNeg, maxConcurrency: nonNeg }),
   performance,
   cost: z.object({
@@ -114,6 +127,7 @@ export const deploymentSchema = z.object({
 
 export const planSpecSchema = z.object({
   model: text,
+  modelRef: z.optional(z.nullable(word)),
   precisions: z.array(text),
   kvCacheDtypes: z.array(kvDtype),
   maxModelLen: posInt,

@@ -18,6 +18,11 @@ export type DeploymentMode = "standalone" | "single-node" | "distributed";
 /** The user's requirements with every default filled in (see src/contract/spec.ts for the input schema). */
 export interface PlanSpec {
   model: string;
+  /**
+   * The user's own checkpoint (--model-ref: a Hub id, a local folder or a .gguf file), loaded instead
+   * of a resolved one; absent or null: llmdeploy resolves the checkpoint for each precision.
+   */
+  modelRef?: string | null;
   /** Allowed weight precisions; the planner picks the cheapest that meets the targets. */
   precisions: string[];
   kvCacheDtypes: ("auto" | "fp8")[];
@@ -124,7 +129,10 @@ export interface EngineSettings {
   maxNumBatchedTokens: number;
   blockSize: number;
   kvCacheDtype: "auto" | "fp8";
-  /** vLLM --quantization when the engine must be told (e.g. fp8 on a 16-bit checkpoint); null otherwise. */
+  /**
+   * The engine's quantization flag value when it quantizes in flight (vLLM --quantization
+   * fp8_per_tensor on a 16-bit checkpoint); null when it reads the method from the checkpoint.
+   */
   quantization: string | null;
   /** vLLM --dtype: "half" on GPUs without bfloat16 (Volta, Turing), "auto" (the checkpoint's) otherwise. */
   dtype: "auto" | "half";
@@ -133,6 +141,34 @@ export interface EngineSettings {
   /** The model argument the engine loads (HF id or local path / GGUF file). */
   modelRef: string;
   servedModelName: string;
+}
+
+/** The checkpoint the engine loads, as resolved for the recommendation's precision and engine. */
+export interface CheckpointRecord {
+  /**
+   * model: the model's own checkpoint; catalog: a published pre-quantized checkpoint
+   * (data/checkpoints.json); in-flight: the model's checkpoint, quantized by the engine while loading;
+   * user: --model-ref.
+   */
+  source: "model" | "catalog" | "in-flight" | "user";
+  /** The Hub repository the engine downloads, or null (a local path, an Ollama library tag). */
+  repo: string | null;
+  /** A checkpoint on the host's disk, or null. */
+  localPath: string | null;
+  /** The GGUF file inside repo (llama.cpp), or null. */
+  file: string | null;
+  /** awq, gptq, w4a16, w8a8, fp8, bnb-nf4, gguf, or the precision of a model's own checkpoint (bf16, ...). */
+  format: string;
+  /** What was sized, for people: "INT4 AWQ, group 128". */
+  label: string;
+  /**
+   * Where the quantization_config that was sized comes from: verbatim (a copy of the repository's),
+   * assumed (the producing tool's documented settings), files (the checkpoint's own files, read), or
+   * null (no quantization_config: 16-bit, GGUF, in flight).
+   */
+  config: "verbatim" | "assumed" | "files" | null;
+  /** Where the checkpoint is published or named. */
+  url: string | null;
 }
 
 export interface Deployment {
@@ -153,6 +189,8 @@ export interface Deployment {
   precision: string;
   kvCacheDtype: "auto" | "fp8";
   engine: EngineSettings;
+  /** The checkpoint engine.modelRef names and how it is loaded (absent in plans made before 0.2). */
+  checkpoint?: CheckpointRecord;
   memory: {
     perGpu: PerGpuMemory;
     weightsBytes: number;

@@ -37,6 +37,10 @@ export const specSchema = z.strictObject({
     z.string().check(z.minLength(1)),
     "catalog id, size alias (70b), Hugging Face id, or a local path",
   ),
+  modelRef: opt(
+    z.string().check(z.minLength(1)),
+    "your own checkpoint of the model (Hugging Face id org/name, a local folder, or a .gguf file), loaded instead of the one llmdeploy resolves; its real bytes are sized",
+  ),
   precision: opt(
     oneOrMany(z.string()),
     "allowed weight precisions (auto = the checkpoint's own); the cheapest that meets the targets wins",
@@ -157,6 +161,7 @@ export function normalizeSpec(input: SpecInput, model: SpecModel): PlanSpec {
   checkEagerMode(module, input.enforceEager);
   return {
     model: input.model,
+    ...(input.modelRef ? { modelRef: input.modelRef } : {}),
     precisions: asked ?? [gguf && !model.ggufFile ? "q4_k_m" : "auto"],
     kvCacheDtypes: asList(input.kvCacheDtype) ?? ["auto"],
     maxModelLen: input.maxModelLen ?? Math.min(model.context, SPEC_DEFAULTS.maxModelLenCap),

@@ -144,3 +144,43 @@ export function budgetLines(
     gibLabel("  KV cache", perGpu.kvCacheBytes),
   ];
 }
+
+/**
+ * Reads an engine's argv back (the inverse of a command() builder): `--flag value` or `--flag=value`,
+ * the last occurrence winning as in argparse. Numbers that do not parse are remembered as a problem.
+ */
+export function argReader(args: readonly string[]) {
+  let problem: string | null = null;
+  const text = (name: string): string | null => {
+    let v: string | null = null;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === name) v = args[i + 1] ?? null;
+      else if (a.startsWith(`${name}=`)) v = a.slice(name.length + 1);
+    }
+    return v;
+  };
+  const num = (name: string, integer: boolean): number | undefined => {
+    const v = text(name);
+    if (v === null) return undefined;
+    const n = Number(v);
+    if (v.trim() === "" || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+      problem ??= `${name} ${JSON.stringify(v)} is not ${integer ? "a whole number" : "a number"}`;
+      return undefined;
+    }
+    return n;
+  };
+  return {
+    text,
+    has: (name: string): boolean => args.includes(name),
+    int: (name: string): number | undefined => num(name, true),
+    num: (name: string): number | undefined => num(name, false),
+    problem: (): string | null => problem,
+  };
+}
+
+/** The first missing required value as a problem ("no --max-model-len"), or null. */
+export const missing = (entries: [string, unknown][]): string | null => {
+  const m = entries.find(([, v]) => v === undefined || v === null);
+  return m ? `no ${m[0]}` : null;
+};

@@ -27,13 +27,18 @@ import {
   MODEL_DIR,
   pinnedImageFor,
   SLOTS,
+  argReader,
+  missing,
 } from "./common.js";
 import { pinnedOnly } from "./version.js";
 import type {
+  CheckpointSupport,
   EngineCommand,
   EngineImage,
+  EngineLaunch,
   EngineModule,
   GpuLedger,
+  LaunchedSettings,
   MemoryPlacement,
   MemoryRequest,
   RuntimeSettings,
@@ -242,13 +247,39 @@ export function ggufFileName(plan: Plan): string {
 }
 
 /**
- * The GGUF file llama.cpp loads: the plan's own file when it names one on this host (mounted at the
- * same path), else `<model>-<PRECISION>.gguf` in the model volume, where the README says to put it.
+ * The GGUF file llama.cpp loads when the plan names no published one (plans made before 0.2): the
+ * plan's own file when it names one on this host (mounted at the same path), else
+ * `<model>-<PRECISION>.gguf` in the model volume, where the README says to put it.
  */
 export function ggufPath(plan: Plan): string {
   const local = localModelPath(plan);
   if (local && /\.gguf$/i.test(local)) return local;
   return `${MODEL_DIR}/${ggufFileName(plan)}`;
+}
+
+/**
+ * How llama-server gets the model: a local .gguf with --model; a published file with
+ * `--hf-repo REPO --hf-file FILE` ("-hff, --hf-file FILE  Hugging Face model file. If specified, it
+ * will override the quant in --hf-repo", tools/server/README.md), downloaded into LLAMA_CACHE
+ * (common.cpp fs_get_cache_directory: `if (getenv("LLAMA_CACHE")) cache_directory =
+ * std::getenv("LLAMA_CACHE")`), which is the model volume; else the file a README step copies in.
+ */
+function modelArgs(plan: Plan): {
+  args: string[];
+  hub: boolean;
+  modelFile: { path: string; name: string } | null;
+} {
+  const local = localModelPath(plan);
+  const ck = plan.recommendation.checkpoint;
+  if (local && /\.gguf$/i.test(local)) return { args: ["--model", local], hub: false, modelFile: null };
+  if (ck?.repo && ck.file)
+    return { args: ["--hf-repo", ck.repo, "--hf-file", ck.file], hub: true, modelFile: null };
+  const path = ggufPath(plan);
+  return {
+    args: ["--model", path],
+    hub: false,
+    modelFile: local ? null : { path, name: ggufFileName(plan) },
+  };
 }
 
 /**
@@ -260,9 +291,9 @@ function command(plan: Plan): EngineCommand {
   const e = d.engine;
   const slots = e.maxNumSeqs;
   const url = `http://127.0.0.1:${plan.spec.port}/health`;
+  const model = modelArgs(plan);
   const args = [
-    "--model",
-    ggufPath(plan),
+    ...model.args,
     "--alias",
     e.servedModelName,
     "--host",
@@ -280,21 +311,59 @@ function command(plan: Plan): EngineCommand {
   if (d.deviceKind !== "cpu") args.push("--n-gpu-layers", "999");
   if (d.gpuCount > 1) args.push("--split-mode", "layer");
   if (e.kvCacheDtype === "fp8") args.push("--cache-type-k", "q8_0", "--cache-type-v", "q8_0");
-  const local = localModelPath(plan);
   return {
     engine: "llamacpp",
     program: "/app/llama-server",
     args,
-    env: {},
+    env: model.hub ? { LLAMA_CACHE: MODEL_DIR } : {},
     healthPath: "/health",
     metricsPath: "/metrics",
-    usesHfHub: false,
+    // llama-server reads HF_TOKEN for gated repositories (-hft: "default: value from HF_TOKEN").
+    usesHfHub: model.hub,
     multiNode: null,
     pullAfterStart: null,
     needsScript: false,
     // The llama.cpp server images ship curl (their own Dockerfiles' HEALTHCHECK uses it).
     healthCommand: ["curl", "-fsS", "-o", "/dev/null", url],
-    modelFile: local ? null : { path: ggufPath(plan), name: ggufFileName(plan) },
+    modelFile: model.modelFile,
+  };
+}
+
+/** llama-server loads GGUF files only, as published; it quantizes nothing while loading. */
+export const LLAMACPP_CHECKPOINTS: CheckpointSupport = {
+  loads: ["gguf"],
+  inFlight: {},
+  gguf: { ref: (g) => ({ modelRef: g.repo, file: g.file }), libraryTags: false },
+  source: "llama.cpp tools/server/README.md (--model, --hf-repo, --hf-file)",
+};
+
+/**
+ * The inverse of command(). Each of the --parallel slots holds --ctx-size / --parallel tokens; the
+ * layers are split over every GPU the container is given (pp: null).
+ */
+export function readLlamacppLaunch(l: EngineLaunch): LaunchedSettings | { problem: string } {
+  const r = argReader(l.args);
+  const model = r.text("--hf-repo") ?? r.text("--model");
+  const ctx = r.int("--ctx-size");
+  const slots = r.int("--parallel") ?? SLOTS.defaultMaxSeqs;
+  const problem =
+    r.problem() ??
+    missing([
+      ["--model or --hf-repo", model],
+      ["--ctx-size", ctx],
+    ]);
+  if (problem) return { problem };
+  if (ctx! % slots !== 0)
+    return { problem: `--ctx-size ${ctx} is not a whole number of --parallel ${slots} slots` };
+  return {
+    modelRef: model!,
+    file: r.text("--hf-file"),
+    tp: 1,
+    pp: null,
+    maxModelLen: ctx! / slots,
+    kvCacheDtype: r.text("--cache-type-k") === "q8_0" ? "fp8" : "auto",
+    quantization: null,
+    overrides: { maxNumSeqs: slots, maxNumBatchedTokens: r.int("--batch-size") },
   };
 }
 
@@ -343,6 +412,8 @@ export const llamacpp: EngineModule = {
     source: "https://github.com/ggml-org/llama.cpp/blob/master/tools/server/README.md (llama-server options)",
   },
   command,
+  checkpoints: LLAMACPP_CHECKPOINTS,
+  readLaunch: readLlamacppLaunch,
   // tools/server/README.md: llamacpp:requests_deferred; the KV cache gauges were removed
   // (ggml-org/llama.cpp#13660, documented in #22879), so there is no KV alert for llama.cpp.
   metrics: { waiting: "llamacpp:requests_deferred", kvUsage: [], ttftBucket: null },

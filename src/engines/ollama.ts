@@ -15,7 +15,16 @@ import {
 } from "./common.js";
 import { llamacppMemory, llamacppSettings } from "./llamacpp.js";
 import { ollamaSchedule } from "./ollama-scheduler.js";
-import type { EngineCommand, EngineImage, EngineModule, MemoryPlacement, MemoryRequest } from "./types.js";
+import type {
+  EngineCommand,
+  EngineImage,
+  EngineModule,
+  MemoryPlacement,
+  MemoryRequest,
+  CheckpointSupport,
+  EngineLaunch,
+  LaunchedSettings,
+} from "./types.js";
 import { pinnedOnly } from "./version.js";
 
 const GiB = 1024 ** 3;
@@ -120,7 +129,8 @@ function command(plan: Plan): EngineCommand {
     usesHfHub: false,
     multiNode: null,
     pullAfterStart: {
-      model: plan.model.id,
+      // The resolved tag (a library tag, or hf.co/<repo>:<QUANT>); plans made before 0.2 name none.
+      model: plan.recommendation.checkpoint ? e.modelRef : plan.model.id,
       override: "OLLAMA_MODEL",
       ready: ["ollama", "list"],
       pull: ["ollama", "pull"],
@@ -128,6 +138,45 @@ function command(plan: Plan): EngineCommand {
     needsScript: true,
     healthCommand: ["ollama", "list"],
     modelFile: null,
+  };
+}
+
+/**
+ * Ollama pulls GGUF models: its library's tags, and any GGUF repository on the Hub: "ollama run
+ * hf.co/{username}/{repository}:{quantization}" ("By default, the Q4_K_M quantization scheme is
+ * used. To select a different scheme, simply add a tag", https://huggingface.co/docs/hub/ollama).
+ */
+export const OLLAMA_CHECKPOINTS: CheckpointSupport = {
+  loads: ["gguf"],
+  inFlight: {},
+  gguf: { ref: (g) => ({ modelRef: `hf.co/${g.repo}:${g.quant}`, file: null }), libraryTags: true },
+  source: "https://huggingface.co/docs/hub/ollama (hf.co/{username}/{repository}:{quantization})",
+};
+
+function envInt(env: Record<string, string>, name: string): number | undefined | null {
+  const v = env[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+/** The inverse of command(): the pulled model and OLLAMA_* settings. */
+export function readOllamaLaunch(l: EngineLaunch): LaunchedSettings | { problem: string } {
+  if (!l.pullModel) return { problem: "it pulls no model" };
+  const ctx = envInt(l.env, "OLLAMA_CONTEXT_LENGTH");
+  const slots = envInt(l.env, "OLLAMA_NUM_PARALLEL");
+  if (ctx === null || slots === null)
+    return { problem: "OLLAMA_CONTEXT_LENGTH and OLLAMA_NUM_PARALLEL must be whole numbers" };
+  if (ctx === undefined) return { problem: "no OLLAMA_CONTEXT_LENGTH" };
+  return {
+    modelRef: l.pullModel,
+    file: null,
+    tp: 1,
+    pp: 1,
+    maxModelLen: ctx,
+    kvCacheDtype: (l.env.OLLAMA_KV_CACHE_TYPE ?? "f16") === "q8_0" ? "fp8" : "auto",
+    quantization: null,
+    overrides: { maxNumSeqs: slots ?? SLOTS.defaultMaxSeqs },
   };
 }
 
@@ -157,5 +206,7 @@ export const ollama: EngineModule = {
       "https://github.com/ollama/ollama/blob/v0.32.15/docs/faq.md (ollama serve is configured by environment: OLLAMA_HOST, OLLAMA_NUM_PARALLEL, OLLAMA_CONTEXT_LENGTH, OLLAMA_KEEP_ALIVE)",
   },
   command,
+  checkpoints: OLLAMA_CHECKPOINTS,
+  readLaunch: readOllamaLaunch,
   metrics: null,
 };

@@ -13,8 +13,10 @@ import type { Plan } from "../contract/plan.js";
 import { kvBytesForSequence, kvBytesPerTokenPerLayer } from "../sizing/kv.js";
 import { stageLayers } from "../sizing/placement.js";
 import {
+  argReader,
   efficiency,
   hfEngineSupport,
+  missing,
   MODEL_DIR,
   pinnedImageFor,
   pythonHealthCheck,
@@ -23,10 +25,13 @@ import {
   VLLM_SHARES,
 } from "./common.js";
 import type {
+  CheckpointSupport,
   EngineCommand,
   EngineImage,
+  EngineLaunch,
   EngineModule,
   GpuLedger,
+  LaunchedSettings,
   MemoryPlacement,
   MemoryRequest,
   RuntimeSettings,
@@ -260,6 +265,50 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+/**
+ * "Offline quantization loads pre-quantized model weights directly ... there's no need to add
+ * --quantization argument when starting the engine. The quantization method will be parsed from the
+ * downloaded Hugging Face config" (https://docs.sglang.io/advanced_features/quantization.html), for
+ * GPTQ, AWQ, FP8 and compressed-tensors checkpoints; in flight: "To enable fp8 weight quantization,
+ * add --quantization fp8 on a fp16 checkpoint" (https://docs.sglang.io/docs/advanced_features/server_arguments).
+ */
+export const SGLANG_CHECKPOINTS: CheckpointSupport = {
+  loads: ["awq", "gptq", "w4a16", "w8a8", "fp8"],
+  inFlight: { fp8: "fp8" },
+  gguf: null,
+  source: "docs.sglang.io advanced_features/quantization and server_arguments",
+};
+
+/** The inverse of command(): `python3 -m sglang.launch_server --model-path MODEL ...`. */
+export function readSglangLaunch(l: EngineLaunch): LaunchedSettings | { problem: string } {
+  if (l.args[0] !== "-m" || l.args[1] !== "sglang.launch_server")
+    return { problem: "it does not run `python3 -m sglang.launch_server`" };
+  const r = argReader(l.args.slice(2));
+  const model = r.text("--model-path");
+  const maxModelLen = r.int("--context-length");
+  const problem =
+    r.problem() ??
+    missing([
+      ["--model-path", model],
+      ["--context-length", maxModelLen],
+    ]);
+  if (problem) return { problem };
+  return {
+    modelRef: model!,
+    file: null,
+    tp: r.int("--tp-size") ?? 1,
+    pp: r.int("--pp-size") ?? 1,
+    maxModelLen: maxModelLen!,
+    kvCacheDtype: (r.text("--kv-cache-dtype") ?? "auto").startsWith("fp8") ? "fp8" : "auto",
+    quantization: r.text("--quantization"),
+    overrides: {
+      gpuMemoryUtilization: r.num("--mem-fraction-static"),
+      maxNumSeqs: r.int("--max-running-requests"),
+      maxNumBatchedTokens: r.int("--chunked-prefill-size"),
+    },
+  };
+}
+
 export const sglang: EngineModule = {
   name: "sglang",
   label: "SGLang",
@@ -306,6 +355,8 @@ export const sglang: EngineModule = {
       "https://docs.sglang.ai/advanced_features/server_arguments.html; --nnodes, --node-rank, --dist-init-addr in python/sglang/srt/server_args.py (https://github.com/kubernetes-sigs/lws docs/examples/sglang/lws.yaml passes them)",
   },
   command,
+  checkpoints: SGLANG_CHECKPOINTS,
+  readLaunch: readSglangLaunch,
   // https://docs.sglang.ai/references/production_metrics.html
   metrics: {
     waiting: "sglang:num_queue_reqs",

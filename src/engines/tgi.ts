@@ -5,8 +5,10 @@
 import type { Plan } from "../contract/plan.js";
 import {
   applyOverrides,
+  argReader,
   efficiency,
   hfEngineSupport,
+  missing,
   MODEL_DIR,
   pinnedImageFor,
   pythonHealthCheck,
@@ -14,7 +16,14 @@ import {
   sharedFit,
   VLLM_SHARES,
 } from "./common.js";
-import type { EngineCommand, EngineImage, EngineModule } from "./types.js";
+import type {
+  EngineCommand,
+  EngineImage,
+  EngineModule,
+  CheckpointSupport,
+  EngineLaunch,
+  LaunchedSettings,
+} from "./types.js";
 import { pinnedOnly } from "./version.js";
 import { defaultVllmSettings, VLLM, vllmMemory } from "./vllm.js";
 
@@ -80,6 +89,50 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+/**
+ * text-generation-launcher --quantize: "It is not necessary to specify this option for pre-quantized
+ * models, since the quantization method is read from the model configuration", with values awq, gptq,
+ * compressed-tensors, ..., "bitsandbytes-nf4: Bitsandbytes 4bit. Can be applied on any model" and
+ * "fp8: ... (e4m3) works on H100 and above" (docs/source/reference/launcher.md,
+ * https://github.com/huggingface/text-generation-inference/blob/032fc4c4cf2572fdcfa08ae992987ac770267c98/docs/source/reference/launcher.md);
+ * "for bits-and-bytes, EETQ and fp8, weights are quantized by TGI on the fly"
+ * (https://huggingface.co/docs/text-generation-inference/conceptual/quantization).
+ */
+export const TGI_CHECKPOINTS: CheckpointSupport = {
+  loads: ["awq", "gptq", "w4a16", "w8a8", "fp8"],
+  inFlight: { fp8: "fp8", nf4: "bitsandbytes-nf4" },
+  gguf: null,
+  source: "TGI launcher reference (--quantize) and conceptual/quantization",
+};
+
+/** The inverse of command(): text-generation-launcher --model-id MODEL ... */
+export function readTgiLaunch(l: EngineLaunch): LaunchedSettings | { problem: string } {
+  const r = argReader(l.args);
+  const model = r.text("--model-id");
+  const maxModelLen = r.int("--max-total-tokens");
+  const problem =
+    r.problem() ??
+    missing([
+      ["--model-id", model],
+      ["--max-total-tokens", maxModelLen],
+    ]);
+  if (problem) return { problem };
+  return {
+    modelRef: model!,
+    file: null,
+    tp: r.int("--num-shard") ?? 1,
+    pp: 1,
+    maxModelLen: maxModelLen!,
+    kvCacheDtype: (r.text("--kv-cache-dtype") ?? "auto").startsWith("fp8") ? "fp8" : "auto",
+    quantization: r.text("--quantize"),
+    overrides: {
+      gpuMemoryUtilization: r.num("--cuda-memory-fraction"),
+      maxNumSeqs: r.int("--max-concurrent-requests"),
+      maxNumBatchedTokens: r.int("--max-batch-prefill-tokens"),
+    },
+  };
+}
+
 export const tgi: EngineModule = {
   name: "tgi",
   label: "TGI",
@@ -130,6 +183,8 @@ export const tgi: EngineModule = {
       "https://huggingface.co/docs/text-generation-inference/reference/launcher (text-generation-launcher arguments)",
   },
   command,
+  checkpoints: TGI_CHECKPOINTS,
+  readLaunch: readTgiLaunch,
   // https://huggingface.co/docs/text-generation-inference/reference/metrics
   metrics: { waiting: "tgi_queue_size", kvUsage: [], ttftBucket: null },
 };

@@ -14,9 +14,11 @@ import { kvBytesForSequence, kvBytesPerTokenPerLayer } from "../sizing/kv.js";
 import { stageLayers } from "../sizing/placement.js";
 import {
   applyOverrides,
+  argReader,
   efficiency,
   FIT,
   hfEngineSupport,
+  missing,
   MODEL_DIR,
   pinnedImageFor,
   pythonHealthCheck,
@@ -30,6 +32,9 @@ import type {
   GpuLedger,
   MemoryPlacement,
   MemoryRequest,
+  CheckpointSupport,
+  EngineLaunch,
+  LaunchedSettings,
 } from "./types.js";
 import { pinnedOnly } from "./version.js";
 import { defaultVllmSettings, forwardPeakBytes } from "./vllm.js";
@@ -160,6 +165,44 @@ function command(plan: Plan): EngineCommand {
 }
 
 const MEMORY_MODEL = `TensorRT-LLM ${IMAGE.version}: KV = free_gpu_memory_fraction × (total − CUDA context − weights − activation peak)`;
+/**
+ * "TensorRT LLM can directly run pre-quantized models generated with the NVIDIA Model Optimizer" and
+ * "The default PyTorch backend supports FP4 and FP8 quantization on the latest Blackwell and Hopper
+ * GPUs" (https://nvidia.github.io/TensorRT-LLM/features/quantization.html). Model Optimizer
+ * checkpoints keep their settings in hf_quant_config.json (and may switch on an FP8 KV cache), which
+ * llmdeploy does not size, and trtllm-serve quantizes nothing in flight: TensorRT-LLM serves a model's
+ * own checkpoint only (a Model Optimizer export can be given with --model-ref when llmdeploy can read it).
+ */
+export const TRTLLM_CHECKPOINTS: CheckpointSupport = {
+  loads: [],
+  inFlight: {},
+  gguf: null,
+  source: "TensorRT-LLM docs features/quantization",
+};
+
+/** The inverse of command(): trtllm-serve MODEL ... */
+export function readTrtllmLaunch(l: EngineLaunch): LaunchedSettings | { problem: string } {
+  const [model] = l.args;
+  if (!model || model.startsWith("-")) return { problem: "it does not run `trtllm-serve MODEL`" };
+  const r = argReader(l.args.slice(1));
+  const maxModelLen = r.int("--max_seq_len");
+  const problem = r.problem() ?? missing([["--max_seq_len", maxModelLen]]);
+  if (problem) return { problem };
+  return {
+    modelRef: model,
+    file: null,
+    tp: r.int("--tp_size") ?? 1,
+    pp: r.int("--pp_size") ?? 1,
+    maxModelLen: maxModelLen!,
+    kvCacheDtype: "auto",
+    quantization: null,
+    overrides: {
+      gpuMemoryUtilization: r.num("--kv_cache_free_gpu_memory_fraction"),
+      maxNumSeqs: r.int("--max_batch_size"),
+      maxNumBatchedTokens: r.int("--max_num_tokens"),
+    },
+  };
+}
 
 export const trtllm: EngineModule = {
   name: "trtllm",
@@ -205,6 +248,8 @@ export const trtllm: EngineModule = {
     source: "https://nvidia.github.io/TensorRT-LLM/commands/trtllm-serve.html (trtllm-serve MODEL [OPTIONS])",
   },
   command,
+  checkpoints: TRTLLM_CHECKPOINTS,
+  readLaunch: readTrtllmLaunch,
   // trtllm-serve's /metrics is JSON iteration statistics, not Prometheus text: no scrape target.
   metrics: null,
 };

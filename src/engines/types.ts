@@ -6,6 +6,7 @@
  * (src/engines/index.ts), and its tests (test/unit/engines.test.ts renders and sizes every engine).
  */
 import type { DeviceEntry } from "../catalog/types.js";
+import type { CheckpointFormat } from "../checkpoints/schema.js";
 import type { Plan } from "../contract/plan.js";
 import type { ModelArch } from "../models/arch.js";
 import type { Tensor } from "../sizing/inventory.js";
@@ -227,6 +228,54 @@ export interface ParallelSupport {
   maxGpus: number | null;
 }
 
+/**
+ * Which checkpoints the engine loads and how: the published formats it detects from a checkpoint's
+ * quantization_config (no flag), the precisions it quantizes a 16-bit checkpoint to while loading
+ * (with the value of its quantization flag), and, for GGUF engines, how it names a GGUF file.
+ */
+export interface CheckpointSupport {
+  /** Published checkpoint formats the engine loads as they are stored (data/checkpoints.json formats). */
+  loads: readonly CheckpointFormat[];
+  /** Precision id (as --precision takes it) -> the engine's flag value that quantizes in flight. */
+  inFlight: Readonly<Record<string, string>>;
+  /**
+   * GGUF engines: the model argument for a published GGUF file (llama.cpp: the repository, with the
+   * file beside it; Ollama: hf.co/<repo>:<QUANT>), and whether Ollama-library tags can stand in.
+   */
+  gguf: {
+    ref: (g: { repo: string; file: string; quant: string }) => { modelRef: string; file: string | null };
+    libraryTags: boolean;
+  } | null;
+  /** Where each of these was read. */
+  source: string;
+}
+
+/** What a rendered file starts: the program, its arguments, its environment (the inverse of EngineCommand). */
+export interface EngineLaunch {
+  program: string;
+  args: string[];
+  env: Record<string, string>;
+  /** The model pulled after start (Ollama), or null. */
+  pullModel: string | null;
+}
+
+/** The settings an engine runs with, read back from its command line (the inverse of command()). */
+export interface LaunchedSettings {
+  /** The model argument: a Hub id, a local path, or an Ollama tag. */
+  modelRef: string;
+  /** A GGUF file inside modelRef (llama-server --hf-file), or null. */
+  file: string | null;
+  tp: number;
+  /** Pipeline stages; null when the engine splits layers over every GPU it is given (llama.cpp). */
+  pp: number | null;
+  maxModelLen: number;
+  kvCacheDtype: KvCacheDtype;
+  /** The engine's quantization flag value, or null when it gives none. */
+  quantization: string | null;
+  /** Memory and scheduling settings the command sets (absent: the engine's default). */
+  overrides: SettingsOverrides;
+}
+
 export interface EngineModule {
   name: string;
   /** How people write it: "vLLM", "llama.cpp". */
@@ -268,6 +317,10 @@ export interface EngineModule {
   startupLog: "vllm" | null;
   /** The container's command line for a plan whose recommendation runs this engine. */
   command(plan: Plan): EngineCommand;
+  /** What checkpoints it loads, and which precisions it quantizes in flight. */
+  checkpoints: CheckpointSupport;
+  /** The inverse of command(): the settings a launch runs with, or the problem that stops reading it. */
+  readLaunch(launch: EngineLaunch): LaunchedSettings | { problem: string };
   metrics: MetricNames | null;
   /**
    * Whether the engine runs as an unprivileged user (uid 10001) in the rendered deployment; false

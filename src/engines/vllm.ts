@@ -21,10 +21,12 @@ import { type StageWeights, stageLayers, weightsPerStage } from "../sizing/place
 import type { Precision } from "../sizing/weights.js";
 import {
   applyOverrides,
+  argReader,
   budgetLines,
   efficiency,
   FIT,
   hfEngineSupport,
+  missing,
   MODEL_DIR,
   pythonHealthCheck,
   SCHEDULER,
@@ -32,10 +34,13 @@ import {
 } from "./common.js";
 import { VLLM_PINNED } from "./vllm-versions.js";
 import type {
+  CheckpointSupport,
   EngineCommand,
   EngineImage,
+  EngineLaunch,
   EngineModule,
   GpuLedger,
+  LaunchedSettings,
   MemoryPlacement,
   MemoryRequest,
   RuntimeSettings,
@@ -323,6 +328,52 @@ const VLLM_IMAGE: EngineImage = {
   },
 };
 
+/**
+ * What `vllm serve` loads: the method is read from a checkpoint's quantization_config ("If `None`, we
+ * first check the `quantization_config` attribute in the model config file", ModelConfig.quantization,
+ * https://github.com/Yuran-7/vllm-0.11/blob/2665d4910d814b0affde789ac16e4d4a3bcb4da9/vllm/config/model.py#L173),
+ * among them awq, gptq, compressed-tensors (W4A16, W8A8, FP8), fp8 and bitsandbytes
+ * (QuantizationMethods, vllm/model_executor/layers/quantization/__init__.py#L9 of the same tree).
+ * In flight: "vllm serve meta-llama/Llama-3.1-8B --quantization fp8_per_tensor" ("fp8_e4m3 data, fp32
+ * per-tensor scale", https://docs.vllm.ai/en/v0.20.0/features/quantization/online/), and "Append the
+ * following to your model arguments for 4bit inflight quantization: --quantization bitsandbytes"
+ * (docs/features/quantization/bnb.md,
+ * https://github.com/vllm-project/vllm/blob/03c1ab5320abc4acd19c2ed16c4fc6aa4b129e8d/docs/features/quantization/bnb.md).
+ */
+export const VLLM_CHECKPOINTS: CheckpointSupport = {
+  loads: ["awq", "gptq", "w4a16", "w8a8", "fp8", "bnb-nf4"],
+  inFlight: { fp8: "fp8_per_tensor", nf4: "bitsandbytes" },
+  gguf: null,
+  source:
+    "vLLM ModelConfig.quantization and QuantizationMethods (v0.11); docs features/quantization/online (v0.20) and bnb.md",
+};
+
+/** The inverse of command(): `vllm serve MODEL` and its flags. */
+export function readVllmLaunch(l: EngineLaunch): LaunchedSettings | { problem: string } {
+  const [verb, model] = l.args;
+  if (verb !== "serve" || !model || model.startsWith("-"))
+    return { problem: "it does not run `vllm serve MODEL`" };
+  const r = argReader(l.args.slice(2));
+  const maxModelLen = r.int("--max-model-len");
+  const gone = missing([["--max-model-len", maxModelLen]]);
+  const problem = r.problem() ?? gone;
+  if (problem) return { problem };
+  return {
+    modelRef: model,
+    file: null,
+    tp: r.int("--tensor-parallel-size") ?? 1,
+    pp: r.int("--pipeline-parallel-size") ?? 1,
+    maxModelLen: maxModelLen!,
+    kvCacheDtype: (r.text("--kv-cache-dtype") ?? "auto").startsWith("fp8") ? "fp8" : "auto",
+    quantization: r.text("--quantization"),
+    overrides: {
+      gpuMemoryUtilization: r.num("--gpu-memory-utilization"),
+      maxNumSeqs: r.int("--max-num-seqs"),
+      maxNumBatchedTokens: r.int("--max-num-batched-tokens"),
+    },
+  };
+}
+
 export const vllm: EngineModule = {
   name: "vllm",
   label: "vLLM",
@@ -377,6 +428,8 @@ export const vllm: EngineModule = {
       "https://docs.vllm.ai/en/stable/cli/serve.html (vllm serve engine arguments); https://github.com/vllm-project/vllm/pull/23691 (--nnodes, --node-rank, --master-addr, --master-port, --headless)",
   },
   command,
+  checkpoints: VLLM_CHECKPOINTS,
+  readLaunch: readVllmLaunch,
   // https://docs.vllm.ai/en/stable/usage/metrics/ (V1 engine): vllm:num_requests_waiting,
   // vllm:kv_cache_usage_perc, vllm:time_to_first_token_seconds (histogram). The older name
   // vllm:gpu_cache_usage_perc was deprecated (vllm-project/vllm#18354) and removed

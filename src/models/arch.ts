@@ -55,6 +55,8 @@ export type CheckpointQuant =
   | { method: "fbgemm-fp8"; skip: string[] }
   | { method: "compressed-tensors-fp8"; strategy: "channel" | "tensor" | "block"; skip: string[] }
   | { method: "compressed-tensors-w4a16"; groupSize: number; skip: string[] }
+  /** compressed-tensors int8 weights with a scale per output channel (W8A8 / W8A16). */
+  | { method: "compressed-tensors-w8a8"; skip: string[] }
   | { method: "mxfp4"; skip: string[] }
   | { method: "bitsandbytes-4bit"; quantType: "nf4" | "fp4"; doubleQuant: boolean; skip: string[] }
   | { method: "bitsandbytes-8bit"; skip: string[] };

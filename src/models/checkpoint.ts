@@ -198,6 +198,8 @@ function describeQuant(q: CheckpointQuant | null, byDtype: Record<string, number
         return `compressed-tensors FP8 (${q.strategy})`;
       case "compressed-tensors-w4a16":
         return `compressed-tensors W4A16, group ${q.groupSize}`;
+      case "compressed-tensors-w8a8":
+        return "compressed-tensors W8A8 int8";
       case "mxfp4":
         return "MXFP4 experts";
       case "bitsandbytes-4bit":

@@ -107,9 +107,14 @@ export function parseQuantization(q: unknown, label: string): CheckpointQuant | 
       if (type === "int" && bits === 4) {
         return { method: "compressed-tensors-w4a16", groupSize: n(w, ["group_size"], prefix) ?? 128, skip };
       }
+      // W8A8 / W8A16 int8: the compressed-tensors presets keep one scale per output channel
+      // (compressed_tensors/quantization/quant_scheme.py INT8_W8A8, W8A16: strategy CHANNEL).
+      if (type === "int" && bits === 8 && strategy === "channel") {
+        return { method: "compressed-tensors-w8a8", skip };
+      }
       throw new UserError(
         `${label}: compressed-tensors scheme ${shown(type)} ${shown(bits)} bits (${shown(strategy)}) is not supported yet`,
-        "supported: FP8 (float, 8 bits) and W4A16 (int, 4 bits)",
+        "supported: FP8 (float, 8 bits), W4A16 (int, 4 bits) and W8A8 (int, 8 bits per channel)",
       );
     }
     case "mxfp4":

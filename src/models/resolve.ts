@@ -248,8 +248,14 @@ function catalogNames(): string[] {
   return [...models.map((m) => m.id), ...models.map((m) => m.hfId), ...Object.keys(SIZE_ALIASES)];
 }
 
-async function fromHub(id: string, revision: string, input: string): Promise<ResolvedModel> {
+async function fromHub(
+  id: string,
+  revision: string,
+  input: string,
+  offline: boolean,
+): Promise<ResolvedModel> {
   const opts = hubOptions();
+  if (offline) opts.offline = true;
   const { snapshot, fromCache } = await fetchHubModel({
     id,
     revision,
@@ -287,8 +293,13 @@ function fromLocalChecked(input: string): ResolvedModel {
 /**
  * Resolve the <model> argument (see the module comment). Throws a UserError for anything it cannot
  * read or does not know, naming the input (cleaned of control characters) and what to pass instead.
+ * `offline`: a Hub id is read from the cache only, as with HF_HUB_OFFLINE=1 (verify --deployment
+ * never reaches the network).
  */
-export async function resolveModel(rawInput: string): Promise<ResolvedModel> {
+export async function resolveModel(
+  rawInput: string,
+  opts: { offline?: boolean } = {},
+): Promise<ResolvedModel> {
   if (!rawInput.trim())
     throw new UserError("no model given", "name a model: llmdeploy estimate 70b (see llmdeploy models)");
   if (rawInput.includes("\0"))
@@ -308,7 +319,7 @@ export async function resolveModel(rawInput: string): Promise<ResolvedModel> {
   }
   if (existsSync(input)) return fromLocalChecked(input);
   const hub = HUB_ID.exec(input.trim());
-  if (hub) return fromHub(hub[1]!, hub[2] ?? "main", input);
+  if (hub) return fromHub(hub[1]!, hub[2] ?? "main", input, Boolean(opts.offline));
   const near = closest(input, catalogNames());
   if (input.includes("/")) {
     throw new UserError(

@@ -3,7 +3,7 @@
  * spec's load, the targets it misses, its cost — and choosing how many replicas it needs.
  */
 import type { DeviceEntry } from "../catalog/types.js";
-import type { Deployment, PlanSpec } from "../contract/plan.js";
+import type { CheckpointRecord, Deployment, PlanSpec } from "../contract/plan.js";
 import type { EngineModule } from "../engines/types.js";
 import { engineImageFor } from "../engines/index.js";
 import type { ModelArch } from "../models/arch.js";
@@ -59,9 +59,12 @@ export interface CandidateContext {
   price: GpuPrice | null;
   /** Bytes every node downloads (the whole checkpoint). */
   checkpointBytes: number;
-  /** The engine's --quantization for this precision, or null. */
+  /** The engine's quantization flag value (in flight), or null when it reads the checkpoint's own. */
   quantization: string | null;
+  /** The engine's model argument: the resolved checkpoint's Hub id, local path or Ollama tag. */
   modelRef: string;
+  /** The checkpoint modelRef names, as the plan records it. */
+  checkpoint: CheckpointRecord;
   servedModelName: string;
   /** The precision id the plan records. */
   precisionId: string;
@@ -114,6 +117,7 @@ export function evaluateCandidate(
       modelRef: c.modelRef,
       servedModelName: c.servedModelName,
     },
+    checkpoint: c.checkpoint,
     memory: {
       perGpu: {
         totalBytes: m.perGpu.totalBytes,

@@ -12,6 +12,16 @@
  * is not tried.
  */
 import type { DeviceEntry } from "../catalog/types.js";
+import {
+  baseCheckpoint,
+  type BaseCheckpoint,
+  type CheckpointRefusal,
+  checkpointRecord,
+  isRefusal,
+  type ResolvedCheckpoint,
+  resolveCheckpoint,
+} from "../checkpoints/resolve.js";
+import { checkpointSizing } from "../checkpoints/sizing.js";
 import type { Plan, PlanSpec } from "../contract/plan.js";
 import { engineModule } from "../engines/index.js";
 import type { EngineModule } from "../engines/types.js";
@@ -25,12 +35,11 @@ import {
   type PlacementRequest,
   prepareModel,
   type ServedPrecision,
-  servePrecision,
   sizePlacement,
   type SizingModel,
   splitProblem,
 } from "../sizing/size.js";
-import { checkpointPrecision, mxfp4Backend, storedWeightsBytes } from "../sizing/weights.js";
+import { checkpointPrecision, lookupPrecision, mxfp4Backend, storedWeightsBytes } from "../sizing/weights.js";
 import { type Candidate, type CandidateContext, chooseReplicas } from "./evaluate.js";
 import { gpuPrice } from "./pricing.js";
 import { rankCandidates } from "./rank.js";
@@ -47,8 +56,13 @@ export interface PlanModel {
   arch: ModelArch;
   /** Exact bytes from the checkpoint's headers (Hub, local safetensors, GGUF), when they were read. */
   checkpoint?: CheckpointSummary | undefined;
-  /** What the engine loads: an HF id, a local folder or a GGUF file. */
+  /** The model's own checkpoint: an HF id, a local folder or a GGUF file. */
   ref: string;
+  /**
+   * The user's own checkpoint (--model-ref), read through the model sources like any model: it is
+   * loaded instead of a resolved one, and its bytes are sized.
+   */
+  modelRef?: { ref: string; arch: ModelArch; checkpoint?: CheckpointSummary | undefined } | undefined;
 }
 
 export interface PlanInput {
@@ -87,46 +101,70 @@ export function allowedDevices(
   return allowed;
 }
 
-/** The allowed precisions the engine can serve for this model, and a note for each it cannot. */
+/** One allowed precision as the engine will serve it: the checkpoint it loads and that checkpoint's sizing. */
+export interface ServedCandidate {
+  /** The precision id the plan records (the requested one, or the checkpoint's own for auto). */
+  id: string;
+  checkpoint: ResolvedCheckpoint;
+  model: SizingModel;
+  served: ServedPrecision;
+}
+
+/**
+ * The allowed precisions the engine can serve for this model, each with the checkpoint it loads
+ * (src/checkpoints/resolve.ts), and a note for each it cannot. None: a UserError with the reason of
+ * the first refusal and its hint (--model-ref).
+ */
 export function servablePrecisions(
-  m: SizingModel,
+  base: { sizing: SizingModel; checkpoint: BaseCheckpoint },
   spec: Pick<PlanSpec, "precisions" | "engine">,
   engine: EngineModule,
   modelId: string,
-): { served: ServedPrecision[]; notes: string[] } {
-  const served: ServedPrecision[] = [];
+): { served: ServedCandidate[]; notes: string[] } {
+  const served: ServedCandidate[] = [];
   const notes: string[] = [];
+  const refusals: CheckpointRefusal[] = [];
+  const cache = new Map<string, SizingModel>();
   for (const id of spec.precisions) {
-    let s: ServedPrecision;
+    let r: ResolvedCheckpoint | CheckpointRefusal;
+    let c: ServedCandidate;
     try {
-      s = servePrecision(m, id, modelId);
+      r = resolveCheckpoint({ modelId, modelLabel: modelId, base: base.checkpoint, precision: id, engine });
+      if (isRefusal(r)) {
+        refusals.push(r);
+        notes.push(`${id}: ${r.reason}; skipped`);
+        continue;
+      }
+      const s = checkpointSizing(base.sizing, r, modelId, cache);
+      c = {
+        id: id === "auto" ? s.served.precision.id : lookupPrecision(id).id,
+        checkpoint: r,
+        model: s.model,
+        served: s.served,
+      };
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       notes.push(`${id}: ${e.message}; skipped`);
       continue;
     }
-    const p = s.precision;
-    if (s.fileFormat !== engine.checkpointFormat) {
-      notes.push(
-        s.fileFormat === "gguf"
-          ? `${p.id} is a GGUF type: only llama.cpp and Ollama serve it (--engine llamacpp); skipped`
-          : `${spec.engine} serves GGUF files; ${p.id} skipped (use q4_k_m, q8_0, ...)`,
-      );
-      continue;
-    }
-    const problem = precisionProblem(m.arch, m.tensors, p);
+    const problem = precisionProblem(c.model.arch, c.model.tensors, c.served.precision);
     if (problem) {
-      notes.push(`${p.id}: ${problem}; skipped`);
+      notes.push(`${c.served.precision.id}: ${problem}; skipped`);
       continue;
     }
-    served.push(s);
+    served.push(c);
   }
   if (!served.length) {
+    const first = refusals[0];
     throw new UserError(
-      `none of the precisions ${spec.precisions.join(", ")} can serve ${modelId} with ${spec.engine}`,
-      engine.checkpointFormat === "gguf"
-        ? "use a GGUF type such as --precision q4_k_m"
-        : "use bf16, fp8 or int4",
+      first && spec.precisions.length === 1
+        ? first.reason
+        : `none of the precisions ${spec.precisions.join(", ")} can serve ${modelId} with ${spec.engine}` +
+            (first ? ` (${first.reason})` : ""),
+      first?.hint ??
+        (engine.checkpointFormat === "gguf"
+          ? "use a GGUF type such as --precision q4_k_m"
+          : "use bf16, fp8 or int4"),
       1,
       "precisions",
     );
@@ -157,15 +195,21 @@ export function checkSpecAgainstModel(spec: PlanSpec, modelId: string, arch: Mod
 
 export function planDeployment(input: PlanInput): Plan {
   const { spec, model, catalog } = input;
-  const arch = model.arch;
+  const own = model.modelRef ?? { ref: model.ref, arch: model.arch, checkpoint: model.checkpoint };
+  const arch = own.arch;
   const engine = engineModule(spec.engine);
-  const sizing = prepareModel(arch, model.checkpoint);
+  const sizing = prepareModel(arch, own.checkpoint);
+  const base = baseCheckpoint(model.modelRef ? "user" : "model", own.ref, arch, own.checkpoint);
   const devices = allowedDevices(spec, engine, catalog);
   checkSpecAgainstModel(spec, model.id, arch);
-  const { served: precisions, notes } = servablePrecisions(sizing, spec, engine, model.id);
-  const ckptPrecision = checkpointPrecision(arch);
-  const checkpointBytes =
-    model.checkpoint?.bytes ?? storedWeightsBytes(sizing.tensors, ckptPrecision, sizing.skip);
+  const { served: precisions, notes } = servablePrecisions(
+    { sizing, checkpoint: base },
+    spec,
+    engine,
+    model.id,
+  );
+  const baseBytes =
+    own.checkpoint?.bytes ?? storedWeightsBytes(sizing.tensors, checkpointPrecision(arch), sizing.skip);
   const workload = {
     inputTokens: spec.inputTokens,
     outputTokens: spec.outputTokens,
@@ -175,7 +219,10 @@ export function planDeployment(input: PlanInput): Plan {
 
   const candidates: Candidate[] = [];
   const shapes = replicaShapes(spec.maxGpus);
-  for (const served of precisions) {
+  for (const cand of precisions) {
+    const served = cand.served;
+    const ck = cand.checkpoint;
+    const candArch = cand.model.arch;
     for (const kv of spec.kvCacheDtypes) {
       for (const device of devices) {
         if (engine.supportProblem(device, mxfp4Backend(served.precision, device))) continue;
@@ -193,28 +240,29 @@ export function planDeployment(input: PlanInput): Plan {
           });
         const ctx: CandidateContext = {
           spec,
-          arch,
+          arch: candArch,
           engine,
           device,
           price: gpuPrice(device, spec, input.gpuPrices),
-          checkpointBytes,
-          quantization:
-            served.precision.id.startsWith("fp8") && ckptPrecision.format.kind === "float" ? "fp8" : null,
-          modelRef: model.ref,
+          // What every node downloads: the checkpoint the engine loads (the 16-bit one in flight).
+          checkpointBytes: ck.source === "in-flight" ? baseBytes : modelWeightsBytes(cand.model, served),
+          quantization: ck.quantization,
+          modelRef: ck.modelRef,
+          checkpoint: checkpointRecord(ck),
           // What clients put in "model": the Hugging Face id when there is one.
           servedModelName: model.hfId ?? spec.serviceName,
-          precisionId: served.precision.id,
+          precisionId: cand.id,
         };
         let cheapestSuccess = Infinity;
         for (const { count, tp, pp } of shapes) {
           if (count >= cheapestSuccess) break;
-          if (parallelismProblem(arch, tp, pp, served.precision)) continue;
+          if (parallelismProblem(candArch, tp, pp, served.precision)) continue;
           if (splitProblem(engine, device, tp, pp)) continue;
           // Several nodes need a datacenter network (RDMA at hundreds of Gb/s per GPU); workstation
           // cards (GeForce) are planned within one machine only.
           if (tp * pp > 8 && isWorkstationGpu(device)) continue;
           const req: PlacementRequest = {
-            model: sizing,
+            model: cand.model,
             served,
             engine,
             device,
@@ -252,7 +300,6 @@ export function planDeployment(input: PlanInput): Plan {
         "models trained in bfloat16 can overflow in float16 (Gemma is known to), so check outputs before going live",
     );
   }
-  void modelWeightsBytes;
   return {
     apiVersion: "llmdeploy/v1",
     kind: "Plan",

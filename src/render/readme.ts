@@ -3,6 +3,7 @@
  * strings appear only inside Markdown inline code (mdCode), on one line.
  */
 import { type Ctx, type RenderedFile, tpl } from "./context.js";
+import { PROMETHEUS_NAMESPACE, PROMETHEUS_URL } from "./k8s.js";
 import { fillTemplate, mdCell, mdCode, mdText } from "./template.js";
 
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
@@ -13,6 +14,14 @@ const SECURITY: Record<string, string> = {
     "API keys, TLS (HTTP redirected to HTTPS), a per-client rate limit, read-only root filesystems, no capabilities",
   enterprise:
     "API keys, TLS with client certificates verified when presented, a rate limit, hardened containers, an isolated network (NetworkPolicy on Kubernetes), a JSON audit log",
+};
+
+/** How a checkpoint reaches the engine, by its source (plan CheckpointRecord.source). */
+const CHECKPOINT_SOURCES: Record<string, string> = {
+  model: "the model's own checkpoint",
+  catalog: "a published checkpoint from llmdeploy's catalog, loaded as stored",
+  "in-flight": "the model's 16-bit checkpoint, quantized by the engine while loading",
+  user: "your checkpoint (--model-ref), as read",
 };
 
 export function describeFile(path: string): string {
@@ -29,11 +38,12 @@ export function describeFile(path: string): string {
   if (path === "monitoring/alerts.yml")
     return "alerts: queue growing, KV cache nearly full, TTFT p95 over target, engine down";
   const k8s: Record<string, string> = {
-    "k8s/deployment.yaml": "the engine and its nginx sidecar, one pod per replica",
+    "k8s/statefulset.yaml":
+      "the engine and its nginx sidecar, one pod per replica, each with its own model-cache volume claim",
     "k8s/leaderworkerset.yaml": "one group of pods per replica: a leader (engine, nginx) and its workers",
     "k8s/service.yaml": "the Service clients use (through nginx)",
-    "k8s/metrics-service.yaml": "a headless Service Prometheus discovers the engine pods by",
-    "k8s/hpa.yaml": "autoscaling on the engine's waiting requests",
+    "k8s/headless-service.yaml": "a headless Service: the pods' stable names, found by Prometheus",
+    "k8s/keda-scaledobject.yaml": "KEDA autoscaling on the engine's waiting requests (needs KEDA)",
     "k8s/pdb.yaml": "PodDisruptionBudget: one pod drained at a time",
     "k8s/networkpolicy.yaml": "NetworkPolicy: only nginx's ports and Prometheus get in",
     "k8s/nginx-configmap.yaml": "nginx's configuration for the sidecar (non-root, on unprivileged ports)",
@@ -58,6 +68,9 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
     generatedBy: mdText(ctx.generatedBy),
     model: mdCell(plan.model.hfId ?? plan.model.id),
     modelRef: mdCell(d.engine.modelRef),
+    checkpoint: d.checkpoint
+      ? `${mdCell(d.checkpoint.label)}; ${CHECKPOINT_SOURCES[d.checkpoint.source]}${d.engine.quantization ? ` (${mdCell(d.engine.quantization)})` : ""}`
+      : "as the plan names it (a plan made before llmdeploy 0.2 records no checkpoint)",
     served: mdCell(d.engine.servedModelName),
     gpus: `${d.replicas > 1 ? `${d.replicas} replicas × ` : ""}${d.gpuCount}× ${mdCell(d.gpuName)}`,
     mode: d.mode,
@@ -86,6 +99,11 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
     mtls: ctx.enterprise,
     isolated: ctx.enterprise && !ctx.distributed,
     gguf: ctx.cmd.modelFile !== null,
+    ggufDownload: ctx.cmd.env.LLAMA_CACHE !== undefined && Boolean(d.checkpoint?.file),
+    ggufDownloadFile: mdCode(d.checkpoint?.file ?? ""),
+    ggufDownloadRepo: mdCode(d.checkpoint?.repo ?? ""),
+    pull: ctx.cmd.pullAfterStart !== null,
+    pullModel: mdCode(ctx.cmd.pullAfterStart?.model ?? ""),
     ggufFile: mdCode(ctx.cmd.modelFile?.path ?? ""),
     ggufName: ctx.cmd.modelFile?.name ?? "",
     // A sanitised name in the model volume.
@@ -98,8 +116,9 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
     svc: ctx.svc,
     replicas: d.replicas,
     hpa: waiting !== null,
-    hpaMetric: waiting ? waiting.replace(/:/g, "_") : "",
     hpaSource: waiting ?? "",
+    prometheusUrl: PROMETHEUS_URL,
+    prometheusNamespace: PROMETHEUS_NAMESPACE,
     servicePort: tls ? 443 : 80,
     scheme: tls ? "https" : "http",
     packagingFiles: compose

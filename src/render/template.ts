@@ -31,6 +31,55 @@ export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * The inverse of shellQuote, for reading rendered scripts back: the words of one line of POSIX shell
+ * made of bare characters, '...' (literal up to the next '), "..." without expansions, and
+ * backslash escapes outside quotes. Throws on what it cannot read literally: an unterminated quote,
+ * or $ ` \ inside double quotes and unquoted $ or ` (an expansion, whose value a file cannot say).
+ * A `#` starting a word begins a comment.
+ */
+export function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let word: string | null = null;
+  let i = 0;
+  const fail = (why: string): never => {
+    throw new Error(`cannot read shell words (${why}): ${line}`);
+  };
+  while (i < line.length) {
+    const c = line[i]!;
+    if (c === " " || c === "\t") {
+      if (word !== null) words.push(word);
+      word = null;
+      i++;
+    } else if (c === "#" && word === null) {
+      break;
+    } else if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) fail("unterminated '");
+      word = (word ?? "") + line.slice(i + 1, end);
+      i = end + 1;
+    } else if (c === '"') {
+      const end = line.indexOf('"', i + 1);
+      if (end < 0) fail('unterminated "');
+      const body = line.slice(i + 1, end);
+      if (/[$`\\]/.test(body)) fail("an expansion inside double quotes");
+      word = (word ?? "") + body;
+      i = end + 1;
+    } else if (c === "\\") {
+      if (i + 1 >= line.length) fail("a trailing backslash");
+      word = (word ?? "") + line[i + 1];
+      i += 2;
+    } else if (c === "$" || c === "`") {
+      fail("an expansion");
+    } else {
+      word = (word ?? "") + c;
+      i++;
+    }
+  }
+  if (word !== null) words.push(word);
+  return words;
+}
+
 /** A value inside Markdown inline code: one line (every control and line separator a space), backticks replaced. */
 export function mdCode(s: string): string {
   // eslint-disable-next-line no-control-regex

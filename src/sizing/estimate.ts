@@ -3,6 +3,8 @@
  * Pure: data in, data out. Sizing goes through the shared pipeline (size.ts) and the engine's module.
  */
 import type { DeviceEntry, Source } from "../catalog/types.js";
+import { baseCheckpoint } from "../checkpoints/resolve.js";
+import { type CheckpointReport, sizeForEstimate } from "../checkpoints/sizing.js";
 import {
   checkEagerMode,
   engineForFormat,
@@ -29,6 +31,7 @@ import {
   sizePlacement,
   splitProblem,
 } from "./size.js";
+import { lookupPrecision } from "./weights.js";
 
 export { GPUS_PER_NODE } from "./size.js";
 
@@ -131,6 +134,12 @@ export interface EstimateResult {
   };
   precision: string;
   precisionLabel: string;
+  /**
+   * The checkpoint that was sized and that the engine would load (src/checkpoints/resolve.ts), with
+   * its model argument and quantization flag; null when none is published for this precision and
+   * engine: the figures then size the format from the architecture (see notes).
+   */
+  checkpoint: CheckpointReport | null;
   kvCacheDtype: KvCacheDtype;
   maxModelLen: number;
   concurrency: number;
@@ -191,11 +200,32 @@ export const GPU_COUNTS = [1, 2, 4, 8, 16, 24, 32, 48, 64] as const;
 
 export function estimate(req: EstimateRequest): EstimateResult {
   const { arch } = req.model;
-  const model = prepareModel(arch, req.model.checkpoint);
-  const counts = model.params;
-  const served = servePrecision(model, req.precision, req.model.id);
+  const base = prepareModel(arch, req.model.checkpoint);
+  const counts = base.params;
+  const notes: string[] = [];
+  // The engine: the named one, or the one that loads the requested format.
+  const guess = (() => {
+    try {
+      return servePrecision(base, req.precision, req.model.id).fileFormat;
+    } catch {
+      return req.precision && lookupPrecision(req.precision).format.kind === "gguf" ? "gguf" : "safetensors";
+    }
+  })();
+  const engine: EngineModule = req.engine ? engineModule(req.engine) : engineForFormat(guess);
+  // The checkpoint the engine would load, sized as stored; when none is offered, the format is sized
+  // from the architecture and a note says so.
+  const ref =
+    req.model.hfId ??
+    (req.model.source?.url ? req.model.source.url.replace(/\/config\.json$/, "") : req.model.id);
+  const { model, served, checkpoint, note } = sizeForEstimate(base, {
+    modelId: req.model.id,
+    modelLabel: req.model.id,
+    base: baseCheckpoint("model", ref, arch, req.model.checkpoint),
+    precision: req.precision ?? "auto",
+    engine,
+  });
+  if (note && served.fileFormat === engine.checkpointFormat) notes.push(note);
   const precision = served.precision;
-  const engine: EngineModule = req.engine ? engineModule(req.engine) : engineForFormat(served.fileFormat);
   if (served.fileFormat !== engine.checkpointFormat) {
     throw new UserError(
       served.fileFormat === "gguf"
@@ -210,7 +240,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
   }
   const engineVersion = engineVersionFor(engine, req.engineVersion);
   checkEagerMode(engine, req.enforceEager);
-  const precProblem = precisionProblem(arch, model.tensors, precision);
+  const precProblem = precisionProblem(model.arch, model.tensors, precision);
   if (precProblem) {
     throw new UserError(
       `${req.model.id}: ${precProblem}`,
@@ -219,8 +249,6 @@ export function estimate(req: EstimateRequest): EstimateResult {
       "precision",
     );
   }
-  const notes: string[] = [];
-
   if (!Number.isInteger(req.concurrency) || req.concurrency < 1) {
     throw new UserError(
       `--concurrency must be a positive integer, got ${req.concurrency}`,
@@ -260,19 +288,6 @@ export function estimate(req: EstimateRequest): EstimateResult {
       undefined,
       1,
       "gpuMemoryUtilization",
-    );
-  }
-  if (
-    !arch.quantization &&
-    !served.own &&
-    precision.id !== "bf16" &&
-    precision.id !== "fp16" &&
-    precision.id !== "fp32" &&
-    precision.id !== "fp8" &&
-    precision.format.kind !== "gguf"
-  ) {
-    notes.push(
-      `${precision.label}: sized as the pre-quantized checkpoint of this model (the engine loads it as stored)`,
     );
   }
   if (arch.dtype === "float32" && !req.precision)
@@ -361,7 +376,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       for (const { tp, pp } of splits(count)) {
         if (req.tp !== undefined && tp !== req.tp) continue;
         if (req.pp !== undefined && pp !== req.pp) continue;
-        if (parallelismProblem(arch, tp, pp, precision)) continue;
+        if (parallelismProblem(model.arch, tp, pp, precision)) continue;
         if (splitProblem(engine, gpu, tp, pp)) continue;
         const r = place(gpu, tp, pp);
         if (r.fits || engine.supportProblem(gpu, precision)) return r;
@@ -372,7 +387,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
     if (last) return last;
     const tp = req.tp ?? 1;
     const pp = req.pp ?? 1;
-    assertParallelism(arch, tp, pp, precision);
+    assertParallelism(model.arch, tp, pp, precision);
     return place(gpu, tp, pp);
   };
 
@@ -390,8 +405,9 @@ export function estimate(req: EstimateRequest): EstimateResult {
       architecture: archSummary(arch),
       ...(ckpt ? { checkpoint: checkpointBrief(ckpt) } : {}),
     },
-    precision: precision.id,
+    precision: req.precision && checkpoint ? lookupPrecision(req.precision).id : precision.id,
     precisionLabel: precision.label,
+    checkpoint,
     kvCacheDtype: req.kvCacheDtype,
     maxModelLen,
     concurrency: req.concurrency,
@@ -422,7 +438,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       if (n !== undefined) {
         if (!Number.isInteger(n) || n < 1) throw new UserError(`--gpus must be a positive integer, got ${n}`);
         if (tp === undefined && pp === undefined) {
-          const valid = splits(n).find((s) => !parallelismProblem(arch, s.tp, s.pp, precision));
+          const valid = splits(n).find((s) => !parallelismProblem(model.arch, s.tp, s.pp, precision));
           tp = valid?.tp ?? Math.min(n, GPUS_PER_NODE);
           pp = valid?.pp ?? n / tp;
         } else if (tp === undefined) tp = n / pp!;
@@ -436,7 +452,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       }
       tp ??= 1;
       pp ??= 1;
-      assertParallelism(arch, tp, pp, precision);
+      assertParallelism(model.arch, tp, pp, precision);
       result.placement = place(req.gpu, tp, pp);
     } else {
       result.placement = search(req.gpu);

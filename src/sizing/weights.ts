@@ -62,7 +62,7 @@ export const PRECISIONS: Record<string, Precision> = {
   fp16: { id: "fp16", label: "FP16", format: { kind: "float", bytes: 2 } },
   fp8: {
     id: "fp8",
-    label: "FP8 (E4M3, per-tensor scale; vLLM --quantization fp8)",
+    label: "FP8 (E4M3, per-tensor scale)",
     format: { kind: "fp8", scale: "tensor" },
   },
   "fp8-channel": {
@@ -291,7 +291,8 @@ export function checkpointPrecision(arch: ModelArch): Precision {
   return precisionOfQuant(q);
 }
 
-function precisionOfQuant(q: CheckpointQuant): Precision {
+/** The precision a quantization_config describes (the one switch from config to sizing format). */
+export function precisionOfQuant(q: CheckpointQuant): Precision {
   switch (q.method) {
     case "awq":
       return {
@@ -339,6 +340,8 @@ function precisionOfQuant(q: CheckpointQuant): Precision {
         label: `INT4 W4A16, group ${q.groupSize}`,
         format: { kind: "w4a16", groupSize: q.groupSize },
       };
+    case "compressed-tensors-w8a8":
+      return PRECISIONS.int8!;
     case "mxfp4":
       return PRECISIONS.mxfp4!;
     case "bitsandbytes-4bit":

@@ -196,35 +196,55 @@ export async function fakeEngine(chunks = 5, gapMs = 150): Promise<FakeEngine> {
 }
 
 /**
- * One plan per engine × packaging, made by the planner in-process on fixed inputs (a 7B-class model on
- * L40S; GGUF Q4_K_M of Llama 3.1 8B for llama.cpp and Ollama), so every engine's files are rendered and
- * checked. The numbers follow the catalog; the golden files are regenerated with UPDATE_GOLDEN=1.
+ * Plans per engine × packaging × {native, quantized}, made by the planner in-process on fixed inputs
+ * (L40S, 8 concurrent), so every engine's files are rendered and checked:
+ * - native: a 7B-class model in its own 16-bit checkpoint (Qwen2.5 7B); for the GGUF engines Llama 3.1
+ *   8B Q4_K_M (a published GGUF file; Ollama's library tag);
+ * - quantized: int4 of Qwen2.5 7B (its published AWQ checkpoint) for vLLM, SGLang and TGI; gpt-oss-20b
+ *   (its own MXFP4 checkpoint) for TensorRT-LLM, which loads no published quantized checkpoint; Llama
+ *   3.1 8B Q8_0 for llama.cpp and Ollama (a published file; hf.co/<repo>:Q8_0 for Ollama).
+ * Native plans are named <engine>-<packaging>, quantized ones <engine>-<packaging>-<precision>. The
+ * numbers follow the catalog; the golden files are regenerated with UPDATE_GOLDEN=1.
  */
 export function enginePlans(): { name: string; plan: Plan }[] {
   const out: { name: string; plan: Plan }[] = [];
+  const make = (engine: string, packaging: "compose" | "kubernetes", modelId: string, precision?: string) => {
+    const entry = models.find((m) => m.id === modelId)!;
+    const arch = parseHfConfig(entry.config, entry.id);
+    const spec = normalizeSpec(
+      {
+        model: entry.id,
+        engine: engine as PlanSpec["engine"],
+        packaging,
+        gpus: ["l40s"],
+        concurrency: 8,
+        ...(precision ? { precision: [precision] } : {}),
+      },
+      { id: entry.id, context: arch.maxPositionEmbeddings },
+    );
+    return planDeployment({
+      spec,
+      model: { id: entry.id, name: entry.name, hfId: entry.hfId, arch, ref: entry.hfId },
+      catalog: devices,
+      generatedBy: "llmdeploy test",
+    });
+  };
   for (const engine of engineModules()) {
+    const gguf = engine.checkpointFormat === "gguf";
+    const quantized = gguf
+      ? { model: "llama-3.1-8b", precision: "q8_0" }
+      : engine.checkpoints.loads.includes("awq")
+        ? { model: "qwen2.5-7b", precision: "int4" }
+        : { model: "gpt-oss-20b", precision: "mxfp4" };
     for (const packaging of ["compose", "kubernetes"] as const) {
-      const gguf = engine.checkpointFormat === "gguf";
-      const entry = models.find((m) => m.id === (gguf ? "llama-3.1-8b" : "qwen2.5-7b"))!;
-      const arch = parseHfConfig(entry.config, entry.id);
-      const spec = normalizeSpec(
-        {
-          model: entry.id,
-          engine: engine.name as PlanSpec["engine"],
-          packaging,
-          gpus: ["l40s"],
-          concurrency: 8,
-          ...(gguf ? { precision: ["q4_k_m"] } : {}),
-        },
-        { id: entry.id, context: arch.maxPositionEmbeddings },
-      );
-      const plan = planDeployment({
-        spec,
-        model: { id: entry.id, name: entry.name, hfId: entry.hfId, arch, ref: entry.hfId },
-        catalog: devices,
-        generatedBy: "llmdeploy test",
+      out.push({
+        name: `${engine.name}-${packaging}`,
+        plan: make(engine.name, packaging, gguf ? "llama-3.1-8b" : "qwen2.5-7b", gguf ? "q4_k_m" : undefined),
       });
-      out.push({ name: `${engine.name}-${packaging}`, plan });
+      out.push({
+        name: `${engine.name}-${packaging}-${quantized.precision}`,
+        plan: make(engine.name, packaging, quantized.model, quantized.precision),
+      });
     }
   }
   return out;

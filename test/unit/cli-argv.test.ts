@@ -116,6 +116,10 @@ describe("argv -> plan spec", () => {
       ["plan", "--model", "8b", "--request-rate", "3", "--max-gpus", "16", "--engine", "sglang"],
       { requestRate: 3, maxGpus: 16, engine: "sglang" },
     ],
+    [
+      ["plan", "--model", "70b", "--model-ref", "me/llama-70b-awq", "--precision", "int4"],
+      { model: "70b", modelRef: "me/llama-70b-awq", precision: ["int4"] },
+    ],
   ];
   for (const [argv, want] of cases) {
     it(argv.join(" "), async () => {
@@ -124,6 +128,11 @@ describe("argv -> plan spec", () => {
       expect(specFromFlags(r.opts)).toMatchObject(want);
     });
   }
+
+  it("verify --deployment DIR reaches the command", async () => {
+    const r = await parse(["verify", "--deployment", "deploy/", "--json"]);
+    expect(r).toMatchObject({ command: "verify", opts: { deployment: "deploy/", json: true } });
+  });
 
   it("flags not given stay out of the spec (so a --config file can supply them)", async () => {
     const r = await parse(["plan", "--model", "8b"]);

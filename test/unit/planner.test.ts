@@ -10,6 +10,7 @@ import { allowedDevices, planDeployment, servablePrecisions } from "../../src/pl
 import { costOf, gpuPrice, HOURS_PER_MONTH } from "../../src/planner/pricing.js";
 import { rankCandidates } from "../../src/planner/rank.js";
 import { modeOf, replicaShapes } from "../../src/planner/shapes.js";
+import { baseCheckpoint } from "../../src/checkpoints/resolve.js";
 import { prepareModel } from "../../src/sizing/size.js";
 
 const arch = (id: string) => parseHfConfig(models.find((m) => m.id === id)!.config, id);
@@ -153,18 +154,22 @@ describe("devices and precisions", () => {
     expect(allowedDevices(s, engineModule("llamacpp"), devices).map((d) => d.id)).toEqual(["epyc-9554"]);
   });
   it("GGUF precisions go to GGUF engines; the others are skipped with a note", () => {
-    const m = prepareModel(arch("llama-3.1-8b"));
+    const a = arch("llama-3.1-8b");
+    const m = {
+      sizing: prepareModel(a),
+      checkpoint: baseCheckpoint("model", "meta-llama/Llama-3.1-8B-Instruct", a, null),
+    };
     const r = servablePrecisions(
       m,
       { precisions: ["bf16", "q4_k_m"], engine: "vllm" },
       engineModule("vllm"),
       "llama-3.1-8b",
     );
-    expect(r.served.map((s) => s.precision.id)).toEqual(["bf16"]);
+    expect(r.served.map((s) => s.served.precision.id)).toEqual(["bf16"]);
     expect(r.notes[0]).toMatch(/q4_k_m is a GGUF type/);
     expect(() =>
       servablePrecisions(m, { precisions: ["q4_k_m"], engine: "vllm" }, engineModule("vllm"), "llama-3.1-8b"),
-    ).toThrow(/none of the precisions q4_k_m can serve/);
+    ).toThrow(/q4_k_m is a GGUF type/);
   });
 });
 

@@ -20,7 +20,7 @@ export HF_HOME=/models
 # shellcheck disable=SC2016
 args=(
   serve
-  meta-llama/Llama-3.3-70B-Instruct
+  casperhansen/llama-3.3-70b-instruct-awq
   --served-model-name
   meta-llama/Llama-3.3-70B-Instruct
   --host

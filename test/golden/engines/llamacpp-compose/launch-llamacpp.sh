@@ -4,13 +4,25 @@
 # Runs inside the engine container (see Dockerfile); arguments given to it are passed on to the engine.
 set -euo pipefail
 
-
+# The Hugging Face token is read from a secret file at run time; it is never written into a file.
+token_file="${HF_TOKEN_FILE:-/run/secrets/hf_token}"
+if [[ -z "${HF_TOKEN:-}" && -e "${token_file}" ]]; then
+  if [[ ! -r "${token_file}" ]]; then
+    echo "cannot read ${token_file} as uid $(id -u): make it readable by that user" >&2
+    exit 1
+  fi
+  HF_TOKEN="$(<"${token_file}")"
+  if [[ -n "${HF_TOKEN}" ]]; then export HF_TOKEN; else unset HF_TOKEN; fi
+fi
+export LLAMA_CACHE=/models
 # Every setting comes from the plan. Each argument is one single-quoted word: quotes, spaces, $ and `
 # in a model name or path reach the engine literally.
 # shellcheck disable=SC2016
 args=(
-  --model
-  /models/Llama-3.1-8B-Instruct-Q4_K_M.gguf
+  --hf-repo
+  bartowski/Meta-Llama-3.1-8B-Instruct-GGUF
+  --hf-file
+  Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf
   --alias
   meta-llama/Llama-3.1-8B-Instruct
   --host

@@ -18,7 +18,7 @@ args=(
 
 # The engine serves in the background while the model is pulled, then stays in the foreground.
 # OLLAMA_MODEL overrides the model to pull.
-default_model=llama-3.1-8b
+default_model=llama3.1:8b-instruct-q4_K_M
 ollama "${args[@]}" "$@" &
 server=$!
 trap 'kill -TERM "${server}"' TERM INT
