@@ -11,7 +11,7 @@ import {
   pythonHealthCheck,
   SCHEDULER,
   sharedFit,
-  VLLM_SHARES,
+  SGLANG_SHARES,
 } from "./common.js";
 import type { EngineCommand, EngineModule } from "./types.js";
 import { defaultVllmSettings, vllmMemory } from "./vllm.js";
@@ -83,7 +83,7 @@ export const sglang: EngineModule = {
   defaultPort: 8000,
   defaultGpuMemoryUtilization: 0.9,
   parallel: { tensor: true, layersInNode: true, multiNode: "sglang", maxGpus: null },
-  efficiency: efficiency(VLLM_SHARES, SCHEDULER, sharedFit("vLLM")),
+  efficiency: efficiency(SGLANG_SHARES, SCHEDULER, sharedFit("vLLM")),
   memoryModel: "approximated by vLLM's budget (--mem-fraction-static in the place of gpu_memory_utilization)",
   settings: (device, o) => applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
   supportProblem: hfEngineSupport,

@@ -13,6 +13,7 @@ import {
   SCHEDULER,
 } from "./common.js";
 import type { EngineCommand, EngineModule } from "./types.js";
+import type { EngineShares } from "./common.js";
 import { defaultVllmSettings, vllmMemory } from "./vllm.js";
 
 /** https://nvidia.github.io/TensorRT-LLM/commands/trtllm-serve.html: trtllm-serve MODEL [OPTIONS] */
@@ -54,6 +55,16 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+/** Fitted shares (docs/performance.md); TensorRT-LLM's own custom all-reduce kernel. */
+const TRTLLM_SHARES: EngineShares = {
+  bandwidth: 0.516,
+  compute: 0.799,
+  stepOverheadMs: 3.994,
+  requestOverheadMs: 0.559,
+  seqOverheadUs: 2.346,
+  allReduce: "trtllm",
+};
+
 export const trtllm: EngineModule = {
   name: "trtllm",
   label: "TensorRT-LLM",
@@ -67,7 +78,7 @@ export const trtllm: EngineModule = {
   defaultPort: 8000,
   defaultGpuMemoryUtilization: 0.9,
   parallel: { tensor: true, layersInNode: true, multiNode: null, maxGpus: null },
-  efficiency: efficiency({ bandwidth: 0.85, compute: 0.617 }, SCHEDULER, FIT),
+  efficiency: efficiency(TRTLLM_SHARES, SCHEDULER, FIT),
   memoryModel:
     "approximated by vLLM's budget (kv_cache_free_gpu_memory_fraction in the place of gpu_memory_utilization)",
   settings: (device, o) => applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
