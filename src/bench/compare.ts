@@ -18,7 +18,11 @@ export interface PlanPrediction {
     requestRate: number | null;
     inputTokens: number | null;
     outputTokens: number | null;
+    /** Requests of the finite run the plan replayed (plan --num-requests), else null. */
+    numRequests: number | null;
   };
+  /** replay: the plan's replay of a finite run of its own workload; steady-state otherwise. */
+  basis: "replay" | "steady-state";
   saturated: boolean;
 }
 
@@ -49,13 +53,36 @@ export function planPrediction(doc: unknown): { prediction: PlanPrediction } | {
     if (v === null) missing.push(k);
     else figures[k] = v;
   }
+  const replay = isObj(perf.replay) ? perf.replay : null;
   const pct = perf.percentiles;
-  if (isObj(pct)) {
+  if (replay) {
+    // The plan replayed a finite run of its own workload: its figures are what a bench of that run
+    // should measure (mean and percentiles per request, throughput over the run).
+    for (const k of ["ttftMs", "tpotMs", "e2eLatencyMs"] as const) {
+      const f = isObj(replay[k]) ? replay[k] : {};
+      for (const q of ["mean", "p50", "p90", "p95", "p99"] as const) {
+        const v = pos(f[q]);
+        if (v === null) continue;
+        if (q === "mean") figures[k] = v;
+        else if (k !== "tpotMs" || q === "p50" || q === "p99") figures[`${k}.${q}`] = v;
+      }
+    }
+    const t = pos(replay.outputTokensPerSec);
+    if (t !== null) figures.outputTokensPerSec = t;
+    for (const k of MAIN) {
+      const i = missing.indexOf(k);
+      if (figures[k] !== undefined && i >= 0) missing.splice(i, 1);
+    }
+  } else if (isObj(pct)) {
     const map: [string, string][] = [
       ["ttftP50Ms", "ttftMs.p50"],
       ["ttftP95Ms", "ttftMs.p95"],
       ["e2eP50Ms", "e2eLatencyMs.p50"],
       ["e2eP95Ms", "e2eLatencyMs.p95"],
+      ["ttftP90Ms", "ttftMs.p90"],
+      ["ttftP99Ms", "ttftMs.p99"],
+      ["e2eP90Ms", "e2eLatencyMs.p90"],
+      ["e2eP99Ms", "e2eLatencyMs.p99"],
     ];
     for (const [from, to] of map) {
       const v = pos(pct[from]);
@@ -75,11 +102,13 @@ export function planPrediction(doc: unknown): { prediction: PlanPrediction } | {
       missing,
       errorBand: typeof band === "number" && band > 0 && band < 10 ? band : DEFAULT_ERROR_BAND,
       assumed: {
-        concurrency: posOrNull(spec.concurrency),
-        requestRate: posOrNull(spec.requestRate),
+        concurrency: replay ? posOrNull(replay.concurrency) : posOrNull(spec.concurrency),
+        requestRate: replay ? posOrNull(replay.requestRate) : posOrNull(spec.requestRate),
         inputTokens: posOrNull(spec.inputTokens),
         outputTokens: posOrNull(spec.outputTokens),
+        numRequests: replay ? posOrNull(replay.numRequests) : null,
       },
+      basis: replay ? "replay" : "steady-state",
       saturated: perf.saturated === true,
     },
   };
@@ -98,6 +127,12 @@ export interface Verdict {
 
 export interface Comparison {
   band: number;
+  /**
+   * The run's load is not the plan's (a 1-concurrent bench against a 64-concurrent prediction): the
+   * predictions do not describe this run, so no figure counts as a miss. The sentence says so.
+   */
+  comparable: boolean;
+  warning: string | null;
   verdicts: Verdict[];
   /** Figures the plan does not predict. */
   missing: string[];
@@ -170,11 +205,63 @@ export function compareWithPlan(r: BenchResult, p: PlanPrediction, run: RunShape
   }
   if (p.saturated) notes.push("the plan itself predicts this load saturates the deployment (queues grow)");
   if (r.partial) notes.push("the run was stopped early: the figures are partial");
+  if (p.basis === "replay" && a.numRequests !== null && r.requests !== a.numRequests)
+    notes.push(
+      `the plan replayed ${a.numRequests} requests, this run completed ${r.requests} (--requests ${a.numRequests})`,
+    );
+  const warning = loadMismatch(a, run);
   return {
     band: p.errorBand,
+    comparable: warning === null,
+    warning,
     verdicts,
     missing: p.missing,
     notes,
-    miss: verdicts.some((v) => !v.withinBand),
+    miss: warning === null && verdicts.some((v) => !v.withinBand),
+  };
+}
+
+/**
+ * Why a run's load makes the plan's figures inapplicable, or null: an open loop against a closed
+ * one, or a concurrency / rate that differs by more than a quarter (latency under load is not
+ * latency at another load).
+ */
+export function loadMismatch(a: PlanPrediction["assumed"], run: RunShape): string | null {
+  const planLoad =
+    a.requestRate !== null
+      ? `${a.requestRate} req/s`
+      : a.concurrency !== null
+        ? `${a.concurrency} concurrent`
+        : null;
+  if (planLoad === null) return null;
+  const runLoad =
+    run.requestRate !== null ? `${run.requestRate} req/s` : `${run.concurrency ?? 1} concurrent`;
+  const off = (x: number, y: number) => Math.abs(x / y - 1) > 0.25;
+  const differs =
+    a.requestRate !== null
+      ? run.requestRate === null || off(run.requestRate, a.requestRate)
+      : run.requestRate !== null || off(run.concurrency ?? 1, a.concurrency!);
+  if (!differs) return null;
+  return (
+    `the plan predicts ${planLoad} and this run was ${runLoad}: its figures do not describe this run, so none counts as a miss ` +
+    `(run bench --plan without --concurrency / --request-rate to use the plan's load)`
+  );
+}
+
+/** The bench settings that reproduce the plan's workload, for the flags the user did not give. */
+export function planRunShape(p: PlanPrediction): {
+  concurrency: number | null;
+  requestRate: number | null;
+  requests: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+} {
+  const a = p.assumed;
+  return {
+    concurrency: a.requestRate !== null ? null : a.concurrency,
+    requestRate: a.requestRate,
+    requests: a.numRequests,
+    inputTokens: a.inputTokens,
+    outputTokens: a.outputTokens,
   };
 }

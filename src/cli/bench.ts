@@ -5,7 +5,13 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { authorization, makeAgent, type Prompt, type Target } from "../bench/client.js";
-import { type Comparison, compareWithPlan, planPrediction, type PlanPrediction } from "../bench/compare.js";
+import {
+  type Comparison,
+  compareWithPlan,
+  planPrediction,
+  type PlanPrediction,
+  planRunShape,
+} from "../bench/compare.js";
 import { discoverModel, MODELS_TIMEOUT_MS } from "../bench/discover.js";
 import { parsePrompts } from "../bench/prompts.js";
 import { type BenchResult, MAX_CONCURRENCY, MAX_DURATION_S, MAX_REQUESTS, runLoad } from "../bench/run.js";
@@ -160,6 +166,7 @@ function printComparison(cmp: Comparison): void {
       ]),
     ),
   );
+  if (cmp.warning) out(c.red(`warning: ${cmp.warning}`));
   if (cmp.missing.length) out(c.dim(`the plan predicts no ${cmp.missing.join(", ")}: not compared`));
   for (const n of cmp.notes) out(c.dim(`note: ${n}`));
 }
@@ -196,27 +203,36 @@ export async function runBench(flags: BenchFlags): Promise<void> {
   const endpoint = flags.endpoint ?? "chat";
   if (endpoint !== "chat" && endpoint !== "completions")
     throw new UserError(`--endpoint is chat or completions, got "${endpoint}"`);
-  const concurrency = num("--concurrency", flags.concurrency, true, MAX_CONCURRENCY);
-  const requestRate = num("--request-rate", flags.requestRate, false, 10_000);
+  const prediction = flags.plan ? await readPrediction(flags.plan) : null;
+  // With --plan, the flags not given take the plan's own workload (its load, lengths, replayed run).
+  const fromPlan =
+    prediction && flags.concurrency === undefined && flags.requestRate === undefined
+      ? planRunShape(prediction)
+      : null;
+  const concurrency =
+    num("--concurrency", flags.concurrency, true, MAX_CONCURRENCY) ?? fromPlan?.concurrency ?? null;
+  const requestRate =
+    num("--request-rate", flags.requestRate, false, 10_000) ?? fromPlan?.requestRate ?? null;
   if (concurrency !== null && requestRate !== null) {
     throw new UserError(
       "give --concurrency or --request-rate, not both",
       "closed loop (users that wait for their answer) or open loop (arrivals whatever the server does)",
     );
   }
-  const requestsFlag = num("--requests", flags.requests, true, MAX_REQUESTS);
+  const requestsFlag = num("--requests", flags.requests, true, MAX_REQUESTS) ?? fromPlan?.requests ?? null;
   const duration = num("--duration", flags.duration, false, MAX_DURATION_S);
   const requests = requestsFlag ?? (duration === null ? 100 : null);
   const timeoutMs = (num("--timeout", flags.timeout, false, MAX_DURATION_S) ?? 300) * 1000;
-  const inputTokens = num("--input-tokens", flags.inputTokens, true, 1_000_000) ?? 256;
-  const outputTokensFlag = num("--output-tokens", flags.outputTokens, true, 1_000_000);
+  const inputTokens =
+    num("--input-tokens", flags.inputTokens, true, 1_000_000) ?? fromPlan?.inputTokens ?? 256;
+  const outputTokensFlag =
+    num("--output-tokens", flags.outputTokens, true, 1_000_000) ?? fromPlan?.outputTokens ?? null;
   // With --prompts and no --output-tokens, the server decides when each answer ends.
   const maxTokens = flags.prompts && outputTokensFlag === null ? null : (outputTokensFlag ?? 128);
   const seed = num("--seed", flags.seed, true) ?? 1;
   const apiKey = flags.apiKey ?? process.env.LLMDEPLOY_API_KEY ?? null;
   // Masked wherever the server's words are printed (a server may echo the key back).
   const secrets = [apiKey, decodeURIComponent(url.password)].filter((x): x is string => Boolean(x));
-  const prediction = flags.plan ? await readPrediction(flags.plan) : null;
   const fileprompts = flags.prompts ? readPrompts(flags.prompts) : null;
   // Prompt text in flight is bounded: as many requests at once as IN_FLIGHT_PROMPT_CHARS allows.
   const longest = fileprompts

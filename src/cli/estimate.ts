@@ -8,6 +8,7 @@ import { UserError } from "../errors.js";
 import { resolveModel } from "../models/resolve.js";
 import { estimate, type EstimateResult, type PlacementResult } from "../sizing/estimate.js";
 import { parseKvDtype } from "../sizing/kv.js";
+import { MAX_REPLAY_REQUESTS } from "../sizing/replay.js";
 import { DEFAULTS } from "../defaults.js";
 import { choiceFlag, fractionFlag, intFlag, numFlag } from "./flags.js";
 import { c, gib, grouped, info, out, params, printJson } from "./output.js";
@@ -29,6 +30,8 @@ export interface EstimateOptions {
   inputTokens: number;
   outputTokens: number;
   requestRate: number | undefined;
+  /** Replay a finite run of this many requests (--num-requests). */
+  numRequests: number | undefined;
   engine: string | undefined;
   engineVersion: string | undefined;
   enforceEager: boolean;
@@ -55,6 +58,7 @@ export function estimateOptions(raw: Record<string, unknown>): EstimateOptions {
     inputTokens: intFlag("--input-tokens", str("inputTokens")) ?? DEFAULTS.inputTokens,
     outputTokens: intFlag("--output-tokens", str("outputTokens")) ?? DEFAULTS.outputTokens,
     requestRate: numFlag("--request-rate", str("requestRate"), { max: 1_000_000 }),
+    numRequests: intFlag("--num-requests", str("numRequests"), { max: MAX_REPLAY_REQUESTS }),
     engine: choiceFlag("--engine", str("engine"), ENGINE_NAMES),
     engineVersion: str("engineVersion"),
     enforceEager: raw.enforceEager === true,
@@ -94,6 +98,7 @@ export async function collectEstimate(
       inputTokens: o.inputTokens,
       outputTokens: o.outputTokens,
       requestRate: o.requestRate ?? null,
+      numRequests: o.numRequests ?? null,
     },
     engine: o.engine,
     engineVersion: o.engineVersion,
@@ -205,6 +210,24 @@ function printPerformance(r: EstimateResult): void {
       `${Math.round(p.outputTokensPerSec)} output tok/s, ${p.requestsPerSec} req/s ` +
       c.dim(`(±${Math.round(p.errorBand * 100)} %, ${p.bottleneck}-bound)`),
   );
+  const bands =
+    p.errorBandTtft !== undefined
+      ? c.dim(
+          `  error bands (validation set): TTFT ±${Math.round(p.errorBandTtft * 100)} %, TPOT ±${Math.round((p.errorBandTpot ?? p.errorBand) * 100)} %, throughput ±${Math.round((p.errorBandThroughput ?? p.errorBand) * 100)} %`,
+        )
+      : null;
+  if (bands) out(bands);
+  if (p.percentiles && !p.replay)
+    out(
+      `  TTFT p50 ${ms(p.percentiles.ttftP50Ms)}, p90 ${ms(p.percentiles.ttftP90Ms ?? p.percentiles.ttftP95Ms)}, p99 ${ms(p.percentiles.ttftP99Ms ?? p.percentiles.ttftP95Ms)} (queueing model)`,
+    );
+  if (p.replay) {
+    const x = p.replay;
+    out(
+      `  replay of ${x.numRequests} requests (${x.loop} loop): TTFT p50 ${ms(x.ttftMs.p50)}, p90 ${ms(x.ttftMs.p90)}, p99 ${ms(x.ttftMs.p99)}; ` +
+        `TPOT p50 ${ms(x.tpotMs.p50)}, p99 ${ms(x.tpotMs.p99)}; ${Math.round(x.outputTokensPerSec)} output tok/s over ${x.durationS} s`,
+    );
+  }
   if (p.saturated)
     out(c.red(`  the request rate exceeds what ${p.capacity} concurrent sequences finish: the queue grows`));
   else if (p.queued > 0)

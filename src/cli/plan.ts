@@ -19,6 +19,8 @@ import {
 } from "../contract/spec.js";
 import type { Deployment, Plan } from "../contract/plan.js";
 import { planDeployment } from "../planner/index.js";
+import { MAX_REPLAY_REQUESTS } from "../sizing/replay.js";
+import { replayDeployment } from "../sizing/replay-deployment.js";
 import { flagFor, fractionFlag, intFlag, listFlag, numFlag, pairsFlag, targetFlag } from "./flags.js";
 import { c, gib, info, out, params, printJson } from "./output.js";
 import {
@@ -61,6 +63,8 @@ export interface PlanFlags {
   gpuMemoryUtilization?: string;
   engineVersion?: string;
   enforceEager?: boolean;
+  /** Replay a finite run of this many requests on the recommendation (not part of the spec). */
+  numRequests?: string;
   defaults?: boolean;
   json?: boolean;
   yaml?: boolean;
@@ -234,6 +238,7 @@ function modelRefOf(m: Awaited<ReturnType<typeof resolveModel>>): string {
 }
 
 export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; interactive: boolean }> {
+  const numRequests = intFlag("--num-requests", flags.numRequests, { max: MAX_REPLAY_REQUESTS });
   const fromFile = flags.config ? await loadConfig(flags.config) : {};
   const fromFlags = parseSpec(specFromFlags(flags), "flags");
   let spec: SpecInput = {
@@ -299,6 +304,16 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
     generatedBy: `llmdeploy ${pkg.version}`,
     gpuPrices: prices,
   });
+  if (numRequests !== undefined) {
+    // The finite run `bench --plan` will be compared with: the recommendation, replayed pass by pass.
+    plan.recommendation.performance.replay = replayDeployment({
+      model: { id: model.id, arch: model.arch, checkpoint: model.checkpoint },
+      spec: normalized,
+      deployment: plan.recommendation,
+      catalog: devices,
+      numRequests,
+    });
+  }
   return { plan, interactive };
 }
 
@@ -350,9 +365,25 @@ export function printPlan(plan: Plan): void {
       `e2e ${ms(p.e2eLatencyMs)}; ${Math.round(p.outputTokensPerSec)} output tok/s, ${p.requestsPerSec} req/s ` +
       c.dim(`(±${Math.round(p.errorBand * 100)} %, ${p.bottleneck}-bound)`),
   );
-  if (p.percentiles) {
+  if (p.errorBandTtft !== undefined)
     out(
-      `  p50/p95: TTFT ${ms(p.percentiles.ttftP50Ms)} / ${ms(p.percentiles.ttftP95Ms)}, e2e ${ms(p.percentiles.e2eP50Ms)} / ${ms(p.percentiles.e2eP95Ms)}`,
+      c.dim(
+        `  error bands (validation set): TTFT ±${Math.round(p.errorBandTtft * 100)} %, TPOT ±${Math.round((p.errorBandTpot ?? p.errorBand) * 100)} %, throughput ±${Math.round((p.errorBandThroughput ?? p.errorBand) * 100)} %`,
+      ),
+    );
+  if (p.percentiles) {
+    const q = p.percentiles;
+    out(
+      `  p50/p90/p95/p99: TTFT ${ms(q.ttftP50Ms)} / ${ms(q.ttftP90Ms ?? q.ttftP95Ms)} / ${ms(q.ttftP95Ms)} / ${ms(q.ttftP99Ms ?? q.ttftP95Ms)}, ` +
+        `e2e ${ms(q.e2eP50Ms)} / ${ms(q.e2eP90Ms ?? q.e2eP95Ms)} / ${ms(q.e2eP95Ms)} / ${ms(q.e2eP99Ms ?? q.e2eP95Ms)}`,
+    );
+  }
+  if (p.replay) {
+    const x = p.replay;
+    out(
+      `  replay of ${x.numRequests} requests (${x.loop} loop, ${x.durationS} s): TTFT p50/p90/p99 ${ms(x.ttftMs.p50)} / ${ms(x.ttftMs.p90)} / ${ms(x.ttftMs.p99)}, ` +
+        `TPOT p50/p99 ${ms(x.tpotMs.p50)} / ${ms(x.tpotMs.p99)}, ${Math.round(x.outputTokensPerSec)} output tok/s ` +
+        c.dim(`(bench --plan compares with this run)`),
     );
   }
   if (p.queued > 0)

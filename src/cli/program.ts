@@ -112,6 +112,10 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .option("--output-tokens <n>", "completion length the performance prediction assumes (default 256)")
     .option("--request-rate <r>", "requests per second (Poisson) instead of --concurrency users")
     .option(
+      "--num-requests <n>",
+      "also replay a finite run of n requests pass by pass (percentiles of TTFT, TPOT, e2e)",
+    )
+    .option(
       "--engine <name>",
       `engine whose memory model and speed are sized: ${ENGINE_NAMES.join(" ")} (default: vllm; llamacpp for GGUF)`,
     )
@@ -175,6 +179,10 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .option("--output-tokens <n>", "typical completion length (default 256)")
     .option("--concurrency <n>", "requests in flight at once (default 16)")
     .option("--request-rate <r>", "requests per second, Poisson arrivals (instead of --concurrency)")
+    .option(
+      "--num-requests <n>",
+      "replay a finite run of n requests on the recommendation (bench --plan compares with it)",
+    )
     .option(
       "--ttft-ms <ms>",
       "target time to first token, p95 under a request rate (default 2000; none: no target)",

@@ -85,16 +85,63 @@ export interface Performance {
   batch: number;
   /** Requests waiting because the batch is full (closed loop) or the arrival rate exceeds capacity. */
   queued: number;
-  /** p50 / p95 where queueing makes them differ from the mean (open-loop load). */
-  percentiles: { ttftP50Ms: number; ttftP95Ms: number; e2eP50Ms: number; e2eP95Ms: number } | null;
-  /** Relative error expected from the calibration set (e.g. 0.25 = ±25 %). */
+  /**
+   * Percentiles where queueing makes them differ from the mean: open-loop load (from the queueing
+   * model), or a finite run replayed with --num-requests (from the replay). Null otherwise.
+   */
+  percentiles: {
+    ttftP50Ms: number;
+    ttftP95Ms: number;
+    e2eP50Ms: number;
+    e2eP95Ms: number;
+    ttftP90Ms?: number;
+    ttftP99Ms?: number;
+    e2eP90Ms?: number;
+    e2eP99Ms?: number;
+  } | null;
+  /** Relative error expected from the calibration set (e.g. 0.25 = ±25 %): the widest of the three below. */
   errorBand: number;
+  /** The error band of TTFT, TPOT and throughput on the validation side of the calibration set. */
+  errorBandTtft?: number;
+  errorBandTpot?: number;
+  errorBandThroughput?: number;
+  /** A finite run of --num-requests requests replayed pass by pass (absent without it). */
+  replay?: ReplaySummary;
   /** What limits decode: "memory-bandwidth", "compute", "interconnect". */
   bottleneck: string;
   /** Open loop: arrivals outpace the deployment; the queue grows without bound. */
   saturated: boolean;
   /** Requests the deployment can run at once (KV cache, max-num-seqs, prefill budget). */
   capacity: number;
+}
+
+/** Mean and percentiles of one figure over the requests of a replayed run. */
+export interface FigureSummary {
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+}
+
+/** A finite benchmark run replayed pass by pass (src/sizing/replay.ts). */
+export interface ReplaySummary {
+  numRequests: number;
+  /** closed: `concurrency` users, each sending its next request when the answer ends; open: Poisson. */
+  loop: "closed" | "open";
+  concurrency: number | null;
+  requestRate: number | null;
+  /** Seed of the Poisson arrivals (open loop), null in a closed loop. */
+  seed: number | null;
+  /** Engine passes the run took (one replica). */
+  passes: number;
+  /** From the first request sent to the last answer's end, s. */
+  durationS: number;
+  requestsPerSec: number;
+  outputTokensPerSec: number;
+  ttftMs: FigureSummary;
+  tpotMs: FigureSummary;
+  e2eLatencyMs: FigureSummary;
 }
 
 export interface Cost {

@@ -4,6 +4,7 @@
  * Nothing here names an engine; each module decides what it takes.
  */
 import type { DeviceEntry } from "../catalog/types.js";
+import type { AllReduceKernel } from "../sizing/allreduce.js";
 import type { Precision } from "../sizing/weights.js";
 import type {
   EngineEfficiency,
@@ -17,19 +18,30 @@ import type {
 export const MODEL_DIR = "/models";
 
 /**
- * Performance constants fitted by scripts/fit-calibration.ts (npm run calibrate:fit) to
- * data/calibration/measurements.json: bandwidth and compute shares for vLLM, TensorRT-LLM and
- * llama.cpp; SGLang and TGI share vLLM's, Ollama llama.cpp's (too few records of their own); one step
- * and one layer overhead for all. Shares are bounded to what kernels achieve (bandwidth 0.5–0.85,
- * compute 0.3–0.7 of peak). The fitted values are copied here by hand, so a reviewer sees each change.
+ * Performance constants fitted by scripts/fit-calibration.ts (npm run calibrate:fit) to the fit side
+ * of data/calibration/ (documents split by the SHA-256 of their URL; docs/performance.md): per engine
+ * family (vLLM with TGI, SGLang, TensorRT-LLM, llama.cpp with Ollama) the bandwidth and compute shares,
+ * the per-sequence step cost and the HTTP serving cost; for all engines the per-step cost and the
+ * kernels' floors. Shares are bounded to what kernels achieve (bandwidth 0.5–0.9, compute 0.3–0.8 of
+ * peak). The fitted values are copied here by hand, so a reviewer sees each change.
  */
 export const FIT =
   "fitted to data/calibration/measurements.json (scripts/fit-calibration.ts; docs/performance.md)";
 export const sharedFit = (engine: string): string =>
   `${engine}'s shares (too few records of its own); ${FIT}`;
 
-/** One step and one layer overhead for every engine (fitted together). */
-export const OVERHEADS = { stepOverheadMs: 1, layerOverheadUs: 12 } as const;
+/**
+ * Fixed costs a roofline leaves out, for every engine (fitted together; the kernels are shared): the
+ * floor of a layer's dense kernels, what an MLA layer adds to it (low-rank projections
+ * and their norms), the floor of a MoE layer's expert kernels (router, top-k, dispatch, grouped GEMMs,
+ * combine), and the share of the dense GEMMs' efficiency the grouped expert GEMMs reach.
+ */
+export const OVERHEADS = {
+  layerOverheadUs: 30.477,
+  moeLayerOverheadUs: 50.265,
+  mlaLayerOverheadUs: 176.119,
+  moeGemmEfficiency: 0.882,
+} as const;
 /** Engines with vLLM-style continuous batching: max-num-seqs and the prefill chunk come from the plan. */
 export const SCHEDULER = { defaultMaxSeqs: null, prefillChunk: null } as const;
 /**
@@ -37,12 +49,54 @@ export const SCHEDULER = { defaultMaxSeqs: null, prefillChunk: null } as const;
  * prompts in 2048-token batches (--batch-size); Ollama: OLLAMA_NUM_PARALLEL 4 with room (docs/faq.md).
  */
 export const SLOTS = { defaultMaxSeqs: 4, prefillChunk: 2048 } as const;
-export const VLLM_SHARES = { bandwidth: 0.66, compute: 0.7 } as const;
-export const LLAMACPP_SHARES = { bandwidth: 0.806, compute: 0.667 } as const;
+
+/**
+ * An engine's own fitted figures: achieved shares of peak, its scheduler's cost per step and per
+ * sequence, its HTTP path's fixed latency, its all-reduce.
+ */
+export interface EngineShares {
+  bandwidth: number;
+  compute: number;
+  stepOverheadMs: number;
+  requestOverheadMs: number;
+  seqOverheadUs: number;
+  allReduce: AllReduceKernel;
+}
+
+/** vLLM (and TGI, too few records of its own); its custom all-reduce kernel under CUDA graphs. */
+export const VLLM_SHARES: EngineShares = {
+  bandwidth: 0.845,
+  compute: 0.342,
+  stepOverheadMs: 2.714,
+  requestOverheadMs: 0.559,
+  seqOverheadUs: 1.787,
+  allReduce: "vllm",
+};
+/** SGLang: its own shares, API path and custom all-reduce. */
+export const SGLANG_SHARES: EngineShares = {
+  bandwidth: 0.522,
+  compute: 0.742,
+  stepOverheadMs: 1.016,
+  requestOverheadMs: 82.847,
+  seqOverheadUs: 47.996,
+  allReduce: "sglang",
+};
+/**
+ * llama.cpp and Ollama: no HTTP overhead fitted (the llama.cpp records are llama-bench runs, without
+ * the server), NCCL-like collectives (llama.cpp splits layers or rows, without a custom all-reduce).
+ */
+export const LLAMACPP_SHARES: EngineShares = {
+  bandwidth: 0.817,
+  compute: 0.674,
+  stepOverheadMs: 2.025,
+  requestOverheadMs: 0,
+  seqOverheadUs: 0,
+  allReduce: "nccl",
+};
 
 /** An efficiency record with its source. */
 export const efficiency = (
-  shares: { bandwidth: number; compute: number },
+  shares: EngineShares,
   scheduler: { defaultMaxSeqs: number | null; prefillChunk: number | null },
   source: string,
 ): EngineEfficiency => ({ ...shares, ...OVERHEADS, ...scheduler, source });

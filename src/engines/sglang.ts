@@ -21,8 +21,8 @@ import {
   pinnedImageFor,
   pythonHealthCheck,
   SCHEDULER,
-  sharedFit,
-  VLLM_SHARES,
+  SGLANG_SHARES,
+  FIT,
 } from "./common.js";
 import type {
   CheckpointSupport,
@@ -320,7 +320,7 @@ export const sglang: EngineModule = {
   checkpointFormat: "safetensors",
   defaultPort: 8000,
   parallel: { tensor: true, layersInNode: true, multiNode: "native", maxGpus: null },
-  efficiency: efficiency(VLLM_SHARES, SCHEDULER, sharedFit("vLLM")),
+  efficiency: efficiency(SGLANG_SHARES, SCHEDULER, FIT),
   memoryModel: `SGLang ${IMAGE.version}: mem_fraction_static × total = weights + KV pool; activations and CUDA graphs outside it (${SERVER_ARGS})`,
   memoryModelFor: () =>
     `SGLang ${IMAGE.version}: mem_fraction_static × total = weights + KV pool; activations and CUDA graphs outside it (${SERVER_ARGS})`,

@@ -25,6 +25,7 @@ import {
   SCHEDULER,
 } from "./common.js";
 import { CUDA_CONTEXT_BYTES } from "./llamacpp.js";
+import type { EngineShares } from "./common.js";
 import type {
   EngineCommand,
   EngineImage,
@@ -164,6 +165,16 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+/** Fitted shares (docs/performance.md); TensorRT-LLM's own custom all-reduce kernel. */
+const TRTLLM_SHARES: EngineShares = {
+  bandwidth: 0.516,
+  compute: 0.799,
+  stepOverheadMs: 3.994,
+  requestOverheadMs: 0.559,
+  seqOverheadUs: 2.346,
+  allReduce: "trtllm",
+};
+
 const MEMORY_MODEL = `TensorRT-LLM ${IMAGE.version}: KV = free_gpu_memory_fraction × (total − CUDA context − weights − activation peak)`;
 /**
  * "TensorRT LLM can directly run pre-quantized models generated with the NVIDIA Model Optimizer" and
@@ -215,7 +226,7 @@ export const trtllm: EngineModule = {
   checkpointFormat: "safetensors",
   defaultPort: 8000,
   parallel: { tensor: true, layersInNode: true, multiNode: null, maxGpus: null },
-  efficiency: efficiency({ bandwidth: 0.85, compute: 0.617 }, SCHEDULER, FIT),
+  efficiency: efficiency(TRTLLM_SHARES, SCHEDULER, FIT),
   memoryModel: MEMORY_MODEL,
   memoryModelFor: () => MEMORY_MODEL,
   // Batch sizes as vLLM's defaults (llmdeploy passes --max_batch_size and --max_num_tokens explicitly).

@@ -9,6 +9,7 @@ import type { DeviceEntry } from "../catalog/types.js";
 import type { CheckpointFormat } from "../checkpoints/schema.js";
 import type { Plan } from "../contract/plan.js";
 import type { ModelArch } from "../models/arch.js";
+import type { AllReduceKernel } from "../sizing/allreduce.js";
 import type { Tensor } from "../sizing/inventory.js";
 import type { KvCacheDtype } from "../sizing/kv.js";
 import type { StageWeights } from "../sizing/placement.js";
@@ -207,8 +208,26 @@ export interface EngineEfficiency {
   compute: number;
   /** Fixed cost of one engine step (scheduling, sampling, kernel launches outside CUDA graphs), ms. */
   stepOverheadMs: number;
-  /** Cost per decoder layer per step that neither bandwidth nor FLOPs explain (small kernels), µs. */
+  /**
+   * Least time a decoder layer's dense kernels take per step (launch and ramp of small kernels), µs:
+   * a floor under their bytes and FLOPs, so it shows at small batch and high TP only.
+   */
   layerOverheadUs: number;
+  /** The floor of a MoE layer's own kernels (router, top-k, dispatch, grouped GEMMs, combine), µs. */
+  moeLayerOverheadUs: number;
+  /** What an MLA layer adds to the dense floor (low-rank q/kv projections, their norms, absorbed bmm), µs. */
+  mlaLayerOverheadUs: number;
+  /** Share of the dense GEMM efficiency the grouped expert GEMMs of a MoE layer reach (0–1). */
+  moeGemmEfficiency: number;
+  /** Cost per running sequence per step outside the GPU kernels (input preparation, sampling, output), µs. */
+  seqOverheadUs: number;
+  /**
+   * Fixed latency a request sees outside the GPU passes when served over the engine's HTTP API
+   * (tokenisation, scheduling, detokenisation, streaming), ms: added to TTFT and end-to-end latency.
+   */
+  requestOverheadMs: number;
+  /** The all-reduce implementation the engine runs under tensor parallelism (data/calibration/allreduce.json). */
+  allReduce: AllReduceKernel;
   /** Sequences the engine runs at once by default (llama.cpp's slots, Ollama's NUM_PARALLEL). */
   defaultMaxSeqs: number | null;
   /** Largest prefill chunk (tokens per step) when the engine has no vLLM-style setting. */

@@ -60,7 +60,9 @@ export interface EstimateRequest {
   maxNumSeqs?: number | undefined;
   catalog: readonly DeviceEntry[];
   /** The load the performance prediction assumes (concurrency comes from `concurrency`). */
-  workload?: { inputTokens: number; outputTokens: number; requestRate: number | null } | undefined;
+  workload?:
+    | { inputTokens: number; outputTokens: number; requestRate: number | null; numRequests?: number | null }
+    | undefined;
   /** Engine name; absent: llama.cpp for GGUF precisions and files, else vLLM. */
   engine?: string | undefined;
   /** Engine release ("X.Y" or "X.Y.Z"); absent: the pinned image's. */
@@ -158,7 +160,14 @@ export interface EstimateResult {
   placement?: PlacementResult;
   gpus?: PlacementResult[];
   /** The workload the performance figures assume. */
-  workload: { inputTokens: number; outputTokens: number; concurrency: number; requestRate: number | null };
+  workload: {
+    inputTokens: number;
+    outputTokens: number;
+    concurrency: number;
+    requestRate: number | null;
+    /** A finite run replayed pass by pass (--num-requests), else absent. */
+    numRequests?: number | null;
+  };
   /**
    * Predicted performance of the placement (--gpu), or of the cheapest fitting GPU in the list;
    * null when nothing fits. `gpu` and `count` say which.
@@ -332,6 +341,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
         outputTokens: workload.outputTokens,
         concurrency: workload.requestRate === null ? req.concurrency : null,
         requestRate: workload.requestRate,
+        numRequests: "numRequests" in workload ? (workload.numRequests ?? null) : null,
       },
     });
     const m = sized.memory;

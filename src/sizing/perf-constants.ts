@@ -14,7 +14,7 @@ import type { EngineEfficiency, EngineModule } from "../engines/types.js";
  */
 export const VENDOR_EFFICIENCY: Readonly<Record<"NVIDIA" | "AMD" | "Intel" | "CPU", number>> = {
   NVIDIA: 1,
-  AMD: 0.6,
+  AMD: 0.541,
   Intel: 1,
   // CPU hosts (any vendor) against llama.cpp's GPU efficiency: NUMA, DRAM page misses. Fitted to the
   // EPYC 9554 record (Phi-4 Q4_K_M, 28.74 tokens/s single stream).
@@ -22,11 +22,27 @@ export const VENDOR_EFFICIENCY: Readonly<Record<"NVIDIA" | "AMD" | "Intel" | "CP
 };
 
 /**
- * Collectives. An all-reduce of n bytes over a ring of p GPUs moves 2(p−1)/p · n per GPU
- * (NCCL's bus-bandwidth definition, nccl-tests doc/PERFORMANCE.md) and pays a fixed latency per call.
+ * Multiplier of the engine's fixed costs (per-step, per-sequence and the kernels' floors) on other
+ * vendors' GPUs: ROCm's kernel launches and HIP graphs cost more than CUDA's. Fitted to the MI300X
+ * records on the fit side, so they do not set the NVIDIA constants; Intel has no measurement (1).
+ */
+export const VENDOR_FIXED_COST: Readonly<Record<"NVIDIA" | "AMD" | "Intel" | "CPU", number>> = {
+  NVIDIA: 1,
+  AMD: 1.628,
+  Intel: 1,
+  CPU: 1,
+};
+
+/**
+ * Collectives. The latency of one all-reduce comes from measurements (data/calibration/allreduce.json,
+ * src/sizing/allreduce.ts); beyond the largest message measured, a ring moves 2(p−1)/p · n bytes per
+ * GPU (NCCL's bus-bandwidth definition, nccl-tests doc/PERFORMANCE.md) at a share of the link.
  */
 export const COLLECTIVES = {
-  /** Fixed latency of one small all-reduce inside a node, µs (NVLink / Infinity Fabric / PCIe). */
+  /**
+   * Latency of one small all-reduce, µs, used only where no measurement covers the interconnect
+   * (Intel Gaudi's scale-out Ethernet: a guess, flagged by the wide error band of uncalibrated GPUs).
+   */
   allReduceLatencyUs: { nvlink: 8, "infinity-fabric": 10, pcie: 25, "scale-out-ethernet": 40 },
   /** Share of the link's unidirectional bandwidth an all-reduce achieves. */
   linkEfficiency: 0.7,
@@ -39,11 +55,32 @@ export const COLLECTIVES = {
   source: "fitted to data/calibration/measurements.json (scripts/fit-calibration.ts; docs/performance.md)",
 } as const;
 
+/** Relative error bands (0.3 = ±30 %): the widest (printed as errorBand) and per figure. */
+export interface ErrorBands {
+  overall: number;
+  ttft: number;
+  tpot: number;
+  throughput: number;
+}
+
 /**
- * The error band printed with every prediction: the 90th percentile of |predicted / measured − 1|
- * over the calibration set (32 % at the last fit; median 10 %), rounded up.
+ * The error bands printed with every prediction: the 90th percentile of |predicted / measured − 1| on
+ * the validation side of the calibration set, per figure, rounded up to 5 %; per engine where the
+ * validation side has at least 10 figures of the kind, else the overall value (`default`); overall is
+ * the widest. Copied from `npm run calibrate` (docs/performance.md, "Error bands").
  */
-export const DEFAULT_ERROR_BAND = 0.35;
+export const ERROR_BANDS: Readonly<Record<string, ErrorBands>> = {
+  default: { overall: 0.95, ttft: 0.85, tpot: 0.95, throughput: 0.45 },
+  sglang: { overall: 0.95, ttft: 0.95, tpot: 0.95, throughput: 0.5 },
+  trtllm: { overall: 1.2, ttft: 0.9, tpot: 1.2, throughput: 0.45 },
+  vllm: { overall: 0.75, ttft: 0.75, tpot: 0.45, throughput: 0.4 },
+};
+
+/** The bands of an engine's predictions. */
+export const errorBandsFor = (engine: string): ErrorBands => ERROR_BANDS[engine] ?? ERROR_BANDS.default!;
+
+/** Kept for callers that read one band: the widest of the default bands. */
+export const DEFAULT_ERROR_BAND = errorBandsFor("default").overall;
 
 /**
  * Everything the performance model takes besides the placement: passed in, never read from a shared
@@ -52,6 +89,7 @@ export const DEFAULT_ERROR_BAND = 0.35;
 export interface PerfConstants {
   engine: EngineEfficiency;
   vendor: Readonly<Record<"NVIDIA" | "AMD" | "Intel" | "CPU", number>>;
+  vendorFixedCost: Readonly<Record<"NVIDIA" | "AMD" | "Intel" | "CPU", number>>;
   collectives: {
     allReduceLatencyUs: Readonly<
       Record<"nvlink" | "infinity-fabric" | "pcie" | "scale-out-ethernet", number>
@@ -60,8 +98,7 @@ export interface PerfConstants {
     interNodeGBs: number;
     interNodeLatencyUs: number;
   };
-  /** Relative error printed with every prediction (0.35 = ±35 %). */
-  errorBand: number;
+  errorBand: ErrorBands;
 }
 
 /** The committed constants for an engine. */
@@ -69,7 +106,8 @@ export function perfConstantsFor(engine: EngineModule): PerfConstants {
   return {
     engine: engine.efficiency,
     vendor: VENDOR_EFFICIENCY,
+    vendorFixedCost: VENDOR_FIXED_COST,
     collectives: COLLECTIVES,
-    errorBand: DEFAULT_ERROR_BAND,
+    errorBand: errorBandsFor(engine.name),
   };
 }

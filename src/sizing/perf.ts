@@ -1,32 +1,37 @@
 /**
- * The performance model: a roofline per engine step, then queueing.
+ * The performance model: engine passes (src/sizing/pass.ts, a roofline per pass) composed into
+ * serving dynamics.
  *
- * One engine step runs every running sequence one token forward (decode) and, with chunked prefill,
- * up to max_num_batched_tokens tokens in all (vLLM V1 schedules decodes first and fills the rest of
- * the budget with prompt chunks). On each GPU a step costs
+ * A request's prompt runs in prompt-carrying passes (chunked to the step budget, the decodes of the
+ * other running sequences riding along); between prompts, passes are decode-only. Prompts arrive at
+ * m per pass (each of the R − 1 other running requests starts a new one every O + k passes, k the
+ * passes a prompt takes) and are packed into passes up to the budget: n arrivals in a pass (Poisson)
+ * need ⌈n·I / budget⌉ prompt-carrying passes. TPOT is the mean gap over that mixture of passes.
  *
- *   memory  = (weights read + KV cache read) / (peak bandwidth × engine's achieved share)
- *   compute = (2 × matmul parameters per token × tokens + attention FLOPs) / (peak FLOPS × share)
- *   step    = max(memory, compute) + all-reduces (2 per layer under TP) + per-layer and per-step costs
- *
- * A MoE layer reads only the experts its tokens visit: with B tokens routed top-k of E experts,
- * 1 − (1 − k/E)^B of the expert weights (uniform routing). Pipeline stages run one after another
- * for a micro-batch; with pp micro-batches in flight every stage stays busy.
- *
- * Under load, B sequences run at once (capped by the KV cache and max_num_seqs). TPOT is the
- * average step; TTFT is the steps a prompt needs with the decodes riding along; throughput follows
- * from Little's law (X = B / e2e). A closed loop beyond capacity queues; an open loop (Poisson
- * arrivals at rate λ) is solved for its mean occupancy, and p50/p95 waiting times come from the
- * Erlang-C delay of an M/M/c queue with c = capacity.
+ * TTFT = the request's fixed serving overhead (HTTP, tokenisation, detokenisation, streaming; fitted)
+ *      + the residual of the pass in progress, E[t²] / 2E[t]
+ *      + the wait behind earlier prompts that cannot share a pass (M/D/1 on the step budget)
+ *      + the prompt's own pass(es) (chunked prefill)
+ *      + one more pass before the client sees the first token
+ *      + the wait for a batch slot when the deployment is full (closed loop: users / X − e2e;
+ *        open loop: Erlang C of an M/M/c queue, c = capacity).
+ * e2e = TTFT + (O − 1) × TPOT. Throughput: X = users / e2e in a closed loop below capacity, else what
+ * the batch slots (B / time in batch) or the step budget (prompts it can absorb) allow.
  */
-import type { DeviceEntry } from "../catalog/types.js";
-import type { ModelArch } from "../models/arch.js";
 import type { Performance } from "../contract/plan.js";
+import { type PassPlacement, passTime, preparePass, type PreparedPass } from "./pass.js";
 import type { PerfConstants } from "./perf-constants.js";
-import type { ParamCount } from "./inventory.js";
-import { type KvCacheDtype, kvBytesPerTokenPerLayer } from "./kv.js";
-import { stageLayers, type StageWeights } from "./placement.js";
-import type { Precision } from "./weights.js";
+import { replayRun } from "./replay.js";
+import { type TtftParts, ttftMean, ttftQuantile } from "./ttft-distribution.js";
+
+export {
+  attentionFlopsPerTokenLayer,
+  expertsTouched,
+  matmulParamsPerToken,
+  passTime,
+  peakTflops,
+  preparePass,
+} from "./pass.js";
 
 export interface Workload {
   inputTokens: number;
@@ -35,227 +40,33 @@ export interface Workload {
   concurrency: number | null;
   /** Open loop: requests per second, all replicas together. */
   requestRate: number | null;
+  /** A finite run of this many requests, replayed pass by pass (Performance.replay). */
+  numRequests?: number | null;
 }
 
-export interface PerfInput {
-  arch: ModelArch;
-  params: ParamCount;
-  precision: Precision;
-  kvCacheDtype: KvCacheDtype;
-  gpu: DeviceEntry;
-  tp: number;
-  pp: number;
-  /** Nodes one replica spans (pipeline stages on different nodes talk over the network). */
-  nodes: number;
+export interface PerfInput extends PassPlacement {
   replicas: number;
-  /** Weights per GPU of each pipeline stage (placement.weightsPerStage). */
-  stages: StageWeights[];
   /** KV cache capacity of one replica, in tokens. */
   kvCacheTokens: number;
   maxNumSeqs: number;
   maxNumBatchedTokens: number;
   workload: Workload;
+  /**
+   * Requests come through the engine's HTTP API (the default), so they pay its fixed overhead; false
+   * for in-process benchmarks (trtllm-bench, benchmark_latency, llama-bench).
+   */
+  throughApi?: boolean;
 }
 
 const MS = 1e3;
+const r2 = (v: number) => Math.round(v * 100) / 100;
 
-/** Parameters that take part in a matrix multiply for one token (the embedding lookup does not). */
-export function matmulParamsPerToken(arch: ModelArch, p: ParamCount): number {
-  const lookup = p.byRole.embedding + p.byRole.norm + p.byRole.bias + p.byRole.vision;
-  // Tied embeddings still multiply as the output projection.
-  const tiedHead = arch.tieWordEmbeddings ? arch.vocabSize * arch.hiddenSize : 0;
-  return p.active - lookup + tiedHead;
-}
-
-/** Attention FLOPs of one token attending to `context` tokens in one layer (QKᵀ and AV, 2 FLOPs/MAC). */
-export function attentionFlopsPerTokenLayer(arch: ModelArch, layer: number, context: number): number {
-  const c =
-    arch.layerTypes[layer] === "sliding" && arch.slidingWindow
-      ? Math.min(context, arch.slidingWindow)
-      : context;
-  if (arch.mla) {
-    // Absorbed MLA attends over the latent: scores use kv_lora_rank + rope dims, values kv_lora_rank.
-    const m = arch.mla;
-    return 2 * arch.numHeads * (m.kvLoraRank + m.qkRopeHeadDim + m.kvLoraRank) * c;
-  }
-  return 2 * arch.numHeads * (arch.headDim + arch.vHeadDim) * c;
-}
-
-/** Peak dense tensor throughput the precision's matmuls run at on this GPU, TFLOPS. */
-export function peakTflops(gpu: DeviceEntry, precision: Precision): number {
-  const f16 = gpu.tflops.bf16?.value ?? gpu.tflops.fp16.value;
-  const k = precision.format.kind;
-  if (k === "fp8") return gpu.nativeFp8 && gpu.tflops.fp8 ? gpu.tflops.fp8.value : f16;
-  if (k === "int8") return gpu.tflops.int8?.value ?? f16;
-  // Weight-only formats (AWQ, GPTQ, W4A16, MXFP4 on pre-Blackwell, bitsandbytes, GGUF) dequantize
-  // into 16-bit matmuls.
-  return f16;
-}
-
-/** Share of the expert weights a step with `tokens` routed tokens reads. */
-export function expertsTouched(arch: ModelArch, tokens: number): number {
-  if (!arch.moe || tokens <= 0) return tokens > 0 ? 1 : 0;
-  const { numExperts: e, expertsPerToken: k } = arch.moe;
-  return 1 - Math.pow(1 - k / e, tokens);
-}
-
-interface StepBreakdown {
-  ms: number;
-  memoryMs: number;
-  computeMs: number;
-  commMs: number;
-}
-
-/** Everything about a placement that does not depend on the batch. */
-function prepare(inp: PerfInput, k: PerfConstants) {
-  const { arch, gpu, pp } = inp;
-  const eff = k.engine;
-  const COLLECTIVES = k.collectives;
-  const layerSets = stageLayers(arch.numLayers, pp);
-  const vendor = k.vendor[gpu.kind === "cpu" ? "CPU" : gpu.vendor];
-  const bw = gpu.memoryBandwidthGBs.value * 1e9 * eff.bandwidth * vendor;
-  const flops = peakTflops(gpu, inp.precision) * 1e12 * eff.compute * vendor;
-  const matmul = matmulParamsPerToken(arch, inp.params);
-  const link = gpu.interconnect;
-  const linkBw = link.gbsUnidirectional.value * 1e9 * COLLECTIVES.linkEfficiency;
-  const linkLatency = COLLECTIVES.allReduceLatencyUs[link.kind] / 1e6;
-  const actBytes = 2; // 16-bit activations cross the links
-  // Per stage: full-attention and sliding-window layers, so a pass costs O(stages), not O(layers).
-  const stageKinds = layerSets.map((layers) => {
-    const sliding = arch.slidingWindow ? layers.filter((l) => arch.layerTypes[l] === "sliding").length : 0;
-    return { layers: layers.length, full: layers.length - sliding, sliding };
-  });
-  // Attention FLOPs per token per layer per context token (attentionFlopsPerTokenLayer / context).
-  const attnCoef = attentionFlopsPerTokenLayer({ ...arch, layerTypes: ["full"] }, 0, 1);
-  const kvPerTokenLayer = kvBytesPerTokenPerLayer(arch, inp.kvCacheDtype, inp.tp);
-  const window = arch.slidingWindow ?? Infinity;
-  return {
-    eff,
-    collectives: COLLECTIVES,
-    stageKinds,
-    bw,
-    flops,
-    matmul,
-    linkBw,
-    linkLatency,
-    actBytes,
-    attnCoef,
-    kvPerTokenLayer,
-    window,
-  };
-}
-
-type Prepared = ReturnType<typeof prepare>;
-
-/**
- * One pass of `tokens` tokens (of which `decodeSeqs` are decodes at `context`) through every
- * pipeline stage, in ms.
- */
-function passTime(
-  inp: PerfInput,
-  pr: Prepared,
-  tokens: number,
-  decodeSeqs: number,
-  context: number,
-): StepBreakdown {
-  const { arch, tp, pp } = inp;
-  let memory = 0;
-  let compute = 0;
-  let comm = 0;
-  let total = 0;
-  const prefillTokens = Math.max(0, tokens - decodeSeqs);
-  for (let s = 0; s < pp; s++) {
-    const st = inp.stages[s]!;
-    const k = pr.stageKinds[s]!;
-    const share = k.layers / arch.numLayers;
-    const weightBytes =
-      st.bytesPerGpu - st.expertBytesPerGpu + st.expertBytesPerGpu * expertsTouched(arch, tokens);
-    // Tokens of context each layer attends to: sliding layers stop at their window.
-    const seen = (ctx: number) => k.full * ctx + k.sliding * Math.min(ctx, pr.window);
-    const kvBytes = decodeSeqs * pr.kvPerTokenLayer * seen(context);
-    // A prompt chunk attends, on average, to half of itself.
-    const attn = pr.attnCoef * (decodeSeqs * seen(context) + prefillTokens * seen(prefillTokens / 2));
-    // GEMMs and attention are separate kernels, one after the other: each is bound by its own
-    // bytes (weights; KV cache) or its own FLOPs.
-    const gemmMem = (weightBytes / pr.bw) * MS;
-    const gemmCmp = ((2 * pr.matmul * share * tokens) / tp / pr.flops) * MS;
-    const attnMem = (kvBytes / pr.bw) * MS;
-    const attnCmp = (attn / tp / pr.flops) * MS;
-    const m = gemmMem + attnMem;
-    const c = gemmCmp + attnCmp;
-    const ar =
-      tp > 1
-        ? 2 *
-          k.layers *
-          (pr.linkLatency + ((2 * (tp - 1)) / tp) * ((tokens * arch.hiddenSize * pr.actBytes) / pr.linkBw)) *
-          MS
-        : 0;
-    memory += m;
-    compute += c;
-    comm += ar;
-    total +=
-      Math.max(gemmMem, gemmCmp) +
-      Math.max(attnMem, attnCmp) +
-      ar +
-      (k.layers * pr.eff.layerOverheadUs) / 1e3;
-  }
-  if (pp > 1) {
-    // Hidden states handed from stage to stage: over the network between nodes, else the node's link.
-    const bytes = tokens * arch.hiddenSize * pr.actBytes;
-    const hops = pp - 1;
-    const crossNode = Math.min(hops, inp.nodes - 1);
-    const inNode = hops - crossNode;
-    const send =
-      crossNode * (pr.collectives.interNodeLatencyUs / 1e6 + bytes / (pr.collectives.interNodeGBs * 1e9)) +
-      inNode * (pr.linkLatency + bytes / pr.linkBw);
-    comm += send * MS;
-    total += send * MS;
-  }
-  total += pr.eff.stepOverheadMs;
-  return { ms: total, memoryMs: memory, computeMs: compute, commMs: comm };
-}
-
-/** Service times of one replica running `batch` sequences at once. */
-function serviceAt(inp: PerfInput, pr: Prepared, batch: number, chunk: number) {
-  const { inputTokens: I, outputTokens: O } = inp.workload;
-  const context = I + O / 2;
-  const pp = inp.pp;
-  // Decode: each step advances every running sequence by one token; the prompts of the sequences
-  // that replace the other finished ones ride along (I/O prompt tokens per decode token each).
-  const perMicro = Math.max(batch / pp, 1e-9);
-  const mixed = Math.min(chunk, perMicro + (Math.max(batch - 1, 0) / pp) * (I / Math.max(O, 1)));
-  const decode = passTime(inp, pr, Math.max(mixed, perMicro), perMicro, context);
-  const tpotMs = decode.ms;
-  // Prefill of one prompt: chunks of what the step budget leaves after the decodes.
-  const budget = Math.max(1, chunk - Math.min(batch, chunk - 1));
-  const steps = Math.ceil(I / budget);
-  const lastChunk = I - (steps - 1) * budget;
-  let ttft = 0;
-  for (let i = 0; i < steps; i++) {
-    const t = i === steps - 1 ? lastChunk : budget;
-    ttft += passTime(inp, pr, t + perMicro * (batch > 1 ? 1 : 0), batch > 1 ? perMicro : 0, context).ms;
-  }
-  // A new request waits, on average, for half of the step in progress.
-  if (batch > 1) ttft += tpotMs / 2;
-  const e2e = ttft + Math.max(0, O - 1) * tpotMs;
-  return { tpotMs, ttftMs: ttft, e2eMs: e2e, decode };
-}
-
-/**
- * A static batch of `sequences` prompts submitted together (a benchmark's fixed batch): the time until
- * all of them have their first token, the prompts pushed through in chunks of max_num_batched_tokens.
- */
-export function batchPrefillMs(inp: PerfInput, sequences: number, k: PerfConstants): number {
-  const pr = prepare(inp, k);
-  const chunk = pr.eff.prefillChunk ?? inp.maxNumBatchedTokens;
-  let left = sequences * inp.workload.inputTokens;
-  let ms = 0;
-  while (left > 0) {
-    const t = Math.min(chunk, left);
-    ms += passTime(inp, pr, t, 0, 0).ms;
-    left -= t;
-  }
-  return ms;
+/** Poisson probability mass function P(n; mean m). */
+export function poisson(n: number, m: number): number {
+  if (m <= 0) return n === 0 ? 1 : 0;
+  let logF = 0;
+  for (let i = 2; i <= n; i++) logF += Math.log(i);
+  return Math.exp(-m + n * Math.log(m) - logF);
 }
 
 /** Erlang C: probability that an arrival waits, M/M/c with offered load a (Erlangs). */
@@ -266,103 +77,300 @@ export function erlangC(c: number, a: number): number {
   return (c * b) / (c - a * (1 - b));
 }
 
-/** The q-quantile of the M/M/c waiting time (seconds), given Erlang C probability pw. */
-function waitQuantile(pw: number, q: number, c: number, mu: number, lambda: number): number {
-  if (pw <= 1 - q) return 0;
-  return Math.log(pw / (1 - q)) / (c * mu - lambda);
+/** The step budget: the engine's own prefill chunk, or max_num_batched_tokens. */
+const budgetOf = (inp: PerfInput, pr: PreparedPass) => pr.eff.prefillChunk ?? inp.maxNumBatchedTokens;
+
+/**
+ * Sequences one replica runs at once: the KV cache (each holds I + O tokens), max_num_seqs, and what
+ * the step budget can prefill (beyond budget × O / (I + O), prompt work alone fills every pass).
+ */
+export function capacityOf(inp: PerfInput, budget: number): number {
+  const { inputTokens: I, outputTokens: O } = inp.workload;
+  const kvSeqs = Math.floor(inp.kvCacheTokens / Math.max(1, I + O));
+  const prefillCap = Math.max(1, Math.floor((budget * Math.max(O, 1)) / (I + O)));
+  return Math.max(1, Math.min(inp.maxNumSeqs, kvSeqs, prefillCap));
 }
 
-export function predictPerformance(
-  inp: PerfInput,
-  k: PerfConstants,
-): Performance & { saturated: boolean; capacity: number } {
-  const pr = prepare(inp, k);
-  const { inputTokens: I, outputTokens: O } = inp.workload;
-  const chunk = pr.eff.prefillChunk ?? inp.maxNumBatchedTokens;
-  const maxSeqs = inp.maxNumSeqs;
-  // Sequences one replica holds at once: the KV cache (each needs I + O tokens) and the scheduler cap.
-  const kvSeqs = Math.floor(inp.kvCacheTokens / Math.max(1, I + O));
-  // Beyond chunk × O / (I + O) running sequences, prompt work alone fills every step.
-  const prefillCap = Math.max(1, Math.floor((chunk * Math.max(O, 1)) / (I + O)));
-  const capacity = Math.max(1, Math.min(maxSeqs, kvSeqs, prefillCap));
-  const replicas = inp.replicas;
-  const band = k.errorBand;
+/** The pass mixture and the TTFT parts a request sees when `running` requests (itself included) run. */
+export interface Mixture {
+  /** Mean gap between a decoding request's tokens (the mean pass of the mixture). ms */
+  tpotMs: number;
+  /** E[t²] / 2E[t]: mean residual of the pass in progress. ms */
+  residualMs: number;
+  /** Prompt arrivals per pass, and the share of the step budget they use (ρ). */
+  arrivalsPerPass: number;
+  rho: number;
+  /** Decodes per pass, and the budget left for prompt tokens. */
+  decodes: number;
+  promptBudget: number;
+  /** The prompt's own passes, the wait behind earlier prompts, and the first-token pass. ms */
+  ownPromptMs: number;
+  promptWaitMs: number;
+  firstTokenMs: number;
+  /** Time a request holds a batch slot: its own prompt passes and O − 1 decode passes. ms */
+  inBatchMs: number;
+  /** Prompts per second the step budget can absorb. */
+  promptCapacityPerS: number;
+  /** A decode-only pass (for the bottleneck). */
+  decodePass: ReturnType<typeof passTime>;
+}
 
+/**
+ * Pass mixture for a request that runs with `running − 1` others (closed loop: running = B; open
+ * loop: 1 + the mean occupancy). Prompt arrivals per pass m = (running − 1) / (O + k); n arrivals in
+ * a group (Poisson, mean m_g) take ⌈n·I / P⌉ passes, P = budget − decodes; the group mean m_g solves
+ * m_g = m × E[passes per group]. TPOT = E[Σ t] / E[passes]; residual = E[Σ t²] / 2E[Σ t].
+ */
+export function mixture(inp: PerfInput, pr: PreparedPass, running: number): Mixture {
+  const { inputTokens: I, outputTokens: O } = inp.workload;
+  const budget = budgetOf(inp, pr);
+  const R = Math.max(1, running);
+  const others = R - 1;
+  const ctx = I + O / 2;
+  // Passes one prompt takes, with the others' decodes in the budget; then the decodes per pass.
+  let k = Math.max(1, Math.ceil(I / Math.max(1, budget - others)));
+  let D = 1 + (others * O) / (O + k);
+  const P = Math.max(1, Math.floor(budget - D));
+  k = Math.max(1, Math.ceil(I / P));
+  D = 1 + (others * O) / (O + k);
+  const m = others / (O + k);
+  const t = (promptTokens: number, decodes = D) =>
+    passTime(inp, pr, decodes + promptTokens, decodes, ctx, I / 2);
+  const decodePass = t(0);
+  // Pass times of a group of n arrivals (n ≥ 1): full passes of P prompt tokens, then the remainder.
+  const full = t(P).ms;
+  const groupTimes = (n: number) => {
+    const passes = Math.ceil((n * I) / P);
+    const rest = t(n * I - (passes - 1) * P).ms;
+    return { passes, sum: (passes - 1) * full + rest, sq: (passes - 1) * full * full + rest * rest };
+  };
+  const moments = (mg: number) => {
+    let Ep = poisson(0, mg);
+    let Et = Ep * decodePass.ms;
+    let Et2 = Ep * decodePass.ms ** 2;
+    let mass = Ep;
+    for (let n = 1; n < 400 && mass < 1 - 1e-9; n++) {
+      const p = poisson(n, mg);
+      if (p === 0 && n > mg) break;
+      const g = groupTimes(n);
+      Ep += p * g.passes;
+      Et += p * g.sum;
+      Et2 += p * g.sq;
+      mass += p;
+    }
+    return { Ep: Ep / mass, Et: Et / mass, Et2: Et2 / mass };
+  };
+  // m_g = m × E[passes per group](m_g); above one group per pass the budget is saturated.
+  let mg = m;
+  for (let i = 0; i < 30; i++) mg = m * moments(mg).Ep;
+  const mo = moments(mg);
+  const tpot = mo.Et / mo.Ep;
+  const residual = mo.Et2 / (2 * mo.Et);
+  // Earlier prompts ahead in the budget: M/D/1 with service I / P passes, utilisation ρ = m·I / P.
+  const s = I / P;
+  const rho = Math.min(0.95, m * s);
+  const promptWait = ((rho * s) / (2 * (1 - rho))) * tpot;
+  // Own prompt passes: its chunks, the others' decodes, and the others' prompt tokens that fit.
+  let own = 0;
+  for (let left = I; left > 0; left -= P) {
+    const chunk = Math.min(P, left);
+    const extra = Math.min(P - chunk, m * I);
+    own += t(chunk + extra, D - 1).ms;
+  }
+  return {
+    tpotMs: tpot,
+    residualMs: residual,
+    arrivalsPerPass: m,
+    rho,
+    decodes: D,
+    promptBudget: P,
+    ownPromptMs: own,
+    promptWaitMs: promptWait,
+    firstTokenMs: tpot,
+    inBatchMs: own + Math.max(0, O - 1) * tpot,
+    promptCapacityPerS: P / I / (tpot / MS),
+    decodePass,
+  };
+}
+
+/** Fixed per-request latency through the HTTP API. ms */
+const overheadOf = (inp: PerfInput, pr: PreparedPass) =>
+  inp.throughApi === false ? 0 : pr.eff.requestOverheadMs;
+
+/**
+ * A static batch of `sequences` prompts submitted together (benchmark_latency, gptSessionBenchmark):
+ * the prompts pushed through in chunks of the step budget, then O − 1 decode-only passes of the whole
+ * batch. ttft: until the last prompt's first token; e2e: the whole batch. ms
+ */
+export function staticBatch(
+  inp: PerfInput,
+  sequences: number,
+  k: PerfConstants,
+): { ttftMs: number; tpotMs: number; e2eMs: number } {
+  const pr = preparePass(inp, k);
+  const { inputTokens: I, outputTokens: O } = inp.workload;
+  const budget = budgetOf(inp, pr);
+  let left = sequences * I;
+  let prefill = 0;
+  while (left > 0) {
+    const t = Math.min(budget, left);
+    prefill += passTime(inp, pr, t, 0, 0, I / 2).ms;
+    left -= t;
+  }
+  const tpot = passTime(inp, pr, sequences, sequences, I + O / 2).ms;
+  const ttft = prefill + overheadOf(inp, pr);
+  return { ttftMs: ttft, tpotMs: tpot, e2eMs: ttft + Math.max(0, O - 1) * tpot };
+}
+
+/** Kept for the calibration of fixed-batch prefill figures (TGI's benchmark). */
+export function batchPrefillMs(inp: PerfInput, sequences: number, k: PerfConstants): number {
+  const s = staticBatch({ ...inp, throughApi: false }, sequences, k);
+  return s.ttftMs;
+}
+
+type Prediction = Performance & { saturated: boolean; capacity: number };
+
+export function predictPerformance(inp: PerfInput, k: PerfConstants): Prediction {
+  const pr = preparePass(inp, k);
+  const { outputTokens: O } = inp.workload;
+  const capacity = capacityOf(inp, budgetOf(inp, pr));
+  const replicas = inp.replicas;
+  const overhead = overheadOf(inp, pr);
+
+  /** The prediction when `running` requests share a replica and TTFT has these parts. */
   const finish = (
+    mx: Mixture,
+    parts: TtftParts,
+    perReplicaRps: number,
     batch: number,
-    queuedWaitMs: number,
     queued: number,
     saturated: boolean,
-    percentiles: Performance["percentiles"],
-  ) => {
-    const s = serviceAt(inp, pr, batch, chunk);
-    const x = batch / (s.e2eMs / MS); // requests/s of one replica
+    withPercentiles: boolean,
+  ): Prediction => {
+    const ttft = ttftMean(parts);
+    const tail = Math.max(0, O - 1) * mx.tpotMs;
+    const q = (p: number) => r2(ttftQuantile(parts, p));
+    const d = mx.decodePass;
     const bottleneck =
-      s.decode.commMs > Math.max(s.decode.memoryMs, s.decode.computeMs)
+      d.commMs > Math.max(d.memoryMs, d.computeMs)
         ? "interconnect"
-        : s.decode.computeMs > s.decode.memoryMs
+        : d.computeMs > d.memoryMs
           ? "compute"
           : "memory-bandwidth";
-    const r2 = (v: number) => Math.round(v * 100) / 100;
+    const t50 = q(0.5);
+    const t90 = q(0.9);
+    const t95 = q(0.95);
+    const t99 = q(0.99);
     return {
-      ttftMs: r2(s.ttftMs + queuedWaitMs),
-      tpotMs: r2(s.tpotMs),
-      e2eLatencyMs: r2(s.e2eMs + queuedWaitMs),
-      outputTokensPerSec: r2(x * O * replicas),
-      outputTokensPerSecPerUser: r2(MS / s.tpotMs),
-      requestsPerSec: r2(x * replicas),
+      ttftMs: r2(ttft),
+      tpotMs: r2(mx.tpotMs),
+      e2eLatencyMs: r2(ttft + tail),
+      outputTokensPerSec: r2(perReplicaRps * O * replicas),
+      outputTokensPerSecPerUser: r2(MS / mx.tpotMs),
+      requestsPerSec: r2(perReplicaRps * replicas),
       batch: r2(batch * replicas),
       queued: r2(queued * replicas),
-      percentiles,
-      errorBand: band,
+      percentiles: withPercentiles
+        ? {
+            ttftP50Ms: t50,
+            ttftP95Ms: t95,
+            e2eP50Ms: r2(t50 + tail),
+            e2eP95Ms: r2(t95 + tail),
+            ttftP90Ms: t90,
+            ttftP99Ms: t99,
+            e2eP90Ms: r2(t90 + tail),
+            e2eP99Ms: r2(t99 + tail),
+          }
+        : null,
+      errorBand: k.errorBand.overall,
+      errorBandTtft: k.errorBand.ttft,
+      errorBandTpot: k.errorBand.tpot,
+      errorBandThroughput: k.errorBand.throughput,
       bottleneck,
       saturated,
       capacity: capacity * replicas,
     };
   };
+  const partsOf = (mx: Mixture, busy: number, slotProb: number, slotRate: number, fixedWait: number) => ({
+    fixedMs: overhead + mx.ownPromptMs + mx.firstTokenMs + fixedWait,
+    busy,
+    residualMs: mx.residualMs,
+    promptWaitProb: mx.rho,
+    promptWaitMs: mx.promptWaitMs,
+    slotWaitProb: slotProb,
+    slotWaitRate: slotRate,
+  });
 
+  let result: Prediction;
   if (inp.workload.requestRate !== null && inp.workload.requestRate !== undefined) {
-    const lambda = inp.workload.requestRate / replicas;
-    const e2eAt = (b: number) => serviceAt(inp, pr, Math.max(b, 1), chunk).e2eMs / MS;
-    if (lambda * e2eAt(capacity) >= capacity) {
+    const lambda = inp.workload.requestRate / replicas; // per s
+    const full = mixture(inp, pr, capacity);
+    const maxRps = Math.min(capacity / (full.inBatchMs / MS), full.promptCapacityPerS);
+    if (lambda >= maxRps) {
       // Arrivals outpace what a full batch finishes: the queue grows without bound.
-      return finish(capacity, 0, capacity, true, null);
+      result = finish(full, partsOf(full, 1, 0, 0, 0), maxRps, capacity, capacity, true, false);
+    } else {
+      // Mean occupancy B solves B = λ · (time in system at B); a request sees 1 + B running (PASTA).
+      const inSystem = (b: number) => {
+        const mx = mixture(inp, pr, 1 + b);
+        return (mx.promptWaitMs + mx.inBatchMs) / MS;
+      };
+      let lo = 0;
+      let hi = capacity;
+      for (let i = 0; i < 40; i++) {
+        const mid = (lo + hi) / 2;
+        if (lambda * inSystem(mid) > mid) lo = mid;
+        else hi = mid;
+      }
+      const b = hi;
+      const mx = mixture(inp, pr, Math.min(capacity, 1 + b));
+      // Batch slots: M/M/c, c = capacity, service = time in batch.
+      const mu = MS / mx.inBatchMs;
+      const pw = erlangC(capacity, lambda / mu);
+      const rate = (capacity * mu - lambda) / MS; // per ms
+      // A pass is in progress unless the replica is empty: P(empty) = e^−B (M/G/∞).
+      const parts = partsOf(mx, 1 - Math.exp(-b), pw, rate, 0);
+      result = finish(mx, parts, lambda, b, (lambda * pw) / (capacity * mu - lambda), false, true);
     }
-    // Mean occupancy B solves B = λ · e2e(B) (Little's law); e2e grows with B, so bisect.
-    let lo = 0;
-    let hi = capacity;
-    for (let i = 0; i < 40; i++) {
-      const mid = (lo + hi) / 2;
-      if (lambda * e2eAt(mid) > mid) lo = mid;
-      else hi = mid;
+  } else {
+    const users = Math.max(1, Math.ceil((inp.workload.concurrency ?? 1) / replicas));
+    const batch = Math.min(users, capacity);
+    const mx = mixture(inp, pr, batch);
+    const busy = Math.min(1, batch - 1);
+    if (users <= batch) {
+      const parts = partsOf(mx, busy, 0, 0, 0);
+      result = finish(
+        mx,
+        parts,
+        users / ((ttftMean(parts) + Math.max(0, O - 1) * mx.tpotMs) / MS),
+        batch,
+        0,
+        false,
+        false,
+      );
+    } else {
+      // Beyond capacity the slots (or the step budget) set the throughput; each user sees users / X.
+      const x = Math.min(batch / (mx.inBatchMs / MS), mx.promptCapacityPerS);
+      const base = partsOf(mx, busy, 0, 0, 0);
+      const e2e = ttftMean(base) + Math.max(0, O - 1) * mx.tpotMs;
+      const wait = Math.max(0, (users / x) * MS - e2e);
+      result = finish(mx, partsOf(mx, busy, 0, 0, wait), x, batch, users - batch, false, false);
     }
-    const b = Math.max(hi, 1e-6);
-    const service = e2eAt(b);
-    const mu = 1 / service;
-    const a = lambda * service;
-    const pw = erlangC(capacity, a);
-    const meanWait = pw / (capacity * mu - lambda);
-    const s = serviceAt(inp, pr, Math.max(b, 1), chunk);
-    const w50 = waitQuantile(pw, 0.5, capacity, mu, lambda) * MS;
-    const w95 = waitQuantile(pw, 0.95, capacity, mu, lambda) * MS;
-    const r = finish(Math.max(b, Math.min(1, capacity)), meanWait * MS, lambda * meanWait, false, {
-      ttftP50Ms: Math.round((s.ttftMs + w50) * 100) / 100,
-      ttftP95Ms: Math.round((s.ttftMs + w95) * 100) / 100,
-      e2eP50Ms: Math.round((s.e2eMs + w50) * 100) / 100,
-      e2eP95Ms: Math.round((s.e2eMs + w95) * 100) / 100,
-    });
-    // In an open loop the throughput is the arrival rate.
-    r.requestsPerSec = Math.round(lambda * replicas * 100) / 100;
-    r.outputTokensPerSec = Math.round(lambda * replicas * O * 100) / 100;
-    return r;
   }
-
-  const users = Math.max(1, Math.ceil((inp.workload.concurrency ?? 1) / replicas));
-  const batch = Math.min(users, capacity);
-  if (users <= batch) return finish(batch, 0, 0, false, null);
-  // Closed loop beyond capacity: each user waits for a slot; every user sees users / X per request.
-  const s = serviceAt(inp, pr, batch, chunk);
-  const x = batch / s.e2eMs; // per ms
-  const wait = users / x - s.e2eMs;
-  return finish(batch, wait, users - batch, false, null);
+  const n = inp.workload.numRequests;
+  if (n !== null && n !== undefined) {
+    const replay = replayRun(inp, k, n);
+    result.replay = replay;
+    result.percentiles = {
+      ttftP50Ms: replay.ttftMs.p50,
+      ttftP95Ms: replay.ttftMs.p95,
+      e2eP50Ms: replay.e2eLatencyMs.p50,
+      e2eP95Ms: replay.e2eLatencyMs.p95,
+      ttftP90Ms: replay.ttftMs.p90,
+      ttftP99Ms: replay.ttftMs.p99,
+      e2eP90Ms: replay.e2eLatencyMs.p90,
+      e2eP99Ms: replay.e2eLatencyMs.p99,
+    };
+  }
+  return result;
 }

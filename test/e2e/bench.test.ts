@@ -198,7 +198,10 @@ describe("llmdeploy bench against a fake streaming server", () => {
         "utf8",
       ),
     );
-    // what the fake server does at 1 user: TTFT 100 ms, TPOT 10 ms, e2e 100 + 9 × 10 = 190 ms
+    // what the fake server does at 1 user: TTFT 100 ms, TPOT 10 ms, e2e 100 + 9 × 10 = 190 ms; the
+    // plan is made for 1 user, so bench --plan runs (and compares) at the plan's load
+    plan.spec.concurrency = 1;
+    plan.spec.requestRate = null;
     plan.recommendation.performance = {
       ...plan.recommendation.performance,
       ttftMs: 100,

@@ -56,9 +56,13 @@ describe("plan --out, then verify --deployment", () => {
     expect(v.stdout).toBe("");
     const lines = v.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(
-      /^error: launch-vllm\.sh loads meta-llama\/Llama-3\.3-70B-Instruct \(BF16, 65\.7 GiB per GPU\) but the plan sized INT4 AWQ, group 128 \(\d+\.\d GiB per GPU\): it will not fit/,
+    const m = lines[0]!.match(
+      /^error: launch-vllm\.sh loads meta-llama\/Llama-3\.3-70B-Instruct \(BF16, (\d+\.\d) GiB per GPU\) but the plan sized INT4 AWQ, group 128 \(\d+\.\d GiB per GPU\): it will not fit/,
     );
+    expect(m, lines[0]).not.toBeNull();
+    // 70,553,706,496 parameters (config.json) x 2 bytes = 131.4 GiB, split over the plan's TP
+    // (norms are replicated: a few MiB more per GPU).
+    expect(Number(m![1])).toBeCloseTo(131.4 / plan.recommendation.tensorParallel, 0);
   });
 
   it("fp8: an FP8 checkpoint, or the engine's in-flight fp8 on the 16-bit one", async () => {

@@ -245,7 +245,7 @@ describe("plan in a terminal", () => {
       env: { NO_COLOR: "1" },
       timeout: 60_000,
     });
-    expect(r.stdout).toMatch(/Recommended: 1× /);
+    expect(r.stdout).toMatch(/Recommended: (\d+ replicas × )?1× /);
     expect(r.stdout).toMatch(/32 concurrent/);
     expect(r.exitCode).toBe(0);
     expect(existsSync(join(dir, "llama-3-1-8b", "plan.yaml"))).toBe(true);

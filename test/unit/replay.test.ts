@@ -1,0 +1,168 @@
+import { describe, expect, it } from "vitest";
+import { findGpu, models } from "../../src/catalog/index.js";
+import { engineModule } from "../../src/engines/index.js";
+import { parseHfConfig } from "../../src/models/hfconfig.js";
+import { countParams, inventory } from "../../src/sizing/inventory.js";
+import { type PerfConstants, perfConstantsFor } from "../../src/sizing/perf-constants.js";
+import { passTime, type PerfInput, predictPerformance, preparePass } from "../../src/sizing/perf.js";
+import { weightsPerStage } from "../../src/sizing/placement.js";
+import { drawLength, percentile, replayRun, seededRandom } from "../../src/sizing/replay.js";
+import { bindPrecision, lookupPrecision } from "../../src/sizing/weights.js";
+
+// Llama 3.1 8B bf16 on one H100, with round constants (see perf.test.ts).
+const entry = models.find((m) => m.id === "llama-3.1-8b")!;
+const arch = parseHfConfig(entry.config, entry.id);
+const tensors = inventory(arch);
+const precision = bindPrecision(lookupPrecision("bf16"), arch);
+const inp = (workload: PerfInput["workload"], over: Partial<PerfInput> = {}): PerfInput => ({
+  arch,
+  params: countParams(arch, tensors),
+  precision,
+  kvCacheDtype: "auto",
+  gpu: findGpu("h100"),
+  tp: 1,
+  pp: 1,
+  nodes: 1,
+  stages: weightsPerStage(arch, tensors, precision, 1, 1),
+  replicas: 1,
+  kvCacheTokens: 400_000,
+  maxNumSeqs: 256,
+  maxNumBatchedTokens: 8192,
+  workload,
+  ...over,
+});
+const vllm = perfConstantsFor(engineModule("vllm"));
+const K: PerfConstants = {
+  ...vllm,
+  engine: {
+    ...vllm.engine,
+    bandwidth: 0.7,
+    compute: 0.6,
+    stepOverheadMs: 1,
+    layerOverheadUs: 10,
+    requestOverheadMs: 30,
+    seqOverheadUs: 0,
+  },
+};
+
+describe("replay of a finite run, pass by pass", () => {
+  it("one user, two requests of 100 in / 3 out, worked pass by pass", () => {
+    // Request 1 arrives at 0: a prompt pass of 100 tokens emits token 1 (t_p); two decode passes at
+    // contexts 101 and 102 emit tokens 2 and 3 (t_d1, t_d2). A token is seen one pass later (the
+    // last one: one pass of the same length later), plus the 30 ms API overhead:
+    //   TTFT = t_p + t_d1 + 30;  e2e = t_p + t_d1 + t_d2 + t_d2 + 30;  TPOT = (e2e − TTFT) / 2 = t_d2.
+    // Request 2 is sent when the answer ends (e2e) and repeats it; the run lasts 2 × e2e.
+    const w = { inputTokens: 100, outputTokens: 3, concurrency: 1, requestRate: null };
+    const x = inp(w);
+    const pr = preparePass(x, K);
+    const tp = passTime(x, pr, 100, 0, 0, 50).ms;
+    const td1 = passTime(x, pr, 1, 1, 101).ms;
+    const td2 = passTime(x, pr, 1, 1, 102).ms;
+    const r = replayRun(x, K, 2);
+    const ttft = tp + td1 + 30;
+    const e2e = tp + td1 + 2 * td2 + 30;
+    expect(r.passes).toBe(6);
+    expect(r.ttftMs.mean).toBeCloseTo(ttft, 2);
+    expect(r.ttftMs.p99).toBeCloseTo(ttft, 2);
+    expect(r.e2eLatencyMs.mean).toBeCloseTo(e2e, 2);
+    expect(r.tpotMs.mean).toBeCloseTo(td2, 2);
+    expect(r.durationS).toBeCloseTo((2 * e2e) / 1000, 3);
+    // 6 output tokens over the run
+    expect(r.outputTokensPerSec).toBeCloseTo(6 / ((2 * e2e) / 1000), 1);
+    expect(r.loop).toBe("closed");
+  });
+
+  it("a closed loop at one user agrees with the steady state (no queue, no interference)", () => {
+    const w = { inputTokens: 1024, outputTokens: 256, concurrency: 1, requestRate: null };
+    const steady = predictPerformance(inp(w), K);
+    const r = replayRun(inp(w), K, 5);
+    expect(Math.abs(r.ttftMs.mean / steady.ttftMs - 1)).toBeLessThan(0.02);
+    expect(Math.abs(r.tpotMs.mean / steady.tpotMs - 1)).toBeLessThan(0.02);
+  });
+
+  it("a burst above capacity: the last requests queue, so the percentiles spread (not a steady state)", () => {
+    // 40 users at once, but the KV cache holds 20 requests of 1024 + 256 tokens (25,600 tokens)
+    const w = { inputTokens: 1024, outputTokens: 256, concurrency: 40, requestRate: null };
+    const r = replayRun(inp(w, { kvCacheTokens: 25_600 }), K, 40);
+    // the second half waits a whole answer (~256 passes) for a slot
+    expect(r.ttftMs.p90).toBeGreaterThan(5 * r.ttftMs.p50);
+    expect(r.ttftMs.p99).toBeGreaterThanOrEqual(r.ttftMs.p90);
+  });
+
+  it("an open loop is reproducible from its seed and spreads with load", () => {
+    const w = { inputTokens: 512, outputTokens: 64, concurrency: null, requestRate: 8 };
+    const a = replayRun(inp(w), K, 200, { seed: 7 });
+    const b = replayRun(inp(w), K, 200, { seed: 7 });
+    expect(a).toEqual(b);
+    expect(a.loop).toBe("open");
+    expect(a.seed).toBe(7);
+    expect(a.ttftMs.p99).toBeGreaterThan(a.ttftMs.p50);
+    // throughput ≈ the arrival rate × output tokens when the deployment keeps up
+    expect(a.outputTokensPerSec / (8 * 64)).toBeGreaterThan(0.8);
+    expect(a.outputTokensPerSec / (8 * 64)).toBeLessThan(1.2);
+  });
+
+  it("replicas split the requests; beyond the pass guard it refuses with one line", () => {
+    const w = { inputTokens: 128, outputTokens: 16, concurrency: 4, requestRate: null };
+    const one = replayRun(inp(w), K, 8);
+    // 8 users and 16 requests over 2 replicas: each replica runs the 4 users and 8 requests of `one`
+    const two = replayRun(inp({ ...w, concurrency: 8 }, { replicas: 2 }), K, 16);
+    expect(two.outputTokensPerSec).toBeCloseTo(2 * one.outputTokensPerSec, 0);
+    expect(() => replayRun(inp(w), K, 1_000_000)).toThrow(/replays 1 to 100000 requests per replica/);
+  });
+
+  it("length distributions: fixed, ±spread uniform, exponential with the same mean; nearest-rank percentiles", () => {
+    const rnd = seededRandom(1);
+    expect(drawLength("fixed", 100, rnd)).toBe(100);
+    const u = Array.from({ length: 4000 }, () => drawLength({ uniform: 0.5 }, 100, rnd));
+    expect(Math.min(...u)).toBeGreaterThanOrEqual(50);
+    expect(Math.max(...u)).toBeLessThanOrEqual(150);
+    const e = Array.from({ length: 4000 }, () => drawLength("exponential", 100, rnd));
+    const mean = e.reduce((s, v) => s + v, 0) / e.length;
+    expect(mean).toBeGreaterThan(90);
+    expect(mean).toBeLessThan(110);
+    // nearest rank: p50 of 1..10 is the 5th value, p90 the 9th, p99 the 10th
+    const ten = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    expect([percentile(ten, 0.5), percentile(ten, 0.9), percentile(ten, 0.99)]).toEqual([5, 9, 10]);
+  });
+});
+
+describe("plan --num-requests: the recommendation's run, sized again as planned", () => {
+  it("replays the planned placement: one user, one request is the steady state's first request", async () => {
+    const { planDeployment } = await import("../../src/planner/index.js");
+    const { normalizeSpec } = await import("../../src/contract/spec.js");
+    const { devices } = await import("../../src/catalog/index.js");
+    const { replayDeployment } = await import("../../src/sizing/replay-deployment.js");
+    const spec = normalizeSpec(
+      { model: "llama-3.1-8b", gpus: ["h100-sxm"], concurrency: 1, inputTokens: 512, outputTokens: 64 },
+      { id: "llama-3.1-8b", context: arch.maxPositionEmbeddings, ggufFile: false },
+    );
+    const plan = planDeployment({
+      spec,
+      model: { id: "llama-3.1-8b", name: entry.name, hfId: entry.hfId, arch, ref: entry.hfId },
+      catalog: devices,
+      generatedBy: "test",
+    });
+    const d = plan.recommendation;
+    const r = replayDeployment({
+      model: { id: "llama-3.1-8b", arch },
+      spec,
+      deployment: d,
+      catalog: devices,
+      numRequests: 3,
+    });
+    expect(r).toMatchObject({ numRequests: 3, loop: "closed", concurrency: 1 });
+    // the same placement, constants and pass times as the plan's own prediction
+    expect(Math.abs(r.ttftMs.mean / d.performance.ttftMs - 1)).toBeLessThan(0.02);
+    expect(Math.abs(r.tpotMs.mean / d.performance.tpotMs - 1)).toBeLessThan(0.02);
+    expect(() =>
+      replayDeployment({
+        model: { id: "llama-3.1-8b", arch },
+        spec: { ...spec, precisions: ["int4"] },
+        deployment: d,
+        catalog: devices,
+        numRequests: 3,
+      }),
+    ).toThrow(/precision bf16 is not among the spec's/);
+  });
+});
