@@ -7,6 +7,8 @@
  */
 import { UserError } from "../errors.js";
 import type { CheckpointQuant, LayerAttention, MlaArch, ModelArch, MoeArch, VisionArch } from "./arch.js";
+import { assertModelled } from "./features.js";
+import { extendArch, HYBRID_FAMILY_DEFAULTS } from "./hfconfig-hybrid.js";
 
 type Json = Record<string, unknown>;
 
@@ -325,7 +327,11 @@ export function parseHfConfig(raw: unknown, label = "config.json"): ModelArch {
   if (modelType === "gemma3" && nested) modelType = "gemma3_text";
   if (modelType === "RefinedWebModel" || modelType === "RefinedWeb") modelType = "falcon";
   if (modelType.startsWith("baichuan")) modelType = "baichuan";
-  const c: Json = { ...(FAMILY_DEFAULTS[modelType] ?? {}), ...textRaw };
+  // Kimi K2 is DeepSeek-V3's network ("architectures": ["DeepseekV3ForCausalLM"]).
+  if (modelType === "kimi_k2") modelType = "deepseek_v3";
+  const c: Json = { ...(FAMILY_DEFAULTS[modelType] ?? HYBRID_FAMILY_DEFAULTS[modelType] ?? {}), ...textRaw };
+  // Layer kinds and caches llmdeploy does not model are refused here, before any sizing.
+  assertModelled(modelType, c, top, label);
   const archs = strList(top.architectures);
 
   const hiddenSize = requirePositiveInt(label, "hidden_size", pickNum(c, "hidden_size", "n_embd", "d_model"));
@@ -427,7 +433,7 @@ export function parseHfConfig(raw: unknown, label = "config.json"): ModelArch {
     pickNum(top, "max_position_embeddings") ??
     4096;
 
-  return {
+  const generic: ModelArch = {
     modelType,
     architecture: archs[0] ?? null,
     hiddenSize,
@@ -458,4 +464,5 @@ export function parseHfConfig(raw: unknown, label = "config.json"): ModelArch {
     vision: modelType === "gemma3_text" && nested ? parseVision(top.vision_config) : null,
     mtpLayers: pickNum(c, "num_nextn_predict_layers") ?? 0,
   };
+  return extendArch(generic, c, top, label);
 }

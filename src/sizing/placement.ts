@@ -105,6 +105,11 @@ export function shardTensor(t: Tensor, arch: ModelArch, tp: number): Tensor {
       return { ...t, cols: Math.ceil(t.cols / tp) };
     case "kv":
       return { ...t, rows: kvHeadsPerRank(arch, tp) * (t.rows / arch.numKvHeads) };
+    case "groups": {
+      // whole groups per rank; every rank keeps one when there are fewer groups than ranks
+      const units = t.units ?? 1;
+      return { ...t, rows: Math.max(1, units / tp) * (t.rows / units) };
+    }
     case "vocab":
       return { ...t, rows: Math.ceil((Math.ceil(t.rows / VOCAB_PADDING) * VOCAB_PADDING) / tp) };
     case "replicated":

@@ -194,7 +194,7 @@ export const PRECISION_ALIASES: Record<string, string> = {
 const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 
 /** Does a skip pattern (quantization_config modules_to_not_convert / ignore) name this tensor? */
-function skipped(t: Tensor, skip: readonly string[]): boolean {
+export function skipped(t: Tensor, skip: readonly string[]): boolean {
   return skip.some((s) => {
     const pat = s.replace(/^model\./, "").replace(/^re:/, "");
     if (pat.includes("*")) {
