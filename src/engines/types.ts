@@ -12,6 +12,7 @@ import type { Tensor } from "../sizing/inventory.js";
 import type { KvCacheDtype } from "../sizing/kv.js";
 import type { StageWeights } from "../sizing/placement.js";
 import type { Precision } from "../sizing/weights.js";
+import type { HybridKvLayout } from "./vllm-hybrid.js";
 
 /** The container image an engine runs in, pinned to a release. */
 export interface EngineImage {
@@ -105,6 +106,13 @@ export interface MemoryPlacement {
   maxConcurrency: number;
   fits: boolean;
   reason: string | null;
+  /**
+   * A hybrid model's pool as vLLM lays it out (block size, groups, blocks), when the engine sized it
+   * so: short requests still take whole state blocks, which the performance model counts.
+   */
+  hybridKv?: { layout: HybridKvLayout; numBlocks: number } | undefined;
+  /** What the engine's memory model did differently from the model's own needs, for people. */
+  notes?: string[] | undefined;
 }
 
 /** Each engine's Prometheus metric names at the pinned release. */
@@ -207,6 +215,11 @@ export interface EngineModule {
   supportProblem(device: DeviceEntry, precision: Precision): string | null;
   /** The per-GPU memory ledger and KV capacity of one placement. */
   memory(req: MemoryRequest): MemoryPlacement;
+  /**
+   * The memory model sizes per-sequence recurrent state (Gated DeltaNet, Mamba layers) and DeepSeek
+   * sparse attention's indexer cache. Engines without it refuse such models by name.
+   */
+  sizesHybridCache?: boolean;
   /** The start-up log format `verify` reads for this engine, or null when it reads none. */
   startupLog: "vllm" | null;
   /** The container's command line for a plan whose recommendation runs this engine. */

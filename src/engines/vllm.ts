@@ -13,10 +13,19 @@
 import type { DeviceEntry } from "../catalog/types.js";
 import type { Plan } from "../contract/plan.js";
 import type { ModelArch } from "../models/arch.js";
+import { mixerActivationWidth } from "../sizing/hybrid.js";
 import type { Tensor } from "../sizing/inventory.js";
 import { type KvCacheDtype, kvBytesForSequence, kvBytesPerTokenPerLayer } from "../sizing/kv.js";
 import { type StageWeights, stageLayers, weightsPerStage } from "../sizing/placement.js";
 import type { Precision } from "../sizing/weights.js";
+import {
+  CHUNKED_FULL_NOTE,
+  type HybridCapacity,
+  hybridCapacity,
+  type HybridKvLayout,
+  vllmCacheView,
+  vllmHybridLayout,
+} from "./vllm-hybrid.js";
 import {
   applyOverrides,
   budgetLines,
@@ -122,7 +131,9 @@ export function activationPeakBytes(arch: ModelArch, tp: number, s: RuntimeSetti
       arch.moe.expertsPerToken * h +
       (3 * arch.moe.sharedIntermediateSize) / tp
     : 0;
-  const layerPeak = t * b * (2 * h + Math.max(attn, dense, moe));
+  // Gated DeltaNet / Mamba layers: their input projection's output and the mixer's output.
+  const mixer = mixerActivationWidth(arch, tp);
+  const layerPeak = t * b * (2 * h + Math.max(attn, dense, moe, mixer));
   const sampler = s.maxNumSeqs * arch.vocabSize * VLLM.samplerBytesPerLogit;
   // The sampler runs while the caching allocator still holds the forward pass's largest blocks.
   return layerPeak + sampler;
@@ -162,6 +173,8 @@ export interface VllmPlacement {
   kvBytesPerSequence: number;
   /** Sequences of maxModelLen that fit at once (vLLM's "Maximum concurrency"). */
   maxConcurrency: number;
+  /** The tightest stage's pool as the hybrid allocator lays it out (src/engines/vllm-hybrid.ts). */
+  hybrid: (HybridKvLayout & HybridCapacity) | null;
   fits: boolean;
   /** Why it does not fit, when it does not. */
   reason: string | null;
@@ -182,7 +195,9 @@ export function vllmPlacement(args: {
   /** Precomputed weightsPerStage for this TP/PP (the same for every GPU type); computed when absent. */
   stageWeights?: StageWeights[];
 }): VllmPlacement {
-  const { arch, tp, pp, settings: s } = args;
+  const { tp, pp, settings: s } = args;
+  // vLLM's cache view: chunked local-attention layers keep every token by default (vllm-hybrid.ts).
+  const arch = vllmCacheView(args.arch);
   const stagesW = args.stageWeights ?? weightsPerStage(arch, args.tensors, args.precision, tp, pp, args.skip);
   const layerSets = stageLayers(arch.numLayers, pp);
   const perLayer = kvBytesPerTokenPerLayer(arch, args.kvCacheDtype, tp);
@@ -202,23 +217,45 @@ export function vllmPlacement(args: {
       kvCacheBytes: Math.floor(kv),
       cudaGraphBytes: Math.round(graphs),
     };
+    // Hybrid models (per-sequence state, DeepSeek sparse attention): vLLM's hybrid allocator.
+    const layout = vllmHybridLayout({
+      arch,
+      kvCacheDtype: args.kvCacheDtype,
+      tp,
+      layers,
+      blockSize: s.blockSize,
+      maxNumBatchedTokens: s.maxNumBatchedTokens,
+    });
+    const hybrid = layout ? { ...layout, ...hybridCapacity(layout, kv, args.maxModelLen) } : null;
     return {
       layers: layers.length,
       perGpu: ledger,
-      kvCacheTokens: kvTokensForBytes(arch, args.kvCacheDtype, tp, layers.length, s.blockSize, kv),
+      kvCacheTokens: hybrid
+        ? hybrid.kvCacheTokens
+        : kvTokensForBytes(arch, args.kvCacheDtype, tp, layers.length, s.blockSize, kv),
       layerIdx: layers,
+      hybrid,
     };
   });
   const tight = stages.reduce((a, b) => (b.kvCacheTokens < a.kvCacheTokens ? b : a));
-  const kvBytesPerSequence = kvBytesForSequence(arch, args.kvCacheDtype, args.maxModelLen, tp);
+  const kvBytesPerSequence = tight.hybrid
+    ? stages.reduce((sum, st) => sum + (st.hybrid?.bytesPerRequest ?? 0), 0)
+    : kvBytesForSequence(arch, args.kvCacheDtype, args.maxModelLen, tp);
   // Concurrency: how many sequences' KV fit in the pool of the tightest stage. Sliding-window
   // layers need only their window per sequence.
   const seqBytesTight = kvBytesForSequence(arch, args.kvCacheDtype, args.maxModelLen, tp, tight.layerIdx);
   const poolBytes = tight.kvCacheTokens * perLayer * tight.layers;
-  const maxConcurrency = seqBytesTight > 0 ? poolBytes / seqBytesTight : 0;
+  const maxConcurrency = tight.hybrid
+    ? tight.hybrid.maxConcurrency
+    : seqBytesTight > 0
+      ? poolBytes / seqBytesTight
+      : 0;
   let reason: string | null = null;
   if (tight.perGpu.kvCacheBytes <= 0) {
     reason = "weights and activations exceed the memory budget";
+  } else if (maxConcurrency < 1 && tight.hybrid) {
+    const h = tight.hybrid;
+    reason = `the KV pool holds ${h.numBlocks} blocks of ${h.blockSize} tokens; one sequence of ${args.maxModelLen} needs ${h.blocksPerRequest}`;
   } else if (maxConcurrency < 1) {
     reason = `the KV cache holds ${tight.kvCacheTokens} tokens, less than one sequence of ${args.maxModelLen}`;
   } else if (
@@ -235,6 +272,7 @@ export function vllmPlacement(args: {
     kvCacheTokens: tight.kvCacheTokens,
     kvBytesPerSequence,
     maxConcurrency: Math.floor(maxConcurrency * 100) / 100,
+    hybrid: tight.hybrid,
     fits: reason === null,
     reason,
   };
@@ -263,6 +301,8 @@ export function vllmMemory(req: MemoryRequest, budgetName = "gpu_memory_utilizat
     maxConcurrency: p.maxConcurrency,
     fits: p.fits,
     reason: p.reason,
+    hybridKv: p.hybrid ? { layout: p.hybrid, numBlocks: p.hybrid.numBlocks } : undefined,
+    notes: req.arch.layerTypes.includes("chunked") ? [CHUNKED_FULL_NOTE] : undefined,
   };
 }
 
@@ -338,6 +378,7 @@ export const vllm: EngineModule = {
     applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
   supportProblem: hfEngineSupport,
   memory: (req) => vllmMemory(req),
+  sizesHybridCache: true,
   startupLog: "vllm",
   command,
   // https://docs.vllm.ai/en/stable/usage/metrics/ (V1 engine): vllm:num_requests_waiting,

@@ -62,7 +62,7 @@ export function gdnTensors(arch: ModelArch, i: number): Tensor[] {
  * groups (`self.n_groups = n_groups + extra_groups_for_head_shards(n_groups, self.tp_size)`): with one
  * group every rank holds all of B and C. The B/C rows are therefore separate entries here.
  * Nemotron-Nano-9B-v2 (I 10240, G 8, N 128, H 128, kernel 4, conv bias, no proj bias, h 4480):
- * 22,656·4480 + 12,288·4 + 12,288 + 3·128 + 10,240 + 4480·10,240 = 147,467,648 per layer.
+ * 22,656·4480 + 12,288·4 + 12,288 + 3·128 + 10,240 + 4480·10,240 = 147,446,144 per layer.
  */
 export function mambaTensors(arch: ModelArch, i: number): Tensor[] {
   const m = arch.mamba!;

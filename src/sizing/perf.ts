@@ -24,7 +24,14 @@ import type { ModelArch } from "../models/arch.js";
 import type { Performance } from "../contract/plan.js";
 import type { PerfConstants } from "./perf-constants.js";
 import type { ParamCount } from "./inventory.js";
-import { type KvCacheDtype, kvBytesPerTokenPerLayer } from "./kv.js";
+import { holdsState, layerState } from "./hybrid.js";
+import {
+  DSA_LATENT_BYTES,
+  dsaBytesPerTokenPerLayer,
+  type KvCacheDtype,
+  kvBytesPerTokenPerLayer,
+  tokensCached,
+} from "./kv.js";
 import { stageLayers, type StageWeights } from "./placement.js";
 import type { Precision } from "./weights.js";
 
@@ -69,10 +76,8 @@ export function matmulParamsPerToken(arch: ModelArch, p: ParamCount): number {
 
 /** Attention FLOPs of one token attending to `context` tokens in one layer (QKᵀ and AV, 2 FLOPs/MAC). */
 export function attentionFlopsPerTokenLayer(arch: ModelArch, layer: number, context: number): number {
-  const c =
-    arch.layerTypes[layer] === "sliding" && arch.slidingWindow
-      ? Math.min(context, arch.slidingWindow)
-      : context;
+  // The context this layer attends to: its window or chunk; none for state and MLP-only layers.
+  const c = tokensCached(arch, layer, context);
   if (arch.mla) {
     // Absorbed MLA attends over the latent: scores use kv_lora_rank + rope dims, values kv_lora_rank.
     const m = arch.mla;
@@ -121,14 +126,29 @@ function prepare(inp: PerfInput, k: PerfConstants) {
   const linkLatency = COLLECTIVES.allReduceLatencyUs[link.kind] / 1e6;
   const actBytes = 2; // 16-bit activations cross the links
   // Per stage: full-attention and sliding-window layers, so a pass costs O(stages), not O(layers).
+  // Hybrid models (src/sizing/hybrid.ts): chunked layers attend within their chunk; linear-attention
+  // and Mamba layers ("state") read and write their fixed per-sequence state once per step, whatever
+  // the context, instead of a per-token cache; "none" layers (MLP-only) have no token mixer.
+  const count = (layers: number[], t: string) => layers.filter((l) => arch.layerTypes[l] === t).length;
   const stageKinds = layerSets.map((layers) => {
-    const sliding = arch.slidingWindow ? layers.filter((l) => arch.layerTypes[l] === "sliding").length : 0;
-    return { layers: layers.length, full: layers.length - sliding, sliding };
+    const sliding = arch.slidingWindow ? count(layers, "sliding") : 0;
+    const chunked = count(layers, "chunked");
+    const state = layers.filter((l) => holdsState(arch.layerTypes[l])).length;
+    const full = layers.length - sliding - chunked - state - count(layers, "none");
+    return { layers: layers.length, full, sliding, chunked, state };
   });
   // Attention FLOPs per token per layer per context token (attentionFlopsPerTokenLayer / context).
   const attnCoef = attentionFlopsPerTokenLayer({ ...arch, layerTypes: ["full"] }, 0, 1);
-  const kvPerTokenLayer = kvBytesPerTokenPerLayer(arch, inp.kvCacheDtype, inp.tp);
+  // DeepSeek sparse attention reads every context token's indexer key but attends to (and reads the
+  // latents of) index_topk tokens only.
+  const kvPerTokenLayer = arch.indexer
+    ? dsaBytesPerTokenPerLayer(arch) - DSA_LATENT_BYTES
+    : kvBytesPerTokenPerLayer(arch, inp.kvCacheDtype, inp.tp);
+  const sparseLatentBytes = arch.indexer ? DSA_LATENT_BYTES : 0;
+  const topK = arch.indexer?.topK ?? Infinity;
+  const stateBytes = layerState(arch, inp.tp)?.bytes ?? 0;
   const window = arch.slidingWindow ?? Infinity;
+  const chunk = arch.attentionChunkSize ?? Infinity;
   return {
     eff,
     collectives: COLLECTIVES,
@@ -141,7 +161,11 @@ function prepare(inp: PerfInput, k: PerfConstants) {
     actBytes,
     attnCoef,
     kvPerTokenLayer,
+    sparseLatentBytes,
+    topK,
+    stateBytes,
     window,
+    chunk,
   };
 }
 
@@ -170,11 +194,18 @@ function passTime(
     const share = k.layers / arch.numLayers;
     const weightBytes =
       st.bytesPerGpu - st.expertBytesPerGpu + st.expertBytesPerGpu * expertsTouched(arch, tokens);
-    // Tokens of context each layer attends to: sliding layers stop at their window.
-    const seen = (ctx: number) => k.full * ctx + k.sliding * Math.min(ctx, pr.window);
-    const kvBytes = decodeSeqs * pr.kvPerTokenLayer * seen(context);
+    // Tokens of context each layer attends to: sliding layers stop at their window, chunked at their
+    // chunk, sparse attention at its top-k.
+    const seen = (ctx: number) =>
+      k.full * ctx + k.sliding * Math.min(ctx, pr.window) + k.chunked * Math.min(ctx, pr.chunk);
+    const attended = (ctx: number) => seen(Math.min(ctx, pr.topK));
+    const kvBytes =
+      decodeSeqs *
+      (pr.kvPerTokenLayer * seen(context) +
+        pr.sparseLatentBytes * attended(context) +
+        2 * k.state * pr.stateBytes); // state layers: one read and one write of the state per step
     // A prompt chunk attends, on average, to half of itself.
-    const attn = pr.attnCoef * (decodeSeqs * seen(context) + prefillTokens * seen(prefillTokens / 2));
+    const attn = pr.attnCoef * (decodeSeqs * attended(context) + prefillTokens * attended(prefillTokens / 2));
     // GEMMs and attention are separate kernels, one after the other: each is bound by its own
     // bytes (weights; KV cache) or its own FLOPs.
     const gemmMem = (weightBytes / pr.bw) * MS;

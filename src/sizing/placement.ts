@@ -4,6 +4,7 @@
  */
 import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
+import { hybridParallelismProblem } from "./hybrid.js";
 import type { Tensor } from "./inventory.js";
 import { kvHeadsPerRank } from "./kv.js";
 import { groupSizeOf, type Precision, tensorBytes } from "./weights.js";
@@ -33,6 +34,8 @@ export function parallelismProblem(
       return `tensor parallel size ${tp} does not divide the ${kv} KV heads (nor is a multiple of them)`;
     }
   }
+  const hybrid = hybridParallelismProblem(arch, tp);
+  if (hybrid) return hybrid;
   if (pp > arch.numLayers) return `pipeline parallel size ${pp} exceeds the ${arch.numLayers} layers`;
   const g = groupSizeOf(precision.format);
   // MXFP4 experts are zero-padded per rank by vLLM's MoE backends (gpt-oss-120b runs at TP 4: 720 ->
