@@ -16,6 +16,7 @@ import { basename, dirname, join } from "node:path";
 import { UserError } from "../errors.js";
 import type { LayerAttention, MlaArch, ModelArch, MoeArch } from "./arch.js";
 import { type CheckpointSummary, type GgufTensorBrief, summarizeGguf } from "./checkpoint.js";
+import { ggufUnmodelledFeature } from "./features.js";
 
 /** ggml types: [name, values per block, bytes per block] (ggml src/ggml.c type_traits; quant-formats.md §7.1). */
 export const GGML_TYPES: Record<number, [string, number, number]> = {
@@ -436,6 +437,12 @@ export function ggufArch(g: GgufFile, label: string): ModelArch {
     return v;
   };
   const names = new Set(g.tensors.map((t) => t.name));
+  const unmodelled = ggufUnmodelledFeature(archName, names);
+  if (unmodelled)
+    throw new UserError(
+      `${label}: ${unmodelled} are not modelled yet`,
+      "llmdeploy refuses to size what it does not model",
+    );
   const tensor = (n: string) => g.tensors.find((t) => t.name === n);
   const has = (n: string) => names.has(n);
 

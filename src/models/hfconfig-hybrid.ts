@@ -242,8 +242,8 @@ function nemotronH(a: ModelArch, c: Json, label: string): ModelArch {
  * `layers_block_type ... else ["mamba"] * self.num_hidden_layers`); every layer also has the MoE
  * block when num_local_experts > 0 and the gated shared MLP (shared_intermediate_size). Mamba inner
  * size = mamba_expand × hidden_size, head dim "auto" = inner / mamba_n_heads. The SSM state follows
- * the model dtype (vLLM's "auto"): the published block size 528 of granite-4.0-h-small fits bf16 only
- * (docs/research/models-2026.md).
+ * the model dtype: vLLM's mamba_ssm_cache_dtype default "auto" (cache.py `mamba_ssm_cache_dtype:
+ * MambaDType = "auto"`), which no Granite-specific config class overrides (docs/research/hybrid-kv-cache.md §2.4).
  */
 function granite(a: ModelArch, c: Json, label: string): ModelArch {
   const n = a.numLayers;
