@@ -34,6 +34,10 @@
  * layer keeps all tokens, as the standard path sizes it.
  *
  * Every step is reproduced against published logs in test/unit/vllm-hybrid.test.ts.
+ *
+ * Not modelled: speculative decoding (MTP / EAGLE add s conv rows and s blocks per state group, and a
+ * draft attention layer), and pipeline parallelism's projection of the model-wide groups onto each
+ * stage (`_project_kv_cache_groups_to_worker`): each stage is grouped on its own layers here.
  */
 import type { ModelArch } from "../models/arch.js";
 import { holdsState, layerState } from "../sizing/hybrid.js";
@@ -192,3 +196,21 @@ export const CHUNKED_FULL_NOTE =
   "vLLM keeps every token for the chunked-attention layers too: its hybrid KV cache manager is off for " +
   "chunked local attention by default (https://github.com/vllm-project/vllm/pull/21761; " +
   "VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=1 turns it on), so they are sized as full attention";
+
+/**
+ * Why vLLM cannot run DeepSeek sparse attention on this GPU, or null. Its lightning-indexer and
+ * FlashMLA sparse kernels shipped for Hopper and Blackwell only: "We plan to expand the architectures
+ * supported beyond Hopper and Blackwell" and "We will expand the support to other hardwares such as
+ * AMD and TPU" (vLLM blog, 2025-09-29, https://github.com/vllm-project/vllm-project.github.io/pull/85/files);
+ * "Only Hopper and Blackwell data center GPUs are supported for now"
+ * (https://huggingface.co/QuantTrio/DeepSeek-V3.2-Exp-AWQ-Lite/blob/main/README.md). Not re-checked for
+ * the pinned release: a later one may run it elsewhere.
+ */
+export function sparseAttentionDeviceProblem(
+  arch: ModelArch,
+  gpu: { vendor: string; computeCapability?: number | undefined; name: string },
+): string | null {
+  if (!arch.indexer) return null;
+  if (gpu.vendor === "NVIDIA" && (gpu.computeCapability ?? 0) >= 9) return null;
+  return `vLLM's DeepSeek sparse-attention kernels run on Hopper and Blackwell GPUs, not on ${gpu.name}`;
+}

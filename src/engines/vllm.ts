@@ -23,6 +23,7 @@ import {
   type HybridCapacity,
   hybridCapacity,
   type HybridKvLayout,
+  sparseAttentionDeviceProblem,
   vllmCacheView,
   vllmHybridLayout,
 } from "./vllm-hybrid.js";
@@ -293,14 +294,16 @@ export function vllmMemory(req: MemoryRequest, budgetName = "gpu_memory_utilizat
     settings: req.settings,
     stageWeights: req.stageWeights,
   });
+  // DeepSeek sparse attention's kernels run on Hopper and Blackwell only (vllm-hybrid.ts).
+  const kernels = sparseAttentionDeviceProblem(req.arch, req.device);
   return {
     perGpu: p.perGpu,
     lines: budgetLines(p.perGpu, req.settings, budgetName),
     stages: req.stageWeights,
     kvCacheTokens: p.kvCacheTokens,
     maxConcurrency: p.maxConcurrency,
-    fits: p.fits,
-    reason: p.reason,
+    fits: p.fits && !kernels,
+    reason: p.reason ?? kernels,
     hybridKv: p.hybrid ? { layout: p.hybrid, numBlocks: p.hybrid.numBlocks } : undefined,
     notes: req.arch.layerTypes.includes("chunked") ? [CHUNKED_FULL_NOTE] : undefined,
   };

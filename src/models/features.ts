@@ -1,8 +1,9 @@
 /**
  * Never size what is not understood. Config keys that change which layers a model has or what it
  * caches are either modelled for the model types listed here, or refused with one line that names
- * the feature and the key ("Gated DeltaNet-style linear-attention layers (linear_num_value_heads)
- * are not modelled yet for model_type llama"). Pure: the parsed config in, a UserError out.
+ * the feature and the key ("config.json: Gated DeltaNet-style linear-attention layers
+ * (linear_num_value_heads) are not modelled yet (model_type llama)"). Pure: the parsed config in, a
+ * UserError out.
  *
  * Each rule says which (text) model types llmdeploy models the key for; anywhere else the key is
  * refused. A key whose value turns the feature off (null, false, 0, "", []) is not a feature.

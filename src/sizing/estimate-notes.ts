@@ -47,14 +47,30 @@ export function architectureNotes(a: ModelArch): string[] {
     const share = (100 * n) / countParams(a).total;
     notes.push(
       `vision tower and projector: ${(n / 1e9).toFixed(2)}B parameters (${share.toFixed(1)} %) counted in the ` +
-        `weights on the first GPU of each replica; images add no KV cache of their own beyond their tokens`,
+        `weights of every GPU of the first pipeline stage; it holds no KV cache (image tokens are cached like text)`,
     );
   }
   return notes;
 }
 
-/** The hybrid pool as `estimate` reports it. */
-export function hybridSummary(h: { layout: HybridKvLayout; numBlocks: number }, maxModelLen: number) {
+/** vLLM's hybrid pool as `estimate` reports it (PlacementResult.hybridKv). */
+export interface HybridKvSummary {
+  /** Attention block size in tokens, raised so one page holds a sequence's state. */
+  blockSize: number;
+  /** Layers per KV cache group, and groups of each kind. */
+  groupSize: number;
+  groups: { full: number; sliding: number; state: number };
+  numBlocks: number;
+  /** Blocks one request of maxModelLen takes. */
+  blocksPerRequest: number;
+  /** How much vLLM pads each state page to the attention page, percent. */
+  statePaddingPercent: number;
+}
+
+export function hybridSummary(
+  h: { layout: HybridKvLayout; numBlocks: number },
+  maxModelLen: number,
+): HybridKvSummary {
   const l = h.layout;
   return {
     blockSize: l.blockSize,

@@ -12,7 +12,7 @@ import type { Performance } from "../contract/plan.js";
 import { cheapestPrice } from "../catalog/prices.js";
 import { DEFAULTS } from "../defaults.js";
 import type { ParamCount } from "./inventory.js";
-import { architectureNotes, hybridSummary } from "./estimate-notes.js";
+import { architectureNotes, type HybridKvSummary, hybridSummary } from "./estimate-notes.js";
 import { stateBytesPerSequence } from "./hybrid.js";
 import { type KvCacheDtype, kvBytesForSequence, kvBytesPerToken } from "./kv.js";
 import { assertParallelism, parallelismProblem, precisionProblem } from "./placement.js";
@@ -81,18 +81,7 @@ export interface PlacementResult {
   maxConcurrency: number;
   engineSettings: RuntimeSettings;
   /** vLLM's hybrid pool (models with per-sequence state or DeepSeek sparse attention). */
-  hybridKv?: {
-    /** Attention block size in tokens, raised so one page holds a sequence's state. */
-    blockSize: number;
-    /** Layers per KV cache group and groups of each kind. */
-    groupSize: number;
-    groups: { full: number; sliding: number; state: number };
-    numBlocks: number;
-    /** Blocks one request of maxModelLen takes. */
-    blocksPerRequest: number;
-    /** How much vLLM pads each state page to the attention page, percent. */
-    statePaddingPercent: number;
-  };
+  hybridKv?: HybridKvSummary;
   costPerHourUsd: number | null;
   priceSource: string | null;
   /** Predicted latency and throughput at the request's load (when the placement fits). */

@@ -127,8 +127,8 @@ const lin = (name: string, out: number, inp: number, bias = true): Tensor[] =>
  * weights on the first pipeline stage, never in the KV cache.
  * - Qwen3-VL / Qwen3.5: Conv3d patch embedding [h, in·t·p²] + bias; learned positions [P, h]; per block
  *   two LayerNorms (weight + bias), qkv [3h, h] and proj [h, h] with biases, fc1 [I, h] and fc2 [h, I]
- *   with biases; merger LayerNorm(h) + fc1 [4h', 4h'] + fc2 [out, 4h'] with biases (h' = h·merge²/h…,
- *   4h' = h·merge²); one more merger per deepstack index, with LayerNorm(h·merge²).
+ *   with biases; merger LayerNorm(h) + fc1 [m, m] + fc2 [out, m] with biases, m = h·merge² (the merged
+ *   2 × 2 patches); one more merger per deepstack index, with LayerNorm(m).
  *   Qwen3-VL-8B: 576,388,336.
  * - Llama 4: 34 blocks (LayerNorms, q/k/v/o with biases, fc1/fc2 with biases), class embedding, positions
  *   ((image/patch)² + 1)·h, patch linear [h, c·p²] without bias, pre/post LayerNorms; adapter

@@ -7,6 +7,7 @@ import {
   blocksPerRequest,
   hybridCapacity,
   poolBlocks,
+  sparseAttentionDeviceProblem,
   vllmCacheView,
   vllmHybridLayout,
 } from "../../src/engines/vllm-hybrid.js";
@@ -101,6 +102,17 @@ describe("vLLM's attention block size for hybrid models: B = 16 ⌈M / (16 a)⌉
     // 100 GiB hold ⌊100 GiB / 50,432 / 61⌋ = 34,903 blocks, 64 tokens each
     expect(poolBlocks(l, 100 * GiB)).toBe(Math.floor((100 * GiB) / (64 * 788) / 61));
     expect(blocksPerRequest(l, 8192)).toBe(128);
+  });
+
+  it("DeepSeek-V3.2's sparse-attention kernels: Hopper and Blackwell only", () => {
+    const a = arch("deepseek-v3.2");
+    expect(sparseAttentionDeviceProblem(a, findGpu("h200"))).toBeNull();
+    expect(sparseAttentionDeviceProblem(a, findGpu("b200"))).toBeNull();
+    expect(sparseAttentionDeviceProblem(a, findGpu("a100"))).toMatch(
+      /Hopper and Blackwell GPUs, not on NVIDIA A100/,
+    );
+    expect(sparseAttentionDeviceProblem(a, findGpu("mi300x"))).not.toBeNull();
+    expect(sparseAttentionDeviceProblem(arch("deepseek-v3.1"), findGpu("a100"))).toBeNull();
   });
 
   it("Llama 4: vLLM keeps every token for chunked layers by default, so no hybrid pool", () => {
