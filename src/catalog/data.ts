@@ -87,6 +87,28 @@ import m_deepseek_v3 from "../../data/models/deepseek-v3.json" with { type: "jso
 import m_deepseek_r1 from "../../data/models/deepseek-r1.json" with { type: "json" };
 import m_gpt_oss_20b from "../../data/models/gpt-oss-20b.json" with { type: "json" };
 import m_gpt_oss_120b from "../../data/models/gpt-oss-120b.json" with { type: "json" };
+// 2025-2026: hybrid linear attention, sparse attention, chunked attention, vision towers.
+import m_qwen3_next_80b_a3b from "../../data/models/qwen3-next-80b-a3b.json" with { type: "json" };
+import m_qwen3_5_27b from "../../data/models/qwen3.5-27b.json" with { type: "json" };
+import m_qwen3_5_35b_a3b from "../../data/models/qwen3.5-35b-a3b.json" with { type: "json" };
+import m_qwen3_5_122b_a10b from "../../data/models/qwen3.5-122b-a10b.json" with { type: "json" };
+import m_qwen3_5_397b_a17b from "../../data/models/qwen3.5-397b-a17b.json" with { type: "json" };
+import m_qwen3_6_27b from "../../data/models/qwen3.6-27b.json" with { type: "json" };
+import m_qwen3_6_35b_a3b from "../../data/models/qwen3.6-35b-a3b.json" with { type: "json" };
+import m_qwen3_vl_8b from "../../data/models/qwen3-vl-8b.json" with { type: "json" };
+import m_qwen3_vl_30b_a3b from "../../data/models/qwen3-vl-30b-a3b.json" with { type: "json" };
+import m_deepseek_v3_1 from "../../data/models/deepseek-v3.1.json" with { type: "json" };
+import m_deepseek_v3_2 from "../../data/models/deepseek-v3.2.json" with { type: "json" };
+import m_kimi_k2_instruct from "../../data/models/kimi-k2-instruct.json" with { type: "json" };
+import m_glm_4_5 from "../../data/models/glm-4.5.json" with { type: "json" };
+import m_glm_4_5_air from "../../data/models/glm-4.5-air.json" with { type: "json" };
+import m_glm_4_6 from "../../data/models/glm-4.6.json" with { type: "json" };
+import m_minimax_m2 from "../../data/models/minimax-m2.json" with { type: "json" };
+import m_llama_4_scout from "../../data/models/llama-4-scout.json" with { type: "json" };
+import m_llama_4_maverick from "../../data/models/llama-4-maverick.json" with { type: "json" };
+import m_mistral_small_3_2_24b from "../../data/models/mistral-small-3.2-24b.json" with { type: "json" };
+import m_nemotron_nano_9b_v2 from "../../data/models/nemotron-nano-9b-v2.json" with { type: "json" };
+import m_granite_4_0_h_small from "../../data/models/granite-4.0-h-small.json" with { type: "json" };
 import sizeAliasesJson from "../../data/models/aliases.json" with { type: "json" };
 
 /** Every device file: GPUs and CPU hosts, in display order. */
@@ -171,6 +193,27 @@ export const modelData = [
   m_deepseek_r1,
   m_gpt_oss_20b,
   m_gpt_oss_120b,
+  m_qwen3_next_80b_a3b,
+  m_qwen3_5_27b,
+  m_qwen3_5_35b_a3b,
+  m_qwen3_5_122b_a10b,
+  m_qwen3_5_397b_a17b,
+  m_qwen3_6_27b,
+  m_qwen3_6_35b_a3b,
+  m_qwen3_vl_8b,
+  m_qwen3_vl_30b_a3b,
+  m_deepseek_v3_1,
+  m_deepseek_v3_2,
+  m_kimi_k2_instruct,
+  m_glm_4_5,
+  m_glm_4_5_air,
+  m_glm_4_6,
+  m_minimax_m2,
+  m_llama_4_scout,
+  m_llama_4_maverick,
+  m_mistral_small_3_2_24b,
+  m_nemotron_nano_9b_v2,
+  m_granite_4_0_h_small,
 ] as unknown as readonly ModelEntry[];
 
 /** Size aliases: what `llmdeploy estimate 70b` means (data/models/aliases.json). */

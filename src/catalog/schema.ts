@@ -113,7 +113,16 @@ export const modelSchema: z.ZodMiniType<ModelEntry> = z.strictObject({
     value: z.int().check(z.positive()),
     source: sourceSchema,
     note: z.optional(text),
+    includes: z.optional(
+      z.strictObject({
+        mtpLayers: z.optional(z.int().check(z.positive())),
+        mtpEmbeddings: z.optional(z.boolean()),
+        fp8Scales: z.optional(z.boolean()),
+      }),
+    ),
+    tolerance: z.optional(z.number().check(z.positive(), z.lte(0.001))),
   }),
+  configInferred: z.optional(z.strictObject({ keys: z.array(text).check(z.minLength(1)), note: text })),
   released: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}$/))),
   license: z.optional(text),
 });

@@ -35,10 +35,30 @@ export interface ModelEntry {
    * The published total parameter count, to the parameter, and where it was published
    * (e.g. the Hub's safetensors metadata, or model.safetensors.index.json total_size / bytes per
    * parameter when every tensor has the same dtype; the quote says which and how).
-   * `includes` says what the published number covers when the checkpoint holds more than the
-   * language model (vision tower, MTP layers, ...).
+   * `includes` says what the published number covers beyond what the engine loads.
    */
-  publishedParams: { value: number; source: Source; note?: string };
+  publishedParams: {
+    value: number;
+    source: Source;
+    note?: string;
+    /**
+     * What the published total counts besides the weights vLLM's main model loads (which are what the
+     * architecture's inventory counts): MTP layers (with their own embedding and head copies, where the
+     * checkpoint stores them) and the float32 block scales of an FP8 checkpoint. The catalog test adds
+     * these (src/sizing/stored.ts) and expects the published figure to the parameter.
+     */
+    includes?: { mtpLayers?: number; mtpEmbeddings?: boolean; fp8Scales?: boolean };
+    /**
+     * Relative difference allowed between the count and `value`, only where the published figure is
+     * known to hold something the architecture does not explain; `note` says what and why.
+     */
+    tolerance?: number;
+  };
+  /**
+   * Config keys whose values were not read from the model's own config.json (a partial copy), with why
+   * they are believed; the published total is then the check of those values.
+   */
+  configInferred?: { keys: string[]; note: string };
   /** Release date (YYYY-MM) for display; optional. */
   released?: string;
   /** Licence id for display; optional. */

@@ -120,10 +120,18 @@ function printModel(r: EstimateResult): void {
   const sw = a.slidingWindow
     ? `, sliding window ${a.slidingWindow} on ${a.slidingLayers}/${a.layers} layers`
     : "";
+  const k = a.layerKinds;
+  const hybrid = [
+    k.linear ? `${k.linear} Gated DeltaNet` : "",
+    k.mamba ? `${k.mamba} Mamba-2` : "",
+    k.chunked ? `${k.chunked} chunked (${a.attentionChunkSize})` : "",
+    k.none ? `${k.none} MLP-only` : "",
+  ].filter(Boolean);
+  const kinds = hybrid.length ? ` (${hybrid.join(", ")}, ${(k.full ?? 0) + (k.sliding ?? 0)} attention)` : "";
   out(`${c.bold(r.model.name)} ${c.dim(`(${r.model.hfId ?? r.model.id})`)}`);
   out(
     `  ${params(r.model.params)} parameters (${grouped(r.model.params)})${moe}; ${a.layers} layers, ` +
-      `${a.attention} ${a.attentionHeads}/${a.kvHeads} heads × ${a.headDim}${sw}`,
+      `${a.attention} ${a.attentionHeads}/${a.kvHeads} heads × ${a.headDim}${sw}${kinds}`,
   );
   out(`  weights ${r.precisionLabel}: ${c.bold(gib(r.memory.weightsBytes))}`);
   if (r.checkpoint)
@@ -135,6 +143,9 @@ function printModel(r: EstimateResult): void {
   out(
     `  KV cache (${r.kvCacheDtype}): ${(r.memory.kvCacheBytesPerToken / 1024).toFixed(1)} KiB/token; ` +
       `${gib(r.memory.kvCacheBytesPerSequence)} per ${r.maxModelLen}-token sequence` +
+      (r.memory.stateBytesPerSequence > 0
+        ? ` + ${(r.memory.stateBytesPerSequence / 1024 ** 2).toFixed(1)} MiB of state per sequence`
+        : "") +
       (r.concurrency > 1 ? `; ${gib(r.memory.kvCacheBytesForConcurrency)} for ${r.concurrency}` : ""),
   );
 }
@@ -150,9 +161,28 @@ function printPlacement(p: PlacementResult, r: EstimateResult): void {
   out(renderTable([c.bold(`per GPU (${r.engine.name} ${r.engine.version})`), c.bold("GiB")], rows));
   out(c.dim(`memory model: ${r.engine.memoryModel}`));
   out(
-    `KV cache: ${grouped(p.kvCacheTokens)} tokens (block ${p.blockSize ?? p.engineSettings.blockSize}); ` +
+    `KV cache: ${grouped(p.kvCacheTokens)} tokens (${blockText(p)}); ` +
       `max concurrency at ${r.maxModelLen} tokens: ${p.maxConcurrency}x` +
       (p.costPerHourUsd !== null ? `; ~$${p.costPerHourUsd.toFixed(2)}/h (${p.priceSource})` : ""),
+  );
+}
+
+/** The block size, and for hybrid pools how vLLM laid them out. */
+function blockText(p: PlacementResult): string {
+  const h = p.hybridKv;
+  if (!h) return `block ${p.blockSize ?? p.engineSettings.blockSize}`;
+  const g = h.groups;
+  const groups = [
+    g.full ? `${g.full} attention` : "",
+    g.sliding ? `${g.sliding} sliding` : "",
+    g.state ? `${g.state} state` : "",
+  ]
+    .filter(Boolean)
+    .join(" + ");
+  return (
+    `block ${h.blockSize}, ${h.numBlocks} blocks × ${groups} group${g.full + g.sliding + g.state > 1 ? "s" : ""} of ${h.groupSize} layers` +
+    (h.statePaddingPercent > 0 ? `, state pages padded ${h.statePaddingPercent} %` : "") +
+    `, ${h.blocksPerRequest} blocks per sequence`
   );
 }
 

@@ -15,6 +15,7 @@ import type { KvCacheDtype } from "../sizing/kv.js";
 import type { StageWeights } from "../sizing/placement.js";
 import type { Precision } from "../sizing/weights.js";
 import type { VersionRange } from "./version.js";
+import type { HybridKvLayout } from "./vllm-hybrid.js";
 
 /** The container image an engine runs in, pinned to a release. */
 export interface EngineImage {
@@ -132,6 +133,13 @@ export interface MemoryPlacement {
   offloadedLayers?: number;
   /** The KV block size the engine ends up with, when it overrides the setting (vLLM's MLA backends). */
   blockSize?: number;
+  /**
+   * A hybrid model's pool as vLLM lays it out (block size, groups, blocks), when the engine sized it
+   * so: short requests still take whole state blocks, which the performance model counts.
+   */
+  hybridKv?: { layout: HybridKvLayout; numBlocks: number } | undefined;
+  /** What the engine's memory model did differently from the model's own needs, for people. */
+  notes?: string[] | undefined;
 }
 
 /** Each engine's Prometheus metric names at the pinned release. */
@@ -332,6 +340,11 @@ export interface EngineModule {
    * documented: a rendered command may use no other (test/e2e/deployments-start.test.ts checks).
    */
   cliFlags: { flags: string[]; source: string };
+  /**
+   * The memory model sizes per-sequence recurrent state (Gated DeltaNet, Mamba layers) and DeepSeek
+   * sparse attention's indexer cache. Engines without it refuse such models by name.
+   */
+  sizesHybridCache?: boolean;
   /** The start-up log format `verify` reads for this engine, or null when it reads none. */
   startupLog: "vllm" | null;
   /** The container's command line for a plan whose recommendation runs this engine. */

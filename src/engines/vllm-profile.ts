@@ -4,6 +4,7 @@
  * the version table in vllm-versions.ts. Pure.
  */
 import type { ModelArch } from "../models/arch.js";
+import { mixerActivationWidth } from "../sizing/hybrid.js";
 import type { RuntimeSettings } from "./types.js";
 import { parseVersion, ruleFor, versionFromLog, versionRange } from "./version.js";
 import {
@@ -143,7 +144,8 @@ export function defaultVllmSettings(
  * (the layer's input, which the model's loop still references; the residual; the normed input of the
  * block), plus the larger of attention (q, k, v on this rank and the attention output) and the MLP
  * (gate+up output and the activated product: 3 × intermediate on this rank; a MoE layer holds that for
- * each of the top-k experts a token visits, plus the per-expert outputs).
+ * each of the top-k experts a token visits, plus the per-expert outputs), or of a linear-attention /
+ * Mamba mixer (src/sizing/hybrid.ts mixerActivationWidth).
  */
 export function forwardPeakBytes(arch: ModelArch, tp: number, tokens: number): number {
   const h = arch.hiddenSize;
@@ -155,7 +157,9 @@ export function forwardPeakBytes(arch: ModelArch, tp: number, tokens: number): n
       arch.moe.expertsPerToken * h +
       (3 * arch.moe.sharedIntermediateSize) / tp
     : 0;
-  return tokens * 2 * (3 * h + Math.max(attn, dense, moe));
+  // Gated DeltaNet / Mamba layers: their input projection's output and the mixer's output.
+  const mixer = mixerActivationWidth(arch, tp);
+  return tokens * 2 * (3 * h + Math.max(attn, dense, moe, mixer));
 }
 
 /**

@@ -20,6 +20,15 @@ import { type KvCacheDtype, kvBytesForSequence, kvBytesPerTokenPerLayer } from "
 import { type StageWeights, stageLayers, weightsPerStage } from "../sizing/placement.js";
 import type { Precision } from "../sizing/weights.js";
 import {
+  CHUNKED_FULL_NOTE,
+  type HybridCapacity,
+  hybridCapacity,
+  type HybridKvLayout,
+  sparseAttentionDeviceProblem,
+  vllmCacheView,
+  vllmHybridLayout,
+} from "./vllm-hybrid.js";
+import {
   applyOverrides,
   argReader,
   budgetLines,
@@ -99,6 +108,8 @@ export interface VllmPlacement {
   kvBytesPerSequence: number;
   /** Sequences of maxModelLen that fit at once (vLLM's "Maximum concurrency"). */
   maxConcurrency: number;
+  /** The tightest stage's pool as the hybrid allocator lays it out (src/engines/vllm-hybrid.ts). */
+  hybrid: (HybridKvLayout & HybridCapacity) | null;
   fits: boolean;
   /** Why it does not fit, when it does not. */
   reason: string | null;
@@ -121,7 +132,9 @@ export function vllmPlacement(args: {
   /** The GPU's compute capability: MLA backends force their block size on Hopper and Blackwell. */
   computeCapability?: number | undefined;
 }): VllmPlacement {
-  const { arch, tp, pp, settings: s } = args;
+  const { tp, pp, settings: s } = args;
+  // vLLM's cache view: chunked local-attention layers keep every token by default (vllm-hybrid.ts).
+  const arch = vllmCacheView(args.arch);
   const stagesW = args.stageWeights ?? weightsPerStage(arch, args.tensors, args.precision, tp, pp, args.skip);
   const layerSets = stageLayers(arch.numLayers, pp);
   const perLayer = kvBytesPerTokenPerLayer(arch, args.kvCacheDtype, tp);
@@ -143,23 +156,45 @@ export function vllmPlacement(args: {
       kvCacheBytes: Math.floor(kv),
       cudaGraphBytes: Math.round(graphs),
     };
+    // Hybrid models (per-sequence state, DeepSeek sparse attention): vLLM's hybrid allocator.
+    const layout = vllmHybridLayout({
+      arch,
+      kvCacheDtype: args.kvCacheDtype,
+      tp,
+      layers,
+      blockSize: s.blockSize,
+      maxNumBatchedTokens: s.maxNumBatchedTokens,
+    });
+    const hybrid = layout ? { ...layout, ...hybridCapacity(layout, kv, args.maxModelLen) } : null;
     return {
       layers: layers.length,
       perGpu: ledger,
-      kvCacheTokens: kvTokensForBytes(arch, args.kvCacheDtype, tp, layers.length, block, kv),
+      kvCacheTokens: hybrid
+        ? hybrid.kvCacheTokens
+        : kvTokensForBytes(arch, args.kvCacheDtype, tp, layers.length, block, kv),
       layerIdx: layers,
+      hybrid,
     };
   });
   const tight = stages.reduce((a, b) => (b.kvCacheTokens < a.kvCacheTokens ? b : a));
-  const kvBytesPerSequence = kvBytesForSequence(arch, args.kvCacheDtype, args.maxModelLen, tp);
+  const kvBytesPerSequence = tight.hybrid
+    ? stages.reduce((sum, st) => sum + (st.hybrid?.bytesPerRequest ?? 0), 0)
+    : kvBytesForSequence(arch, args.kvCacheDtype, args.maxModelLen, tp);
   // Concurrency: how many sequences' KV fit in the pool of the tightest stage. Sliding-window
   // layers need only their window per sequence.
   const seqBytesTight = kvBytesForSequence(arch, args.kvCacheDtype, args.maxModelLen, tp, tight.layerIdx);
   const poolBytes = tight.kvCacheTokens * perLayer * tight.layers;
-  const maxConcurrency = seqBytesTight > 0 ? poolBytes / seqBytesTight : 0;
+  const maxConcurrency = tight.hybrid
+    ? tight.hybrid.maxConcurrency
+    : seqBytesTight > 0
+      ? poolBytes / seqBytesTight
+      : 0;
   let reason: string | null = null;
   if (tight.perGpu.kvCacheBytes <= 0) {
     reason = "weights and activations exceed the memory budget";
+  } else if (maxConcurrency < 1 && tight.hybrid) {
+    const h = tight.hybrid;
+    reason = `the KV pool holds ${h.numBlocks} blocks of ${h.blockSize} tokens; one sequence of ${args.maxModelLen} needs ${h.blocksPerRequest}`;
   } else if (maxConcurrency < 1) {
     reason = `the KV cache holds ${tight.kvCacheTokens} tokens, less than one sequence of ${args.maxModelLen}`;
   } else if (
@@ -176,6 +211,7 @@ export function vllmPlacement(args: {
     kvCacheTokens: tight.kvCacheTokens,
     kvBytesPerSequence,
     maxConcurrency: Math.floor(maxConcurrency * 100) / 100,
+    hybrid: tight.hybrid,
     fits: reason === null,
     reason,
   };
@@ -199,6 +235,8 @@ export function vllmMemory(req: MemoryRequest, budgetName = "gpu_memory_utilizat
   });
   const s = req.settings;
   const rows = Math.min(s.maxNumSeqs, s.maxNumBatchedTokens);
+  // DeepSeek sparse attention's kernels run on Hopper and Blackwell only (vllm-hybrid.ts).
+  const kernels = sparseAttentionDeviceProblem(req.arch, req.device);
   return {
     perGpu: p.perGpu,
     lines: budgetLines(
@@ -210,9 +248,12 @@ export function vllmMemory(req: MemoryRequest, budgetName = "gpu_memory_utilizat
     stages: req.stageWeights,
     kvCacheTokens: p.kvCacheTokens,
     maxConcurrency: p.maxConcurrency,
-    fits: p.fits,
-    reason: p.reason,
-    blockSize: effectiveBlockSize(req.arch, s, req.device.computeCapability),
+    fits: p.fits && !kernels,
+    reason: p.reason ?? kernels,
+    // The hybrid allocator sets its own block size (state page alignment, sparse MLA's 64).
+    blockSize: p.hybrid?.blockSize ?? effectiveBlockSize(req.arch, s, req.device.computeCapability),
+    hybridKv: p.hybrid ? { layout: p.hybrid, numBlocks: p.hybrid.numBlocks } : undefined,
+    notes: req.arch.layerTypes.includes("chunked") ? [CHUNKED_FULL_NOTE] : undefined,
   };
 }
 
@@ -399,6 +440,7 @@ export const vllm: EngineModule = {
     ),
   supportProblem: (device, p) => hfEngineSupport(device, p, VLLM_IMAGE),
   memory: (req) => vllmMemory(req),
+  sizesHybridCache: true,
   startupLog: "vllm",
   runsAsNonRoot: true,
   advisories: [],

@@ -168,6 +168,9 @@ function classify(
 
 /** Why the engine would not load this tensor, or null. */
 function unloaded(name: string, arch: ModelArch, has: (n: string) => boolean): string | null {
+  // Qwen3-Next / Qwen3.5 keep their MTP layers under "mtp." (vLLM qwen3_next.py: `orig_to_new_prefix={"mtp.": None}`).
+  if (/^(model\.)?mtp\./.test(name))
+    return "multi-token-prediction layers (vLLM loads them only for speculative decoding)";
   if (arch.mtpLayers > 0) {
     const m = /^model\.layers\.(\d+)\./.exec(name);
     if (m && Number(m[1]) >= arch.numLayers)

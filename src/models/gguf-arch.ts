@@ -5,6 +5,7 @@
  * block 0. Every count is checked by src/models/validate.ts, block_count before any per-layer list
  * is built; each refusal names the file and the key. Pure.
  */
+import { ggufUnmodelledFeature } from "./features.js";
 import { UserError } from "../errors.js";
 import { UNFILLED } from "../sanitize.js";
 import type { LayerAttention, MlaArch, ModelArch, MoeArch } from "./arch.js";
@@ -61,6 +62,12 @@ export function ggufArch(g: GgufFile, label: string): ModelArch {
     return checkCount(label, `${archName}.${k}`, v, max);
   };
   const tensorNames = new Set(g.tensors.map((t) => t.name));
+  const unmodelled = ggufUnmodelledFeature(archName, tensorNames);
+  if (unmodelled)
+    throw new UserError(
+      `${label}: ${unmodelled} are not modelled yet`,
+      "llmdeploy refuses to size what it does not model",
+    );
   const tensor = (n: string) => g.tensors.find((t) => t.name === n);
   const has = (n: string) => tensorNames.has(n);
 

@@ -12,6 +12,8 @@ import { UserError } from "../errors.js";
 import { cleanText, UNFILLED } from "../sanitize.js";
 import type { LayerAttention, MlaArch, ModelArch, MoeArch, VisionArch } from "./arch.js";
 import { FAMILY_DEFAULTS, SIGLIP_DEFAULTS } from "./family-defaults.js";
+import { assertModelled } from "./features.js";
+import { extendArch, HYBRID_FAMILY_DEFAULTS } from "./hfconfig-hybrid.js";
 import { parseQuantization } from "./quantization.js";
 import {
   type ArchFieldNames,
@@ -262,10 +264,18 @@ export function parseHfConfig(raw: unknown, label = "config.json"): ModelArch {
   if (modelType === "gemma3" && nested) modelType = "gemma3_text";
   if (modelType === "RefinedWebModel" || modelType === "RefinedWeb") modelType = "falcon";
   if (modelType.startsWith("baichuan")) modelType = "baichuan";
+  // Kimi K2 is DeepSeek-V3's network ("architectures": ["DeepseekV3ForCausalLM"]).
+  if (modelType === "kimi_k2") modelType = "deepseek_v3";
   const c: Json = {
-    ...(Object.hasOwn(FAMILY_DEFAULTS, modelType) ? FAMILY_DEFAULTS[modelType] : {}),
+    ...(Object.hasOwn(FAMILY_DEFAULTS, modelType)
+      ? FAMILY_DEFAULTS[modelType]
+      : Object.hasOwn(HYBRID_FAMILY_DEFAULTS, modelType)
+        ? HYBRID_FAMILY_DEFAULTS[modelType]
+        : {}),
     ...textRaw,
   };
+  // Layer kinds and caches llmdeploy does not model are refused here, before any sizing.
+  assertModelled(modelType, c, top, label);
   const archs = strList(top.architectures);
   const badArch = archs.find((a) => UNFILLED.test(a));
   if (badArch !== undefined)
@@ -416,5 +426,5 @@ export function parseHfConfig(raw: unknown, label = "config.json"): ModelArch {
     vision: modelType === "gemma3_text" && nested ? parseVision(top.vision_config, label) : null,
     mtpLayers: mtp?.value ?? 0,
   };
-  return validateArch(arch, label, names);
+  return validateArch(extendArch(arch, c, top, label), label, names);
 }

@@ -20,6 +20,8 @@ import type { Performance } from "../contract/plan.js";
 import { cheapestPrice } from "../catalog/prices.js";
 import { DEFAULTS } from "../defaults.js";
 import type { ParamCount } from "./inventory.js";
+import { architectureNotes, type HybridKvSummary, hybridSummary } from "./estimate-notes.js";
+import { stateBytesPerSequence } from "./hybrid.js";
 import { type KvCacheDtype, kvBytesForSequence, kvBytesPerToken } from "./kv.js";
 import { assertParallelism, parallelismProblem, precisionProblem } from "./placement.js";
 import {
@@ -99,6 +101,8 @@ export interface PlacementResult {
   offloadedLayers?: number;
   /** KV block size the engine uses (vLLM forces 64 or 128 for MLA models on Hopper and Blackwell). */
   blockSize?: number;
+  /** vLLM's hybrid pool (models with per-sequence state or DeepSeek sparse attention). */
+  hybridKv?: HybridKvSummary;
   costPerHourUsd: number | null;
   priceSource: string | null;
   /** Predicted latency and throughput at the request's load (when the placement fits). */
@@ -128,6 +132,10 @@ export interface EstimateResult {
       attention: "MHA" | "GQA" | "MQA" | "MLA";
       slidingWindow: number | null;
       slidingLayers: number;
+      /** Layers of each kind (src/models/arch.ts LayerAttention): full, sliding, chunked, linear, mamba, none. */
+      layerKinds: Record<string, number>;
+      /** Llama 4's attention chunk, when chunked layers exist. */
+      attentionChunkSize: number | null;
       experts: number | null;
       expertsPerToken: number | null;
     };
@@ -154,7 +162,12 @@ export interface EstimateResult {
     kvCacheBytesPerToken: number;
     /** KV cache of one sequence of maxModelLen (sliding-window layers capped at their window). */
     kvCacheBytesPerSequence: number;
-    /** KV cache of `concurrency` such sequences. */
+    /**
+     * Fixed state of one sequence, whatever its length, in the linear-attention and Mamba layers
+     * (recurrent + conv state, before any engine's paging); 0 for other models.
+     */
+    stateBytesPerSequence: number;
+    /** KV cache and state of `concurrency` such sequences. */
     kvCacheBytesForConcurrency: number;
   };
   placement?: PlacementResult;
@@ -190,6 +203,8 @@ function archSummary(a: ModelArch): EstimateResult["model"]["architecture"] {
     attention,
     slidingWindow: a.slidingWindow,
     slidingLayers: a.layerTypes.filter((t) => t === "sliding").length,
+    layerKinds: a.layerTypes.reduce<Record<string, number>>((m, t) => ({ ...m, [t]: (m[t] ?? 0) + 1 }), {}),
+    attentionChunkSize: a.layerTypes.includes("chunked") ? (a.attentionChunkSize ?? null) : null,
     experts: a.moe?.numExperts ?? null,
     expertsPerToken: a.moe?.expertsPerToken ?? null,
   };
@@ -305,6 +320,8 @@ export function estimate(req: EstimateRequest): EstimateResult {
   const workload = req.workload ?? DEFAULT_WORKLOAD;
   checkWorkload({ ...workload, concurrency: req.concurrency }, maxModelLen);
   const kvPerSeq = kvBytesForSequence(arch, req.kvCacheDtype, maxModelLen);
+  const statePerSeq = stateBytesPerSequence(arch);
+  notes.push(...architectureNotes(arch));
   const ckpt = req.model.checkpoint;
   if (served.bytesScale !== 1 && ckpt)
     notes.push(
@@ -345,6 +362,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       },
     });
     const m = sized.memory;
+    for (const n of m.notes ?? []) if (!notes.includes(n)) notes.push(n);
     let { fits, reason } = m;
     const unsupported = engine.supportProblem(gpu, sized.precision) ?? splitProblem(engine, gpu, tp, pp);
     if (unsupported) {
@@ -372,6 +390,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       engineSettings: settings,
       ...(m.offloadedLayers !== undefined ? { offloadedLayers: m.offloadedLayers } : {}),
       ...(m.blockSize !== undefined ? { blockSize: m.blockSize } : {}),
+      ...(m.hybridKv ? { hybridKv: hybridSummary(m.hybridKv, maxModelLen) } : {}),
       costPerHourUsd: price ? Math.round(price.usdPerGpuHour * count * 100) / 100 : null,
       priceSource: price ? `${price.provider} ${price.basis}, ${price.date}` : null,
       performance: unsupported ? null : sized.performance,
@@ -432,7 +451,8 @@ export function estimate(req: EstimateRequest): EstimateResult {
       weightsBytes: modelWeightsBytes(model, served),
       kvCacheBytesPerToken: kvBytesPerToken(arch, req.kvCacheDtype),
       kvCacheBytesPerSequence: kvPerSeq,
-      kvCacheBytesForConcurrency: kvPerSeq * req.concurrency,
+      stateBytesPerSequence: statePerSeq,
+      kvCacheBytesForConcurrency: (kvPerSeq + statePerSeq) * req.concurrency,
     },
     workload: { ...workload, concurrency: req.concurrency },
     performance: null,

@@ -6,6 +6,7 @@
  * 1-D tensors (norm weights, biases) have cols = 1.
  */
 import type { ModelArch } from "../models/arch.js";
+import { gdnTensors, indexerTensors, mambaTensors, visionTowerTensors } from "./inventory-hybrid.js";
 
 export type TensorRole =
   | "embedding"
@@ -23,9 +24,11 @@ export type TensorRole =
  * How tensor parallelism splits a tensor across ranks (vLLM's parallel linear layers):
  * column: rows split; row: cols split (its bias is kept whole on every rank); kv: rows split by KV
  * head, replicated when TP > KV heads; vocab: rows split (vocab-parallel embedding/lm_head);
- * heads: 1-D per-head tensor split by head; replicated: whole on every rank.
+ * heads: 1-D per-head tensor split by head; groups: rows made of `units` groups (Mamba-2's B/C
+ * groups), split by group and replicated when TP > groups (vLLM adds "extra groups for head shards");
+ * replicated: whole on every rank.
  */
-export type TpSplit = "column" | "row" | "kv" | "vocab" | "heads" | "replicated";
+export type TpSplit = "column" | "row" | "kv" | "vocab" | "heads" | "groups" | "replicated";
 
 export interface Tensor {
   name: string;
@@ -39,12 +42,19 @@ export interface Tensor {
   /** A 2-D Linear weight inside a decoder layer: what weight-quantization schemes quantize. */
   linear: boolean;
   tp: TpSplit;
+  /** Groups the rows are made of (tp "groups"). */
+  units?: number;
+  /**
+   * The checkpoint stores it quantized although the engine loads it in 16 bit (DeepSeek-V3.2's
+   * indexer wk, which vLLM upcasts to BF16): counted for the checkpoint's FP8 scales only.
+   */
+  storedLinear?: boolean;
 }
 
 /** Parameters held by one tensor entry. */
 export const tensorParams = (t: Tensor): number => t.rows * t.cols * t.count;
 
-function linear(
+export function linear(
   name: string,
   role: TensorRole,
   layer: number,
@@ -55,7 +65,7 @@ function linear(
 ): Tensor {
   return { name, role, layer, rows, cols, count, linear: true, tp };
 }
-function vec(
+export function vec(
   name: string,
   role: TensorRole,
   layer: number | null,
@@ -66,7 +76,7 @@ function vec(
   return { name, role, layer, rows: size, cols: 1, count, linear: false, tp };
 }
 
-function norm(arch: ModelArch, name: string, layer: number | null, size: number): Tensor[] {
+export function norm(arch: ModelArch, name: string, layer: number | null, size: number): Tensor[] {
   const out = [vec(`${name}.weight`, "norm", layer, size, "replicated")];
   if (arch.normKind === "layer") out.push(vec(`${name}.bias`, "norm", layer, size, "replicated"));
   return out;
@@ -110,12 +120,15 @@ function attention(arch: ModelArch, i: number): Tensor[] {
       ),
     );
     out.push(linear(`${p}.o_proj.weight`, "attention", i, h, arch.numHeads * m.vHeadDim, "row"));
+    if (arch.indexer) out.push(...indexerTensors(arch, i));
     return out;
   }
   const q = arch.numHeads * arch.headDim;
+  // Gated attention (Qwen3-Next, Qwen3.5): q_proj also produces the output gate, 2 × as wide.
+  const qOut = arch.attnOutputGate ? 2 * q : q;
   const kv = arch.numKvHeads * arch.headDim;
   const vOut = arch.numKvHeads * arch.vHeadDim;
-  out.push(linear(`${p}.q_proj.weight`, "attention", i, q, h, "column"));
+  out.push(linear(`${p}.q_proj.weight`, "attention", i, qOut, h, "column"));
   out.push(linear(`${p}.k_proj.weight`, "attention", i, kv, h, "kv"));
   out.push(linear(`${p}.v_proj.weight`, "attention", i, vOut, h, "kv"));
   out.push(linear(`${p}.o_proj.weight`, "attention", i, h, arch.numHeads * arch.vHeadDim, "row"));
@@ -125,7 +138,11 @@ function attention(arch: ModelArch, i: number): Tensor[] {
     out.push(vec(`${p}.v_proj.bias`, "bias", i, vOut, "kv"));
   }
   if (arch.oBias) out.push(vec(`${p}.o_proj.bias`, "bias", i, h, "replicated"));
-  if (arch.qkNorm) {
+  if (arch.qkNorm && arch.qkNormShape === "full") {
+    // MiniMax-M2: one norm over every q channel and one over every k channel of the layer.
+    out.push(...norm(arch, `${p}.q_norm`, i, q));
+    out.push(...norm(arch, `${p}.k_norm`, i, kv));
+  } else if (arch.qkNorm && arch.qkNormShape !== "weightless") {
     out.push(...norm(arch, `${p}.q_norm`, i, arch.headDim));
     out.push(...norm(arch, `${p}.k_norm`, i, arch.headDim));
   }
@@ -225,6 +242,33 @@ function visionTower(arch: ModelArch): Tensor[] {
   return out;
 }
 
+/** The token mixer of decoder layer i: attention, Gated DeltaNet, a Mamba-2 mixer, or nothing. */
+function mixer(arch: ModelArch, i: number): Tensor[] {
+  switch (arch.layerTypes[i]) {
+    case "linear":
+      return gdnTensors(arch, i);
+    case "mamba":
+      return mambaTensors(arch, i);
+    case "none":
+      return [];
+    default:
+      return attention(arch, i);
+  }
+}
+
+/** Every tensor of decoder layer i: its norms, token mixer and feed-forward block. */
+export function decoderLayer(arch: ModelArch, i: number): Tensor[] {
+  const out: Tensor[] = [];
+  for (let n = 0; n < arch.normsPerLayer; n++)
+    out.push(...norm(arch, `layers.${i}.norm${n}`, i, arch.hiddenSize));
+  out.push(...mixer(arch, i));
+  const ffn = arch.ffnLayers?.[i] ?? (arch.moe && arch.moe.moeLayers[i] ? "moe" : "dense");
+  if (ffn === "moe") out.push(...moeBlock(arch, i));
+  else if (ffn === "dense")
+    out.push(...mlp(arch, `layers.${i}.mlp`, "mlp", i, arch.intermediateSize, arch.mlpBias));
+  return out;
+}
+
 /** The full list of weight tensors of the model as the engine loads it (MTP layers excluded). */
 export function inventory(arch: ModelArch): Tensor[] {
   const h = arch.hiddenSize;
@@ -240,12 +284,7 @@ export function inventory(arch: ModelArch): Tensor[] {
       tp: "vocab",
     },
   ];
-  for (let i = 0; i < arch.numLayers; i++) {
-    for (let n = 0; n < arch.normsPerLayer; n++) out.push(...norm(arch, `layers.${i}.norm${n}`, i, h));
-    out.push(...attention(arch, i));
-    if (arch.moe && arch.moe.moeLayers[i]) out.push(...moeBlock(arch, i));
-    else out.push(...mlp(arch, `layers.${i}.mlp`, "mlp", i, arch.intermediateSize, arch.mlpBias));
-  }
+  for (let i = 0; i < arch.numLayers; i++) out.push(...decoderLayer(arch, i));
   out.push(...norm(arch, "norm", null, h));
   if (!arch.tieWordEmbeddings) {
     out.push({
@@ -259,7 +298,7 @@ export function inventory(arch: ModelArch): Tensor[] {
       tp: "vocab",
     });
   }
-  out.push(...visionTower(arch));
+  out.push(...visionTower(arch), ...visionTowerTensors(arch));
   return out;
 }
 

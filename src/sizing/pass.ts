@@ -19,7 +19,14 @@ import type { DeviceEntry } from "../catalog/types.js";
 import type { ModelArch } from "../models/arch.js";
 import { allReduceSeries, allReduceUs, allReduceUsOf } from "./allreduce.js";
 import type { ParamCount } from "./inventory.js";
-import { type KvCacheDtype, kvBytesPerTokenPerLayer } from "./kv.js";
+import { holdsState, layerState } from "./hybrid.js";
+import {
+  DSA_LATENT_BYTES,
+  dsaBytesPerTokenPerLayer,
+  type KvCacheDtype,
+  kvBytesPerTokenPerLayer,
+  tokensCached,
+} from "./kv.js";
 import type { PerfConstants } from "./perf-constants.js";
 import { stageLayers, type StageWeights } from "./placement.js";
 import type { Precision } from "./weights.js";
@@ -51,10 +58,8 @@ export function matmulParamsPerToken(arch: ModelArch, p: ParamCount): number {
 
 /** Attention FLOPs of one token attending to `context` tokens in one layer (QKᵀ and AV, 2 FLOPs/MAC). */
 export function attentionFlopsPerTokenLayer(arch: ModelArch, layer: number, context: number): number {
-  const c =
-    arch.layerTypes[layer] === "sliding" && arch.slidingWindow
-      ? Math.min(context, arch.slidingWindow)
-      : context;
+  // The context this layer attends to: its window or chunk; none for state and MLP-only layers.
+  const c = tokensCached(arch, layer, context);
   if (arch.mla) {
     // Absorbed MLA attends over the latent: scores use kv_lora_rank + rope dims, values kv_lora_rank.
     const m = arch.mla;
@@ -104,8 +109,14 @@ export function preparePass(inp: PassPlacement, k: PerfConstants) {
   const linkBw = gpu.interconnect.gbsUnidirectional.value * 1e9 * k.collectives.linkEfficiency;
   const fallbackUs = k.collectives.allReduceLatencyUs[gpu.interconnect.kind];
   // Per stage: full-attention, sliding-window, MoE and MLA layers, so a pass costs O(stages).
+  // Hybrid models (src/sizing/hybrid.ts): chunked layers attend within their chunk; linear-attention
+  // and Mamba layers ("state") read and write their fixed per-sequence state once per step, whatever
+  // the context, instead of a per-token cache; "none" layers (MLP-only) have no token mixer.
+  const count = (layers: number[], t: string) => layers.filter((l) => arch.layerTypes[l] === t).length;
   const stageKinds = stageLayers(arch.numLayers, pp).map((layers) => {
-    const sliding = arch.slidingWindow ? layers.filter((l) => arch.layerTypes[l] === "sliding").length : 0;
+    const sliding = arch.slidingWindow ? count(layers, "sliding") : 0;
+    const chunked = count(layers, "chunked");
+    const state = layers.filter((l) => holdsState(arch.layerTypes[l])).length;
     const moe = arch.moe ? layers.filter((l) => arch.moe!.moeLayers[l]).length : 0;
     // Floors (µs per stage): the dense kernels of every layer (and MLA's extra projections), and the
     // router / dispatch / grouped-GEMM kernels of the MoE layers.
@@ -114,8 +125,10 @@ export function preparePass(inp: PassPlacement, k: PerfConstants) {
     const expertFloorUs = moe * eff.moeLayerOverheadUs * fixedScale;
     return {
       layers: layers.length,
-      full: layers.length - sliding,
+      full: layers.length - sliding - chunked - state - count(layers, "none"),
       sliding,
+      chunked,
+      state,
       denseFloorMs: denseFloorUs / 1e3,
       expertFloorMs: expertFloorUs / 1e3,
     };
@@ -138,8 +151,16 @@ export function preparePass(inp: PassPlacement, k: PerfConstants) {
     hopUs,
     // Attention FLOPs per token per layer per context token.
     attnCoef: attentionFlopsPerTokenLayer({ ...arch, layerTypes: ["full"] }, 0, 1),
-    kvPerTokenLayer: kvBytesPerTokenPerLayer(arch, inp.kvCacheDtype, tp),
+    // DeepSeek sparse attention reads every context token's indexer key but attends to (and reads the
+    // latents of) index_topk tokens only.
+    kvPerTokenLayer: arch.indexer
+      ? dsaBytesPerTokenPerLayer(arch) - DSA_LATENT_BYTES
+      : kvBytesPerTokenPerLayer(arch, inp.kvCacheDtype, tp),
+    sparseLatentBytes: arch.indexer ? DSA_LATENT_BYTES : 0,
+    topK: arch.indexer?.topK ?? Infinity,
+    stateBytes: layerState(arch, tp)?.bytes ?? 0,
     window: arch.slidingWindow ?? Infinity,
+    chunk: arch.attentionChunkSize ?? Infinity,
     /** One all-reduce of `tokens` tokens' hidden states, ms. */
     allReduceMs: (tokens: number) =>
       allReduceUsOf(arSeries, tp, tokens * arch.hiddenSize * 2, linkBw, fallbackUs) / 1e3,
@@ -178,10 +199,17 @@ export function passTime(
     const share = k.layers / arch.numLayers;
     const denseBytes = st.bytesPerGpu - st.expertBytesPerGpu;
     const expertBytes = st.expertBytesPerGpu * expertsTouched(arch, tokens);
-    // Tokens of context each layer attends to: sliding layers stop at their window.
-    const seen = (ctx: number) => k.full * ctx + k.sliding * Math.min(ctx, pr.window);
-    const kvBytes = decodeSeqs * pr.kvPerTokenLayer * seen(context);
-    const attn = pr.attnCoef * (decodeSeqs * seen(context) + prefillTokens * seen(pctx));
+    // Tokens of context each layer attends to: sliding layers stop at their window, chunked at their
+    // chunk, sparse attention at its top-k.
+    const seen = (ctx: number) =>
+      k.full * ctx + k.sliding * Math.min(ctx, pr.window) + k.chunked * Math.min(ctx, pr.chunk);
+    const attended = (ctx: number) => seen(Math.min(ctx, pr.topK));
+    const kvBytes =
+      decodeSeqs *
+      (pr.kvPerTokenLayer * seen(context) +
+        pr.sparseLatentBytes * attended(context) +
+        2 * k.state * pr.stateBytes); // state layers: one read and one write of the state per step
+    const attn = pr.attnCoef * (decodeSeqs * attended(context) + prefillTokens * attended(pctx));
     // Dense GEMMs, expert GEMMs and attention are separate kernels, one after the other: each is
     // bound by its own bytes (weights; KV cache) or its own FLOPs. Grouped expert GEMMs reach a
     // share of the dense GEMMs' efficiency.

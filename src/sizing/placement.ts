@@ -4,6 +4,7 @@
  */
 import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
+import { hybridParallelismProblem } from "./hybrid.js";
 import type { Tensor } from "./inventory.js";
 import { kvHeadsPerRank } from "./kv.js";
 import { groupSizeOf, type Precision, tensorBytes } from "./weights.js";
@@ -33,6 +34,8 @@ export function parallelismProblem(
       return `tensor parallel size ${tp} does not divide the ${kv} KV heads (nor is a multiple of them)`;
     }
   }
+  const hybrid = hybridParallelismProblem(arch, tp);
+  if (hybrid) return hybrid;
   if (pp > arch.numLayers) return `pipeline parallel size ${pp} exceeds the ${arch.numLayers} layers`;
   const g = groupSizeOf(precision.format);
   // MXFP4 experts are zero-padded per rank by vLLM's MoE backends (gpt-oss-120b runs at TP 4: 720 ->
@@ -105,6 +108,11 @@ export function shardTensor(t: Tensor, arch: ModelArch, tp: number): Tensor {
       return { ...t, cols: Math.ceil(t.cols / tp) };
     case "kv":
       return { ...t, rows: kvHeadsPerRank(arch, tp) * (t.rows / arch.numKvHeads) };
+    case "groups": {
+      // whole groups per rank; every rank keeps one when there are fewer groups than ranks
+      const units = t.units ?? 1;
+      return { ...t, rows: Math.max(1, units / tp) * (t.rows / units) };
+    }
     case "vocab":
       return { ...t, rows: Math.ceil((Math.ceil(t.rows / VOCAB_PADDING) * VOCAB_PADDING) / tp) };
     case "replicated":

@@ -16,6 +16,8 @@ import type { EngineModule, MemoryPlacement, RuntimeSettings } from "../engines/
 import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
 import type { CheckpointSummary } from "../models/checkpoint.js";
+import { sequencesFit } from "../engines/vllm-hybrid.js";
+import { hybridCacheFeature } from "./hybrid.js";
 import { countParams, inventory, type ParamCount, type Tensor } from "./inventory.js";
 import type { KvCacheDtype } from "./kv.js";
 import { perfConstantsFor, type PerfConstants } from "./perf-constants.js";
@@ -206,6 +208,15 @@ export interface SizedPlacement {
 /** Memory, then performance, of one placement: the step every command shares. */
 export function sizePlacement(req: PlacementRequest): SizedPlacement {
   const { model: m, served, engine, device, tp, pp } = req;
+  const hybrid = hybridCacheFeature(m.arch);
+  if (hybrid && !engine.sizesHybridCache) {
+    throw new UserError(
+      `${engine.label}: ${hybrid} is not modelled for this engine yet`,
+      "size it with --engine vllm, whose hybrid KV cache manager llmdeploy models",
+      1,
+      "engine",
+    );
+  }
   const precision = mxfp4Backend(served.precision, device);
   const weights = stageWeights(m, served, precision, tp, pp);
   const memory = engine.memory({
@@ -238,6 +249,7 @@ export function perfInputOf(
 ): PerfInput {
   if (!req.workload) throw new Error("perfInputOf needs a workload");
   const m = req.model;
+  const requestTokens = req.workload.inputTokens + req.workload.outputTokens;
   return {
     arch: m.arch,
     params: m.params,
@@ -249,7 +261,12 @@ export function perfInputOf(
     nodes: sized.nodes,
     replicas,
     stages: sized.memory.stages,
-    kvCacheTokens: sized.memory.kvCacheTokens,
+    // Hybrid pools (vLLM): a request takes whole state blocks however short it is, so the tokens the
+    // pool holds for this workload are the requests of inputTokens + outputTokens that fit.
+    kvCacheTokens: sized.memory.hybridKv
+      ? sequencesFit(sized.memory.hybridKv.layout, sized.memory.hybridKv.numBlocks, requestTokens) *
+        requestTokens
+      : sized.memory.kvCacheTokens,
     maxNumSeqs: req.settings.maxNumSeqs,
     maxNumBatchedTokens: req.settings.maxNumBatchedTokens,
     workload: req.workload,
