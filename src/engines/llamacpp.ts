@@ -20,6 +20,7 @@ import { type KvCacheDtype, kvBytesForSequence } from "../sizing/kv.js";
 import { stageLayers, type StageWeights } from "../sizing/placement.js";
 import { tensorBytes, type Precision } from "../sizing/weights.js";
 import { efficiency, FIT, LLAMACPP_SHARES, MODEL_DIR, SLOTS } from "./common.js";
+import { imageProblem, type ImageBuild } from "./hardware.js";
 import type {
   EngineCommand,
   EngineModule,
@@ -265,6 +266,19 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+/**
+ * The pinned GPU image is the server-cuda build (NVIDIA GPUs; llama.cpp docs/docker.md); CPU hosts run
+ * the server build. No compute-capability limit is recorded for it.
+ */
+export const LLAMACPP_IMAGE_BUILD: ImageBuild = {
+  cuda: null,
+  minComputeCapability: null,
+  why: "",
+  source: "https://github.com/ggml-org/llama.cpp/blob/master/docs/docker.md",
+  amd: "a ROCm (HIP) build of llama.cpp",
+  gaudi: null,
+};
+
 export const llamacpp: EngineModule = {
   name: "llamacpp",
   label: "llama.cpp",
@@ -285,7 +299,7 @@ export const llamacpp: EngineModule = {
   memoryModel:
     "llama.cpp's allocation (weights, --parallel slots × max-model-len of KV cache, compute buffer, CUDA context)",
   settings: llamacppSettings,
-  supportProblem: () => null,
+  supportProblem: (d) => imageProblem(llamacpp, LLAMACPP_IMAGE_BUILD, d),
   memory: llamacppMemory,
   startupLog: null,
   command,

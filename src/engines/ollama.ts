@@ -6,6 +6,7 @@ import type { Plan } from "../contract/plan.js";
 import { efficiency, LLAMACPP_SHARES, MODEL_DIR, sharedFit, SLOTS } from "./common.js";
 import { llamacppMemory, llamacppSettings } from "./llamacpp.js";
 import type { EngineCommand, EngineModule } from "./types.js";
+import { imageProblem, type ImageBuild } from "./hardware.js";
 
 /**
  * `ollama serve`, configured by environment (docs/faq.md: OLLAMA_HOST, OLLAMA_NUM_PARALLEL,
@@ -40,6 +41,19 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+/**
+ * The pinned image runs on NVIDIA GPUs and CPUs; AMD GPUs take the ollama/ollama:rocm image
+ * (https://github.com/ollama/ollama/blob/main/docs/docker.md, "AMD GPU ... ollama/ollama:rocm").
+ */
+export const OLLAMA_IMAGE_BUILD: ImageBuild = {
+  cuda: null,
+  minComputeCapability: null,
+  why: "",
+  source: "https://github.com/ollama/ollama/blob/main/docs/docker.md",
+  amd: "the ollama/ollama:rocm image",
+  gaudi: null,
+};
+
 export const ollama: EngineModule = {
   name: "ollama",
   label: "Ollama",
@@ -55,7 +69,7 @@ export const ollama: EngineModule = {
   efficiency: efficiency(LLAMACPP_SHARES, SLOTS, sharedFit("llama.cpp")),
   memoryModel: "llama.cpp's allocation, as Ollama's runner makes it (every layer on the GPU)",
   settings: llamacppSettings,
-  supportProblem: () => null,
+  supportProblem: (d) => imageProblem(ollama, OLLAMA_IMAGE_BUILD, d),
   memory: llamacppMemory,
   startupLog: null,
   command,

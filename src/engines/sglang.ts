@@ -14,6 +14,7 @@ import {
   VLLM_SHARES,
 } from "./common.js";
 import type { EngineCommand, EngineModule } from "./types.js";
+import { CUDA13_MIN_COMPUTE_CAPABILITY, imageProblem, type ImageBuild } from "./hardware.js";
 import { defaultVllmSettings, vllmMemory } from "./vllm.js";
 
 /** Port SGLang's nodes meet on (`--dist-init-addr head:PORT`). */
@@ -70,6 +71,20 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+/**
+ * The pinned image's build: SGLang's images are CUDA 13 builds since v0.5.11 (release notes quoted in
+ * https://github.com/gpustack/gpustack/issues/5285: "Default CUDA version moves to 13.0 across SGLang,
+ * sgl-kernel, and Docker images"; the CUDA 12 build carries a -cu129 tag).
+ */
+export const SGLANG_IMAGE_BUILD: ImageBuild = {
+  cuda: "13.0",
+  minComputeCapability: CUDA13_MIN_COMPUTE_CAPABILITY,
+  why: "whose kernels start at compute capability 7.5",
+  source: "https://github.com/gpustack/gpustack/issues/5285",
+  amd: "a ROCm build of SGLang",
+  gaudi: "a Gaudi build of SGLang",
+};
+
 export const sglang: EngineModule = {
   name: "sglang",
   label: "SGLang",
@@ -86,7 +101,7 @@ export const sglang: EngineModule = {
   efficiency: efficiency(VLLM_SHARES, SCHEDULER, sharedFit("vLLM")),
   memoryModel: "approximated by vLLM's budget (--mem-fraction-static in the place of gpu_memory_utilization)",
   settings: (device, o) => applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
-  supportProblem: hfEngineSupport,
+  supportProblem: (d, p) => imageProblem(sglang, SGLANG_IMAGE_BUILD, d) ?? hfEngineSupport(d, p),
   memory: (req) => vllmMemory(req, "mem_fraction_static"),
   startupLog: null,
   command,

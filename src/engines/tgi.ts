@@ -14,6 +14,7 @@ import {
   VLLM_SHARES,
 } from "./common.js";
 import type { EngineCommand, EngineModule } from "./types.js";
+import { imageProblem, type ImageBuild } from "./hardware.js";
 import { defaultVllmSettings, vllmMemory } from "./vllm.js";
 
 /** https://huggingface.co/docs/text-generation-inference/reference/launcher */
@@ -55,6 +56,19 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+/**
+ * The pinned image's build: a CUDA build (NVIDIA GPUs); no compute-capability limit beyond the
+ * precision rules is recorded for it.
+ */
+export const TGI_IMAGE_BUILD: ImageBuild = {
+  cuda: null,
+  minComputeCapability: null,
+  why: "",
+  source: "https://github.com/IlyasMoutawwakil/py-txi/pull/19",
+  amd: "a ROCm build of TGI",
+  gaudi: "a Gaudi build of TGI",
+};
+
 export const tgi: EngineModule = {
   name: "tgi",
   label: "TGI",
@@ -72,7 +86,7 @@ export const tgi: EngineModule = {
   efficiency: efficiency(VLLM_SHARES, SCHEDULER, sharedFit("vLLM")),
   memoryModel: "approximated by vLLM's budget",
   settings: (device, o) => applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
-  supportProblem: hfEngineSupport,
+  supportProblem: (d, p) => imageProblem(tgi, TGI_IMAGE_BUILD, d) ?? hfEngineSupport(d, p),
   memory: (req) => vllmMemory(req),
   startupLog: null,
   command,

@@ -13,6 +13,7 @@ import {
   SCHEDULER,
 } from "./common.js";
 import type { EngineCommand, EngineModule } from "./types.js";
+import { imageProblem, type ImageBuild } from "./hardware.js";
 import { defaultVllmSettings, vllmMemory } from "./vllm.js";
 
 /** https://nvidia.github.io/TensorRT-LLM/commands/trtllm-serve.html: trtllm-serve MODEL [OPTIONS] */
@@ -54,6 +55,21 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+/**
+ * The pinned image's hardware: TensorRT-LLM's supported hardware is NVIDIA Blackwell, Hopper, Ada
+ * Lovelace and Ampere (A100), https://nvidia.github.io/TensorRT-LLM/supported-hardware.html ("TensorRT
+ * LLM supports the full spectrum of NVIDIA GPU architectures: ... NVIDIA Ampere: A100"): compute
+ * capability 8.0 and later, NVIDIA only.
+ */
+export const TRTLLM_IMAGE_BUILD: ImageBuild = {
+  cuda: null,
+  minComputeCapability: 8.0,
+  why: "TensorRT-LLM's supported hardware starts at Ampere (compute capability 8.0)",
+  source: "https://nvidia.github.io/TensorRT-LLM/supported-hardware.html",
+  amd: null,
+  gaudi: null,
+};
+
 export const trtllm: EngineModule = {
   name: "trtllm",
   label: "TensorRT-LLM",
@@ -71,7 +87,7 @@ export const trtllm: EngineModule = {
   memoryModel:
     "approximated by vLLM's budget (kv_cache_free_gpu_memory_fraction in the place of gpu_memory_utilization)",
   settings: (device, o) => applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
-  supportProblem: hfEngineSupport,
+  supportProblem: (d, p) => imageProblem(trtllm, TRTLLM_IMAGE_BUILD, d) ?? hfEngineSupport(d, p),
   memory: (req) => vllmMemory(req, "kv_cache_free_gpu_memory_fraction"),
   startupLog: null,
   command,

@@ -17,6 +17,7 @@ import type { Tensor } from "../sizing/inventory.js";
 import { type KvCacheDtype, kvBytesForSequence, kvBytesPerTokenPerLayer } from "../sizing/kv.js";
 import { type StageWeights, stageLayers, weightsPerStage } from "../sizing/placement.js";
 import type { Precision } from "../sizing/weights.js";
+import { CUDA13_MIN_COMPUTE_CAPABILITY, imageProblem, type ImageBuild } from "./hardware.js";
 import {
   applyOverrides,
   budgetLines,
@@ -320,6 +321,24 @@ function command(plan: Plan): EngineCommand {
   };
 }
 
+/**
+ * The pinned image's build. vLLM's images are CUDA 13 builds from v0.20.0 on (the CUDA 12 build is
+ * the -cu129 tag): https://github.com/vllm-project/vllm/issues/42738 ("After v0.20.0, default
+ * wheel/docker nightly version is cu130"); NVIDIA/Model-Optimizer .agents/skills/evaluation/SKILL.md
+ * ("≥ v0.20.0 | unsuffixed [CUDA-13 tag] | suffixed -cu129"). AMD publishes ROCm builds as rocm/vllm
+ * (https://rocm.docs.amd.com/projects/ai-ecosystem/en/latest/inference/vllm.html); Gaudi support lives
+ * in the vLLM-Gaudi plugin (https://docs.vllm.ai/en/v0.15.1/features/quantization/: "All Intel Gaudi
+ * quantization support has been migrated to vLLM-Gaudi").
+ */
+export const VLLM_IMAGE_BUILD: ImageBuild = {
+  cuda: "13.0",
+  minComputeCapability: CUDA13_MIN_COMPUTE_CAPABILITY,
+  why: "whose kernels start at compute capability 7.5",
+  source: "https://github.com/vllm-project/vllm/issues/42738",
+  amd: "vLLM's ROCm build (AMD publishes rocm/vllm images)",
+  gaudi: "the vLLM-Gaudi plugin's build",
+};
+
 export const vllm: EngineModule = {
   name: "vllm",
   label: "vLLM",
@@ -336,7 +355,7 @@ export const vllm: EngineModule = {
   memoryModel: `vLLM ${VLLM.version} budget (gpu_memory_utilization × total − weights − activation peak − non-torch − CUDA graphs)`,
   settings: (device: DeviceEntry, o) =>
     applyOverrides(defaultVllmSettings(device.memoryBytes.value, device.name), o),
-  supportProblem: hfEngineSupport,
+  supportProblem: (d, p) => imageProblem(vllm, VLLM_IMAGE_BUILD, d) ?? hfEngineSupport(d, p),
   memory: (req) => vllmMemory(req),
   startupLog: "vllm",
   command,
