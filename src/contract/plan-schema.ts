@@ -108,6 +108,38 @@ export const deploymentSchema = z.object({
   }),
   meetsTargets: z.boolean(),
   misses: z.array(z.string()),
+  // Added with providers and target margins: optional, so older plan files keep loading.
+  instance: z.optional(
+    z.nullable(
+      z.object({
+        provider: text,
+        type: text,
+        gpusPerInstance: posInt,
+        count: posInt,
+        usdPerHour: nonNeg,
+        pricing: z.enum(["on-demand", "spot"]),
+        region: z.nullable(z.string()),
+        date: z.nullable(z.string()),
+        source: z.string(),
+        unusedGpus: nonNegInt,
+        hostShortfall: z.optional(z.nullable(z.string())),
+      }),
+    ),
+  ),
+  targets: z.optional(
+    z.array(
+      z.object({
+        metric: z.enum(["ttft", "tpot", "e2e"]),
+        targetMs: nonNeg,
+        predictedMs: nonNeg,
+        pessimisticMs: nonNeg,
+        band: nonNeg,
+        margin: num,
+        met: z.boolean(),
+        withinBand: z.boolean(),
+      }),
+    ),
+  ),
 });
 
 export const planSpecSchema = z.object({
@@ -123,7 +155,7 @@ export const planSpecSchema = z.object({
   gpus: z.array(z.string()),
   maxGpus: posInt,
   budgetPerHourUsd: z.nullable(nonNeg),
-  pricing: z.enum(["cloud", "onprem"]),
+  pricing: z.enum(["cloud", "spot", "onprem"]),
   gpuPurchaseUsd: z.record(z.string(), nonNeg),
   amortizationMonths: posInt,
   engine: z.enum(ENGINE_NAMES),
@@ -134,6 +166,20 @@ export const planSpecSchema = z.object({
     .check(z.regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, "must be a DNS label (a-z, 0-9, '-')")),
   port: z.int().check(z.gte(1), z.lte(65535)),
   gpuMemoryUtilization: fraction,
+  provider: z.optional(z.nullable(text)),
+  allowConsumerGpus: z.optional(z.boolean()),
+  targetConfidence: z.optional(z.enum(["median", "band"])),
+  load: z.optional(
+    z.nullable(
+      z.object({
+        users: posInt,
+        thinkTimeSeconds: z.nullable(nonNeg),
+        requestsPerUserPerMinute: z.nullable(nonNeg),
+        requestRate: z.number().check(z.gt(0)),
+        formula: z.string(),
+      }),
+    ),
+  ),
 });
 
 export const planSchema = z.object({

@@ -2,15 +2,16 @@
  * `estimate`: the memory ledger of a model at a precision under one engine, and where it fits.
  * Pure: data in, data out. Sizing goes through the shared pipeline (size.ts) and the engine's module.
  */
-import type { DeviceEntry, Source } from "../catalog/types.js";
+import type { DeviceEntry, LongContext, Source } from "../catalog/types.js";
 import { engineForFormat, engineModule } from "../engines/index.js";
 import type { EngineModule, GpuLedger, LedgerLine, RuntimeSettings } from "../engines/types.js";
 import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
 import { type CheckpointSummary, checkpointBrief } from "../models/checkpoint.js";
 import type { Performance } from "../contract/plan.js";
-import { cheapestPrice } from "../catalog/prices.js";
+import { defaultGpuPrice } from "../catalog/prices.js";
 import { DEFAULTS } from "../defaults.js";
+import { contextProblem, defaultMaxModelLen } from "./context.js";
 import type { ParamCount } from "./inventory.js";
 import { type KvCacheDtype, kvBytesForSequence, kvBytesPerToken } from "./kv.js";
 import { assertParallelism, parallelismProblem, precisionProblem } from "./placement.js";
@@ -36,6 +37,8 @@ export interface EstimateRequest {
     source: Source | null;
     /** Exact counts from the checkpoint's tensor headers (safetensors or GGUF), when read. */
     checkpoint?: CheckpointSummary | undefined;
+    /** The model's published way past its context, named when a request does not fit. */
+    longContext?: LongContext | undefined;
   };
   precision?: string | undefined;
   kvCacheDtype: KvCacheDtype;
@@ -211,7 +214,10 @@ export function estimate(req: EstimateRequest): EstimateResult {
       "concurrency",
     );
   }
-  const maxModelLen = req.maxModelLen ?? Math.min(arch.maxPositionEmbeddings, DEFAULTS.maxModelLenCap);
+  const workload = req.workload ?? DEFAULT_WORKLOAD;
+  const maxModelLen =
+    req.maxModelLen ??
+    defaultMaxModelLen(arch.maxPositionEmbeddings, workload.inputTokens, workload.outputTokens);
   if (!Number.isInteger(maxModelLen) || maxModelLen < 1) {
     throw new UserError(
       `--max-model-len must be a positive integer, got ${maxModelLen}`,
@@ -220,14 +226,18 @@ export function estimate(req: EstimateRequest): EstimateResult {
       "maxModelLen",
     );
   }
-  if (maxModelLen > arch.maxPositionEmbeddings) {
-    throw new UserError(
-      `--max-model-len ${maxModelLen} exceeds ${req.model.id}'s context of ${arch.maxPositionEmbeddings} tokens`,
-      `vLLM refuses it unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1; use --max-model-len ${arch.maxPositionEmbeddings} or less`,
-      1,
-      "maxModelLen",
-    );
-  }
+  const tooLong = contextProblem(
+    {
+      id: req.model.id,
+      name: req.model.name,
+      context: arch.maxPositionEmbeddings,
+      longContext: req.model.longContext,
+    },
+    maxModelLen,
+    workload.inputTokens,
+    workload.outputTokens,
+  );
+  if (tooLong) throw tooLong;
   if (req.maxModelLen === undefined && arch.maxPositionEmbeddings > maxModelLen) {
     notes.push(
       `max model len ${maxModelLen} (the model supports ${arch.maxPositionEmbeddings}; set --max-model-len)`,
@@ -260,7 +270,6 @@ export function estimate(req: EstimateRequest): EstimateResult {
   if (arch.dtype === "float32" && !req.precision)
     notes.push("fp32 checkpoint: the engine serves it in 16 bit (dtype auto)");
 
-  const workload = req.workload ?? DEFAULT_WORKLOAD;
   checkWorkload({ ...workload, concurrency: req.concurrency }, maxModelLen);
   const kvPerSeq = kvBytesForSequence(arch, req.kvCacheDtype, maxModelLen);
   const ckpt = req.model.checkpoint;
@@ -305,7 +314,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       fits = false;
       reason = `${Math.floor(m.maxConcurrency)} sequences of ${maxModelLen} tokens fit, ${req.concurrency} requested`;
     }
-    const price = cheapestPrice(gpu);
+    const price = defaultGpuPrice(gpu);
     const count = tp * pp;
     return {
       gpu: gpu.id,
@@ -322,7 +331,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       maxConcurrency: m.maxConcurrency,
       engineSettings: settings,
       costPerHourUsd: price ? Math.round(price.usdPerGpuHour * count * 100) / 100 : null,
-      priceSource: price ? `${price.provider} ${price.basis}, ${price.date}` : null,
+      priceSource: price ? price.basis : null,
       performance: unsupported ? null : sized.performance,
     };
   };
