@@ -3,8 +3,8 @@ import type { DeviceEntry, GpuEntry } from "./types.js";
 
 /**
  * The cheapest price in a device's own list (data/devices/<id>.json `prices`) from a hyperscaler or a
- * GPU cloud; marketplace floors and sellers of unknown kind are left out. For display (`llmdeploy
- * gpus`); plans are priced by `defaultGpuPrice`.
+ * GPU cloud; marketplace floors and sellers of unknown kind are left out. A lookup for library users;
+ * `plan`, `estimate` and `llmdeploy gpus` price a GPU with `defaultGpuPrice` (the instance catalog).
  */
 export function cheapestPrice(g: GpuEntry): GpuEntry["prices"][number] | null {
   return (

@@ -116,6 +116,18 @@ describe("argv -> plan spec", () => {
       ["plan", "--model", "8b", "--request-rate", "3", "--max-gpus", "16", "--engine", "sglang"],
       { requestRate: 3, maxGpus: 16, engine: "sglang" },
     ],
+    [
+      ["plan", "--model", "8b", "--provider", "aws", "--pricing", "spot", "--allow-consumer-gpus"],
+      { provider: "aws", pricing: "spot", allowConsumerGpus: true },
+    ],
+    [
+      ["plan", "--model", "8b", "--users", "300", "--think-time", "20", "--target-confidence", "median"],
+      { users: 300, thinkTimeSeconds: 20, targetConfidence: "median" },
+    ],
+    [
+      ["plan", "--model", "8b", "--users", "300", "--requests-per-user-per-minute", "1.5"],
+      { users: 300, requestsPerUserPerMinute: 1.5 },
+    ],
   ];
   for (const [argv, want] of cases) {
     it(argv.join(" "), async () => {
