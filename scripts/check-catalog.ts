@@ -1,14 +1,15 @@
-// Checks every catalog data file (data/devices/*.json, data/models/*.json) against the zod schemas of
+// Checks every catalog data file (data/devices/*.json, data/models/*.json, data/instances/*.json) against the zod schemas of
 // src/catalog/schema.ts, and that src/catalog/data.ts imports exactly those files. Run by
 // `npm run build` before bundling: invalid data fails the build, one line per problem.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { deviceData, modelData, sizeAliasData } from "../src/catalog/data.js";
+import { providerData } from "../src/catalog/instance-data.js";
 import { checkCatalog, type DataFile } from "../src/catalog/schema.js";
 
 const files: DataFile[] = [];
 const problems: string[] = [];
-for (const dir of ["devices", "models"]) {
+for (const dir of ["devices", "models", "instances"]) {
   for (const name of readdirSync(join("data", dir)).sort()) {
     const path = `${dir}/${name}`;
     try {
@@ -18,7 +19,14 @@ for (const dir of ["devices", "models"]) {
     }
   }
 }
-problems.push(...checkCatalog(files, { devices: deviceData, models: modelData, sizeAliases: sizeAliasData }));
+problems.push(
+  ...checkCatalog(files, {
+    devices: deviceData,
+    models: modelData,
+    sizeAliases: sizeAliasData,
+    providers: providerData,
+  }),
+);
 if (problems.length) {
   for (const p of problems) console.error(p);
   console.error(`catalog: ${problems.length} problem(s) in data/`);

@@ -11,7 +11,10 @@ export const DEFAULTS = {
   /** Latency targets of `plan --defaults`, ms. */
   ttftMs: 2000,
   tpotMs: 50,
-  /** The default max model len: the model's context, capped at this (tokens). */
+  /**
+   * The default max model len is at least this (tokens), or one request (input + output) when that is
+   * longer, within the model's context (src/sizing/context.ts defaultMaxModelLen).
+   */
   maxModelLenCap: 8192,
   /** Most GPUs `plan` considers, all replicas together. */
   maxGpus: 64,
@@ -20,4 +23,6 @@ export const DEFAULTS = {
   packaging: "compose",
   security: "basic",
   pricing: "cloud",
+  /** Targets count as met at the pessimistic end of the prediction's error band. */
+  targetConfidence: "band",
 } as const;

@@ -11,7 +11,14 @@
  */
 import * as z from "zod/mini";
 import { en } from "zod/locales";
-import type { DeviceEntry, ModelEntry, Source, SourcedNumber } from "./types.js";
+import type {
+  DeviceEntry,
+  InstanceOffer,
+  ModelEntry,
+  ProviderEntry,
+  Source,
+  SourcedNumber,
+} from "./types.js";
 
 // zod/mini with the English messages (as src/contract/spec.ts), so a problem says what is wrong.
 z.config(en());
@@ -51,10 +58,13 @@ const interconnect = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("scale-out-ethernet"), gbsUnidirectional: sourcedNumber }),
 ]);
 
+const sellerKind = z.enum(["hyperscaler", "gpu-cloud", "marketplace", "unknown"]);
+
 const price = z.strictObject({
   provider: text,
   usdPerGpuHour: positive,
   basis: z.string(),
+  kind: sellerKind,
   date,
   source: sourceSchema,
 });
@@ -69,6 +79,7 @@ export const deviceSchema: z.ZodMiniType<DeviceEntry> = z.strictObject({
   vendor: z.enum(["NVIDIA", "AMD", "Intel"]),
   kind: z.optional(z.enum(["gpu", "cpu"])),
   architecture: text,
+  segment: z.optional(z.enum(["datacenter", "workstation", "consumer"])),
   computeCapability: z.optional(positive),
   memoryMarketed: z.strictObject({
     value: positive,
@@ -125,6 +136,44 @@ export const modelSchema: z.ZodMiniType<ModelEntry> = z.strictObject({
   configInferred: z.optional(z.strictObject({ keys: z.array(text).check(z.minLength(1)), note: text })),
   released: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}$/))),
   license: z.optional(text),
+  longContext: z.optional(
+    z.strictObject({
+      method: text,
+      tokens: z.int().check(z.positive()),
+      howTo: text,
+      source: z.strictObject({ url, quote: z.string().check(z.minLength(1)) }),
+    }),
+  ),
+});
+
+const dayDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, "a date is YYYY-MM-DD"));
+const nullablePositive = z.nullable(positive);
+
+const instanceOffer: z.ZodMiniType<InstanceOffer> = z.strictObject({
+  type: text,
+  gpu: id,
+  gpusPerInstance: z.int().check(z.positive()),
+  vcpus: nullablePositive,
+  ramGiB: nullablePositive,
+  localDiskGB: nullablePositive,
+  networkGbps: nullablePositive,
+  pricing: z.enum(["on-demand", "spot"]),
+  usdPerHour: positive,
+  region: z.nullable(text),
+  date: z.nullable(dayDate),
+  source: sourceSchema,
+  specsSource: z.optional(sourceSchema),
+  corroboration: z.optional(z.strictObject({ url, quote: z.optional(z.string()), date: dayDate })),
+  note: z.optional(text),
+});
+
+/** data/instances/<provider>.json: one provider's GPU instances. */
+export const providerSchema: z.ZodMiniType<ProviderEntry> = z.strictObject({
+  id,
+  name: text,
+  kind: z.enum(["hyperscaler", "gpu-cloud", "marketplace"]),
+  note: text,
+  instances: z.array(instanceOffer).check(z.minLength(1)),
 });
 
 /** data/models/aliases.json: size alias ("70b") -> catalog model id. */
@@ -141,6 +190,8 @@ export interface LoadedCatalog {
   devices: readonly { id: string }[];
   models: readonly { id: string }[];
   sizeAliases: Record<string, string>;
+  /** The instance providers src/catalog/instance-data.ts loads (data/instances/*.json). */
+  providers?: readonly { id: string }[];
 }
 
 const issueLines = (path: string, error: z.core.$ZodError): string[] =>
@@ -149,7 +200,8 @@ const issueLines = (path: string, error: z.core.$ZodError): string[] =>
 /**
  * Checks every catalog data file: each device and model file parses through its schema and is named
  * after its id; ids and aliases are unique across devices and across models; every size alias names a
- * model; and the loaded catalog (src/catalog/data.ts) holds exactly the files on disk, in any order.
+ * model; every GPU says its segment; every instance names a catalog GPU; and the loaded catalog
+ * (src/catalog/data.ts, instance-data.ts) holds exactly the files on disk, in any order.
  * Returns one line per problem ("data/devices/l4.json: memoryBytes.value: ..."); empty when all is well.
  */
 export function checkCatalog(files: readonly DataFile[], loaded: LoadedCatalog): string[] {
@@ -159,13 +211,28 @@ export function checkCatalog(files: readonly DataFile[], loaded: LoadedCatalog):
   const deviceNames: string[] = [];
   const modelNames: string[] = [];
   let aliases: Record<string, string> | undefined;
+  const providerIds: string[] = [];
+  const instanceGpus: { path: string; gpu: string }[] = [];
   for (const f of files) {
-    const m = /^(devices|models)\/([^/]+)\.json$/.exec(f.path);
+    const m = /^(devices|models|instances)\/([^/]+)\.json$/.exec(f.path);
     if (!m) {
-      problems.push(`data/${f.path}: not a catalog file (expected devices/<id>.json or models/<id>.json)`);
+      problems.push(
+        `data/${f.path}: not a catalog file (expected devices/<id>.json, models/<id>.json or instances/<provider>.json)`,
+      );
       continue;
     }
     const [, dir, base] = m;
+    if (dir === "instances") {
+      const r = providerSchema.safeParse(f.json);
+      if (!r.success) {
+        problems.push(...issueLines(`data/${f.path}`, r.error));
+        continue;
+      }
+      if (r.data.id !== base) problems.push(`data/${f.path}: id "${r.data.id}" differs from the file name`);
+      providerIds.push(r.data.id);
+      for (const o of r.data.instances) instanceGpus.push({ path: `data/${f.path}: ${o.type}`, gpu: o.gpu });
+      continue;
+    }
     if (dir === "models" && base === "aliases") {
       const r = sizeAliasesSchema.safeParse(f.json);
       if (r.success) aliases = r.data;
@@ -178,6 +245,8 @@ export function checkCatalog(files: readonly DataFile[], loaded: LoadedCatalog):
       continue;
     }
     if (r.data.id !== base) problems.push(`data/${f.path}: id "${r.data.id}" differs from the file name`);
+    if (dir === "devices" && "memoryBytes" in r.data && r.data.kind !== "cpu" && !r.data.segment)
+      problems.push(`data/${f.path}: a GPU needs its segment (datacenter, workstation or consumer)`);
     (dir === "devices" ? deviceIds : modelIds).push(r.data.id);
     (dir === "devices" ? deviceNames : modelNames).push(r.data.id, ...(r.data.aliases ?? []));
   }
@@ -195,16 +264,23 @@ export function checkCatalog(files: readonly DataFile[], loaded: LoadedCatalog):
   for (const [size, target] of Object.entries(aliases ?? {}))
     if (!modelIds.includes(target))
       problems.push(`data/models/aliases.json: ${size} -> ${target}: no such model`);
-  const sameSet = (what: string, onDisk: string[], inIndex: readonly { id: string }[]) => {
+  const sameSet = (
+    what: string,
+    onDisk: string[],
+    inIndex: readonly { id: string }[],
+    module = "src/catalog/data.ts",
+  ) => {
     const listed = inIndex.map((e) => e.id);
     for (const i of onDisk)
-      if (!listed.includes(i)) problems.push(`data/${what}/${i}.json is not imported by src/catalog/data.ts`);
+      if (!listed.includes(i)) problems.push(`data/${what}/${i}.json is not imported by ${module}`);
     for (const i of listed)
-      if (!onDisk.includes(i))
-        problems.push(`src/catalog/data.ts lists ${what} "${i}" that has no valid file`);
-    if (new Set(listed).size !== listed.length) problems.push(`src/catalog/data.ts lists a ${what} twice`);
+      if (!onDisk.includes(i)) problems.push(`${module} lists ${what} "${i}" that has no valid file`);
+    if (new Set(listed).size !== listed.length) problems.push(`${module} lists a ${what} twice`);
   };
+  for (const i of instanceGpus)
+    if (!deviceIds.includes(i.gpu)) problems.push(`${i.path}: gpu "${i.gpu}" is not a catalog device`);
   sameSet("devices", deviceIds, loaded.devices);
+  if (loaded.providers) sameSet("instances", providerIds, loaded.providers, "src/catalog/instance-data.ts");
   sameSet("models", modelIds, loaded.models);
   if (aliases && JSON.stringify(aliases) !== JSON.stringify(loaded.sizeAliases))
     problems.push("src/catalog/data.ts does not load data/models/aliases.json as it is on disk");

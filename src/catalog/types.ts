@@ -63,6 +63,20 @@ export interface ModelEntry {
   released?: string;
   /** Licence id for display; optional. */
   license?: string;
+  /**
+   * The model's published way past the context its config.json declares (RoPE scaling such as YaRN),
+   * named when a request does not fit; llmdeploy does not apply it.
+   */
+  longContext?: LongContext;
+}
+
+/** A published context extension: method, the tokens it reaches, what to change, and the source. */
+export interface LongContext {
+  method: string;
+  tokens: number;
+  /** What to do, e.g. 'add "rope_scaling": {...} to config.json'. */
+  howTo: string;
+  source: Source;
 }
 
 /** GPU catalog entry. Numbers in the units their names say; each with sources. */
@@ -72,12 +86,64 @@ export interface SourcedNumber {
   note?: string;
 }
 
+/**
+ * What kind of seller a price comes from: a hyperscale cloud (AWS, Google Cloud, Azure, OCI), a GPU
+ * cloud that runs its own datacenters (Lambda, Nebius, RunPod Secure Cloud, Hyperstack), a marketplace
+ * whose offers are set by third-party hosts (Akash, RunPod Community Cloud: "starting at" floors that
+ * come and go), or a seller whose kind was not established ("unknown").
+ */
+export type SellerKind = "hyperscaler" | "gpu-cloud" | "marketplace" | "unknown";
+
 export interface GpuPrice {
   provider: string;
   usdPerGpuHour: number;
   basis: string;
+  /** The kind of seller; marketplace and unknown prices are never a plan's default price. */
+  kind: SellerKind;
   date: string;
   source: Source;
+}
+
+/**
+ * A GPU instance a provider rents out (data/instances/<provider>.json): its shape and its price per
+ * instance-hour, on demand or spot, in one region on one date. Fields the source does not give are null.
+ */
+export interface InstanceOffer {
+  /** The provider's name for it: "p5.48xlarge", "a3-highgpu-8g", "Standard_ND96isr_H100_v5". */
+  type: string;
+  /** Catalog GPU id (data/devices/<id>.json). */
+  gpu: string;
+  gpusPerInstance: number;
+  vcpus: number | null;
+  ramGiB: number | null;
+  /** Local disk, decimal GB. */
+  localDiskGB: number | null;
+  /** Network bandwidth, Gb/s (the burst figure where the source says "up to"). */
+  networkGbps: number | null;
+  pricing: "on-demand" | "spot";
+  /** US dollars per instance-hour. */
+  usdPerHour: number;
+  /** Region priced; null when the source names none (one price everywhere, or unstated: see note). */
+  region: string | null;
+  /** Date of the price (YYYY-MM-DD); null when the source is undated (note says which snapshot). */
+  date: string | null;
+  source: Source;
+  /** Where vCPUs and RAM come from when not from the price source. */
+  specsSource?: Source;
+  /** A later source showing the same price. */
+  corroboration?: Source & { date: string };
+  note?: string;
+}
+
+/** One provider's instances (data/instances/<id>.json). */
+export interface ProviderEntry {
+  /** CLI id: `--provider aws`. */
+  id: string;
+  name: string;
+  kind: Exclude<SellerKind, "unknown">;
+  /** Where the prices come from, how old they are, what they include. */
+  note: string;
+  instances: InstanceOffer[];
 }
 
 export type Interconnect =
@@ -104,6 +170,14 @@ export interface DeviceEntry {
    */
   kind?: "gpu" | "cpu";
   architecture: string;
+  /**
+   * GPUs: where the product is meant to run, as NVIDIA's CUDA GPUs page groups them
+   * (https://developer.nvidia.com/cuda-gpus: data center, professional workstation, GeForce):
+   * "consumer" (GeForce, whose driver licence excludes datacenter deployment), "workstation"
+   * (desktop professional cards), "datacenter" (server parts, including the RTX PRO 6000 Server Edition).
+   * The planner considers only datacenter GPUs unless others are named or allowed.
+   */
+  segment?: "datacenter" | "workstation" | "consumer";
   /** Compute capability for NVIDIA (e.g. 9.0); informs which kernels/precisions exist. */
   computeCapability?: number;
   /** Marketed memory as the vendor states it, in the vendor's unit (GB or GiB as marketed). */

@@ -1,5 +1,6 @@
 /** `llmdeploy models` and `llmdeploy gpus`: the catalogs as tables or JSON arrays. */
-import { cheapestPrice, devices, models, SIZE_ALIASES } from "../catalog/index.js";
+import { devices, models, SIZE_ALIASES } from "../catalog/index.js";
+import { defaultGpuPrice } from "../catalog/prices.js";
 import { parseHfConfig } from "../models/hfconfig.js";
 import { countParams } from "../sizing/inventory.js";
 import { c, out, params, printJson } from "./output.js";
@@ -47,7 +48,7 @@ export function runModels(opts: { json?: boolean }): void {
 
 export function collectGpus() {
   return devices.map((g) => {
-    const p = cheapestPrice(g);
+    const p = defaultGpuPrice(g);
     return {
       id: g.id,
       name: g.name,
@@ -63,8 +64,19 @@ export function collectGpus() {
       fp8Tflops: g.tflops.fp8?.value ?? null,
       interconnect: g.interconnect.kind,
       interconnectGBs: g.interconnect.gbsUnidirectional.value,
+      segment: g.segment ?? null,
+      /** What plans charge per GPU-hour by default: the cheapest AWS, Google Cloud or Azure on-demand offer. */
       usdPerHour: p?.usdPerGpuHour ?? null,
-      priceSource: p ? `${p.provider} (${p.basis}, ${p.date})` : null,
+      priceSource: p?.basis ?? null,
+      /** Every listed price, with the kind of seller (marketplace floors are never a default). */
+      prices: g.prices.map((x) => ({
+        provider: x.provider,
+        usdPerGpuHour: x.usdPerGpuHour,
+        basis: x.basis,
+        kind: x.kind,
+        date: x.date,
+        source: x.source.url,
+      })),
     };
   });
 }
@@ -72,14 +84,26 @@ export function collectGpus() {
 export function runGpus(opts: { json?: boolean }): void {
   const list = collectGpus();
   if (opts.json) return printJson(list);
-  const head = ["id", "name", "marketed", "GiB (driver)", "GB/s", "BF16 TFLOPS", "FP8", "link", "$/h"].map(
-    (h) => c.bold(h),
-  );
+  const head = [
+    "id",
+    "name",
+    "marketed",
+    "GiB (driver)",
+    "GB/s",
+    "BF16 TFLOPS",
+    "FP8",
+    "link",
+    "$/GPU-h",
+  ].map((h) => c.bold(h));
   const rows: string[][] = [];
   for (const g of list) {
     rows.push([
       g.id,
-      g.kind === "cpu" ? `${g.name} (cpu)` : g.name,
+      g.kind === "cpu"
+        ? `${g.name} (cpu)`
+        : g.segment && g.segment !== "datacenter"
+          ? `${g.name} (${g.segment})`
+          : g.name,
       g.memoryMarketed,
       (g.memoryBytes / 1024 ** 3).toFixed(2),
       String(g.memoryBandwidthGBs),
@@ -98,4 +122,10 @@ export function runGpus(opts: { json?: boolean }): void {
     ),
   );
   out(c.dim("kind cpu: a CPU host for --engine llamacpp / ollama (TFLOPS: the cores' vector FMA rate)."));
+  out(
+    c.dim(
+      "$/GPU-h: the cheapest on-demand offer of AWS, Google Cloud or Azure per GPU-hour (data/instances/); " +
+        "- when none rents the GPU. consumer/workstation: planned only when named or with --allow-consumer-gpus.",
+    ),
+  );
 }

@@ -81,7 +81,7 @@ export async function collectEstimate(
   }
   const gpu = o.gpu ? findGpu(o.gpu) : undefined;
   return estimate({
-    model,
+    model: { ...model, longContext: model.entry?.longContext },
     precision: o.precision,
     kvCacheDtype: o.kvCacheDtype,
     maxModelLen: o.maxModelLen,
@@ -220,9 +220,14 @@ function printGpuTable(list: PlacementResult[], r: EstimateResult): void {
       rows,
     ),
   );
+  for (const p of list.filter((x) => !x.fits && x.reason)) {
+    // Image reasons start with the GPU's name; memory reasons do not.
+    const reason = p.reason!.startsWith(p.gpuName) ? p.reason! : `${p.gpuName}: ${p.reason}`;
+    out(`${c.red("✗")} ${reason}`);
+  }
   out(
     c.dim(
-      `GiB = 1024^3 bytes. ✗: does not fit within the GPUs tried. TPOT at ${r.workload.requestRate !== null ? `${r.workload.requestRate} req/s` : `${r.workload.concurrency} concurrent`}, ${r.workload.inputTokens} in / ${r.workload.outputTokens} out. --gpu ID shows one placement in detail.`,
+      `GiB = 1024^3 bytes. ✗: does not fit within the GPUs tried, or the engine's image cannot run it (the reason above; --json: fits false, reason). TPOT at ${r.workload.requestRate !== null ? `${r.workload.requestRate} req/s` : `${r.workload.concurrency} concurrent`}, ${r.workload.inputTokens} in / ${r.workload.outputTokens} out. --gpu ID shows one placement in detail.`,
     ),
   );
 }

@@ -110,6 +110,7 @@ const FLAG_OF: Record<string, string> = {
   budgetPerHourUsd: "--budget-per-hour",
   gpuPrices: "--gpu-price",
   gpuPurchaseUsd: "--gpu-purchase",
+  thinkTimeSeconds: "--think-time",
   "targets.ttftMs": "--ttft-ms",
   "targets.tpotMs": "--tpot-ms",
   "targets.e2eMs": "--e2e-ms",

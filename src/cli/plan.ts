@@ -32,6 +32,7 @@ import {
   canPrompt,
   noTtyError,
 } from "./prompts.js";
+import { instanceCell, instanceLine, latencyCell, targetsLine } from "./plan-print.js";
 import { renderTable } from "./table.js";
 
 export interface PlanFlags {
@@ -45,6 +46,9 @@ export interface PlanFlags {
   outputTokens?: string;
   concurrency?: string;
   requestRate?: string;
+  users?: string;
+  thinkTime?: string;
+  requestsPerUserPerMinute?: string;
   ttftMs?: string;
   tpotMs?: string;
   e2eMs?: string;
@@ -52,6 +56,9 @@ export interface PlanFlags {
   maxGpus?: string;
   budgetPerHour?: string;
   pricing?: string;
+  provider?: string;
+  allowConsumerGpus?: boolean;
+  targetConfidence?: string;
   gpuPrice?: string[];
   gpuPurchase?: string[];
   amortizationMonths?: string;
@@ -85,10 +92,18 @@ export function specFromFlags(f: PlanFlags): SpecInput {
     outputTokens: intFlag("--output-tokens", f.outputTokens),
     concurrency: intFlag("--concurrency", f.concurrency, { max: 1_000_000 }),
     requestRate: numFlag("--request-rate", f.requestRate, { max: 1_000_000 }),
+    users: intFlag("--users", f.users, { max: 100_000_000 }),
+    thinkTimeSeconds: numFlag("--think-time", f.thinkTime, { max: 86_400 }),
+    requestsPerUserPerMinute: numFlag("--requests-per-user-per-minute", f.requestsPerUserPerMinute, {
+      max: 1_000_000,
+    }),
     gpus: listFlag(f.gpu),
     maxGpus: intFlag("--max-gpus", f.maxGpus, { max: 4096 }),
     budgetPerHour: numFlag("--budget-per-hour", f.budgetPerHour),
     pricing: f.pricing,
+    provider: f.provider,
+    allowConsumerGpus: f.allowConsumerGpus === true ? true : undefined,
+    targetConfidence: f.targetConfidence,
     engine: f.engine,
     packaging: f.packaging,
     security: f.security,
@@ -193,7 +208,7 @@ async function promptMissing(s: SpecInput): Promise<SpecInput> {
     r.outputTokens = (await askNumber("Typical completion length (tokens)", SPEC_DEFAULTS.outputTokens, {
       integer: true,
     }))!;
-  if (!r.concurrency && !r.requestRate) {
+  if (!r.concurrency && !r.requestRate && !r.users) {
     r.concurrency = (await askNumber("Concurrent requests to serve", SPEC_DEFAULTS.concurrency, {
       integer: true,
     }))!;
@@ -249,8 +264,8 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
       : {}),
   };
   const missing = REQUIRED_ANSWERS.filter((a) => spec[a.key] === undefined);
-  if (spec.concurrency === undefined && spec.requestRate === undefined) {
-    missing.push({ key: "concurrency", flag: "--concurrency (or --request-rate)" });
+  if (spec.concurrency === undefined && spec.requestRate === undefined && spec.users === undefined) {
+    missing.push({ key: "concurrency", flag: "--concurrency (or --request-rate, or --users)" });
   }
   let interactive = false;
   if (!flags.defaults) {
@@ -277,6 +292,7 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
     id: model.id,
     context: (own ?? model).arch.maxPositionEmbeddings,
     ggufFile: (own ?? model).checkpoint?.format === "gguf",
+    longContext: model.entry?.longContext,
   });
   normalized.gpus = normalized.gpus.map((g) => findGpu(g).id);
   const prices: Record<string, number> = {};
@@ -299,6 +315,7 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
       checkpoint: model.checkpoint,
       ref: modelRefOf(model),
       modelRef: own ? { ref: modelRefOf(own), arch: own.arch, checkpoint: own.checkpoint } : undefined,
+      longContext: model.entry?.longContext,
     },
     catalog: devices,
     generatedBy: `llmdeploy ${pkg.version}`,
@@ -325,10 +342,11 @@ function row(d: Deployment): string[] {
     `${d.replicas > 1 ? `${d.replicas} × (` : ""}${d.gpuCount}× ${d.gpuName}${d.replicas > 1 ? ")" : ""}`,
     `${d.tensorParallel}×${d.pipelineParallel}`,
     d.precision + (d.kvCacheDtype === "fp8" ? " kv-fp8" : ""),
-    ms(d.performance.ttftMs),
-    ms(d.performance.tpotMs),
+    latencyCell(d, "ttft", d.performance.percentiles?.ttftP95Ms ?? d.performance.ttftMs),
+    latencyCell(d, "tpot", d.performance.tpotMs),
     String(Math.round(d.performance.outputTokensPerSec)),
-    usd(d.cost.perHourUsd),
+    d.cost.perHourUsd === null ? "no price" : usd(d.cost.perHourUsd),
+    instanceCell(d),
     d.cost.perMillionOutputTokensUsd === null ? "-" : `$${d.cost.perMillionOutputTokensUsd.toFixed(2)}`,
     d.meetsTargets ? c.green("yes") : c.red("no"),
   ];
@@ -337,7 +355,8 @@ function row(d: Deployment): string[] {
 export function printPlan(plan: Plan): void {
   const d = plan.recommendation;
   const s = plan.spec;
-  const load = s.requestRate !== null ? `${s.requestRate} req/s` : `${s.concurrency} concurrent`;
+  const rate = s.requestRate !== null ? `${Number(s.requestRate.toPrecision(3))} req/s` : null;
+  const load = s.load ? `${s.load.users} users (${rate})` : (rate ?? `${s.concurrency} concurrent`);
   out(
     `${c.bold(plan.model.name)} ${c.dim(`(${plan.model.hfId ?? plan.model.id}, ${params(plan.model.params)} parameters)`)}`,
   );
@@ -390,11 +409,15 @@ export function printPlan(plan: Plan): void {
     out(
       `  ${c.red(`${Math.round(p.queued)} requests wait`)}: the batch is capped at ${p.capacity} by the KV cache / max-num-seqs`,
     );
+  const tl = targetsLine(d);
+  if (tl) out(tl);
   if (d.misses.length) out(`  ${c.red("misses")}: ${d.misses.join("; ")}`);
   out(
     `  cost: ${usd(d.cost.perHourUsd)}/h, ${d.cost.perMonthUsd === null ? "-" : `$${d.cost.perMonthUsd}`}/month, ` +
       `${d.cost.perMillionOutputTokensUsd === null ? "-" : `$${d.cost.perMillionOutputTokensUsd.toFixed(2)}`} per 1M output tokens ${c.dim(`(${d.cost.basis})`)}`,
   );
+  const il = instanceLine(d);
+  if (il) out(il);
   const g = d.memory.perGpu;
   out(
     `  per ${d.deviceKind === "cpu" ? "host" : "GPU"}: weights ${gib(g.weightsBytes)}, activations ${gib(g.activationBytes)}, non-torch ${gib(g.nonTorchBytes)}, ` +
@@ -410,9 +433,18 @@ export function printPlan(plan: Plan): void {
     out(c.bold("Alternatives (cost vs latency)"));
     out(
       renderTable(
-        ["deployment", "TP×PP", "precision", "TTFT", "TPOT", "out tok/s", "$/h", "$/1M out", "meets"].map(
-          (h) => c.bold(h),
-        ),
+        [
+          "deployment",
+          "TP×PP",
+          "precision",
+          "TTFT",
+          "TPOT",
+          "out tok/s",
+          "$/h",
+          "instances",
+          "$/1M out",
+          "meets",
+        ].map((h) => c.bold(h)),
         [row(d), ...plan.alternatives.map(row)],
       ),
     );

@@ -92,7 +92,7 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .option("--kv-cache-dtype <dtype>", "KV cache dtype: auto (the model's 16-bit dtype, default) or fp8")
     .option(
       "--max-model-len <n>",
-      "context length each sequence must fit (default: the model's, capped at 8192)",
+      "context length each sequence must fit (default: the larger of 8192 and input + output tokens, within the model's context)",
     )
     .option("--concurrency <n>", "sequences of --max-model-len that must fit at once (default 1)")
     .option("--gpu <id>", "size for this GPU (llmdeploy gpus); without it, every catalog GPU")
@@ -173,7 +173,7 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .option("--kv-cache-dtype <dtype>", "allowed KV cache dtype: auto, fp8 (repeatable)", collect)
     .option(
       "--max-model-len <n>",
-      "context length every request must fit (default: the model's, capped at 8192)",
+      "context length every request must fit (default: the larger of 8192 and input + output tokens, within the model's context)",
     )
     .option("--input-tokens <n>", "typical prompt length (default 1024)")
     .option("--output-tokens <n>", "typical completion length (default 256)")
@@ -184,15 +184,36 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
       "replay a finite run of n requests on the recommendation (bench --plan compares with it)",
     )
     .option(
+      "--users <n>",
+      "users sending requests: with --think-time or --requests-per-user-per-minute, converted to a request rate",
+    )
+    .option("--think-time <s>", "seconds each user waits between an answer and the next request")
+    .option("--requests-per-user-per-minute <r>", "requests each user sends per minute")
+    .option(
       "--ttft-ms <ms>",
       "target time to first token, p95 under a request rate (default 2000; none: no target)",
     )
     .option("--tpot-ms <ms>", "target time per output token (default 50; none: no target)")
     .option("--e2e-ms <ms>", "target end-to-end latency (default: none)")
-    .option("--gpu <id>", "allowed GPU type, repeatable (default: every catalog GPU)", collect)
+    .option(
+      "--target-confidence <c>",
+      "band (default): a target is met when the pessimistic end of the prediction's error band meets it; median: when the prediction does",
+    )
+    .option("--gpu <id>", "allowed GPU type, repeatable (default: every datacenter GPU)", collect)
+    .option(
+      "--allow-consumer-gpus",
+      "also consider workstation and GeForce GPUs without naming them (GeForce's driver licence excludes datacenter use)",
+    )
+    .option(
+      "--provider <id>",
+      "rent instances from this provider: aws, gcp, azure, oci, lambda, nebius, runpod, runpod-community (sizes replicas in whole instances)",
+    )
     .option("--max-gpus <n>", "most GPUs in total (default 64)")
     .option("--budget-per-hour <usd>", "most US$ per hour for the whole deployment")
-    .option("--pricing <basis>", "cloud (catalog prices) or onprem (--gpu-purchase / --gpu-price)")
+    .option(
+      "--pricing <basis>",
+      "cloud (on-demand: the cheapest of AWS, Google Cloud, Azure per GPU-hour, or the --provider's), spot (spot and marketplace offers), or onprem (--gpu-purchase / --gpu-price)",
+    )
     .option(
       "--gpu-price <gpu=usd>",
       "US$ per GPU-hour for a GPU type, repeatable (negotiated or amortised)",
@@ -228,6 +249,8 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
       "after",
       "\nExamples:\n" +
         "  llmdeploy plan --model 70b --defaults\n" +
+        "  llmdeploy plan --model 70b --defaults --provider aws --json\n" +
+        "  llmdeploy plan --model 8b --defaults --users 300 --think-time 20\n" +
         "  llmdeploy plan --model llama-3.1-8b --input-tokens 512 --output-tokens 256 --concurrency 32 --tpot-ms 30 --gpu l4 --gpu l40s\n" +
         "  llmdeploy plan --model 70b --defaults --precision bf16 --precision int4 --request-rate 5 --ttft-ms 1500 --json\n" +
         "  llmdeploy plan --config examples/specs/llama-70b-int4.yaml --out deploy/\n" +

@@ -123,6 +123,38 @@ export const deploymentSchema = z.object({
   }),
   meetsTargets: z.boolean(),
   misses: z.array(z.string()),
+  // Added with providers and target margins: optional, so older plan files keep loading.
+  instance: z.optional(
+    z.nullable(
+      z.object({
+        provider: text,
+        type: text,
+        gpusPerInstance: posInt,
+        count: posInt,
+        usdPerHour: nonNeg,
+        pricing: z.enum(["on-demand", "spot"]),
+        region: z.nullable(z.string()),
+        date: z.nullable(z.string()),
+        source: z.string(),
+        unusedGpus: nonNegInt,
+        hostShortfall: z.optional(z.nullable(z.string())),
+      }),
+    ),
+  ),
+  targets: z.optional(
+    z.array(
+      z.object({
+        metric: z.enum(["ttft", "tpot", "e2e"]),
+        targetMs: nonNeg,
+        predictedMs: nonNeg,
+        pessimisticMs: nonNeg,
+        band: nonNeg,
+        margin: num,
+        met: z.boolean(),
+        withinBand: z.boolean(),
+      }),
+    ),
+  ),
 });
 
 export const planSpecSchema = z.object({
@@ -139,7 +171,7 @@ export const planSpecSchema = z.object({
   gpus: z.array(z.string()),
   maxGpus: posInt,
   budgetPerHourUsd: z.nullable(nonNeg),
-  pricing: z.enum(["cloud", "onprem"]),
+  pricing: z.enum(["cloud", "spot", "onprem"]),
   gpuPurchaseUsd: z.record(z.string(), nonNeg),
   amortizationMonths: posInt,
   engine: z.enum(ENGINE_NAMES),
@@ -155,6 +187,20 @@ export const planSpecSchema = z.object({
     z.string().check(z.regex(/^\d+\.\d+(\.\d+)?$|^b\d+$/, "a release such as 0.28.0")),
   ),
   enforceEager: z.optional(z.boolean()),
+  provider: z.optional(z.nullable(text)),
+  allowConsumerGpus: z.optional(z.boolean()),
+  targetConfidence: z.optional(z.enum(["median", "band"])),
+  load: z.optional(
+    z.nullable(
+      z.object({
+        users: posInt,
+        thinkTimeSeconds: z.nullable(nonNeg),
+        requestsPerUserPerMinute: z.nullable(nonNeg),
+        requestRate: z.number().check(z.gt(0)),
+        formula: z.string(),
+      }),
+    ),
+  ),
 });
 
 export const planSchema = z.object({

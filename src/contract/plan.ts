@@ -11,7 +11,25 @@ import type { EngineName } from "../engines/index.js";
 export type { EngineName };
 export type Packaging = "compose" | "kubernetes";
 export type SecurityLevel = "basic" | "enhanced" | "enterprise";
-export type PricingBasis = "cloud" | "onprem";
+/**
+ * cloud: on-demand list prices (the major clouds' cheapest per GPU-hour, or the named provider's
+ * instances); spot: spot and marketplace offers where there are some; onprem: prices you give.
+ */
+export type PricingBasis = "cloud" | "spot" | "onprem";
+/** Targets count as met at the prediction (median) or at its pessimistic end (band). */
+export type TargetConfidence = "median" | "band";
+
+/** Load given as users (`--users N --think-time S` or `--requests-per-user-per-minute R`). */
+export interface UserLoad {
+  users: number;
+  /** Seconds a user waits between getting an answer and sending the next request. */
+  thinkTimeSeconds: number | null;
+  requestsPerUserPerMinute: number | null;
+  /** The request rate it converts to (requests per second). */
+  requestRate: number;
+  /** How, in one sentence with the numbers. */
+  formula: string;
+}
 /** As users say it: one GPU; one node with several GPUs (TP); several nodes (PP across nodes). */
 export type DeploymentMode = "standalone" | "single-node" | "distributed";
 
@@ -61,6 +79,60 @@ export interface PlanSpec {
   engineVersion: string;
   /** No CUDA graphs (vLLM --enforce-eager): slower decoding, no graph memory. */
   enforceEager: boolean;
+  /**
+   * Provider whose instances the plan is sized and priced in (data/instances/<id>.json), or null for
+   * per-GPU prices. Absent in plans written before providers existed.
+   */
+  provider?: string | null;
+  /** Workstation and GeForce GPUs may be chosen without being named. */
+  allowConsumerGpus?: boolean;
+  /** How targets are checked against the prediction's error band (absent: median, as before). */
+  targetConfidence?: TargetConfidence;
+  /** The load as users, when it was given that way (the request rate above is what it converts to). */
+  load?: UserLoad | null;
+}
+
+/**
+ * The instances a deployment is rented as (plans with a provider): whole instances, so GPUs an
+ * instance has beyond what the replicas use are paid for too.
+ */
+export interface InstanceChoice {
+  provider: string;
+  /** The provider's instance type, e.g. "p5.48xlarge". */
+  type: string;
+  gpusPerInstance: number;
+  /** Instances for the whole deployment (all replicas). */
+  count: number;
+  /** US dollars per instance-hour. */
+  usdPerHour: number;
+  pricing: "on-demand" | "spot";
+  region: string | null;
+  /** Date of the price; null when its source is undated. */
+  date: string | null;
+  /** URL of the price. */
+  source: string;
+  /** GPUs paid for but not used by the replicas (count × gpusPerInstance − GPUs the plan uses). */
+  unusedGpus: number;
+  /** What the instance lacks of the host needs (vCPUs, RAM), when no type of this GPU has enough. */
+  hostShortfall?: string | null;
+}
+
+/** One latency target against the prediction, with the margin left. */
+export interface TargetCheck {
+  metric: "ttft" | "tpot" | "e2e";
+  targetMs: number;
+  /** The prediction (median; p95 under a request rate for TTFT and e2e). */
+  predictedMs: number;
+  /** The pessimistic end of the prediction's error band: predicted × (1 + band). */
+  pessimisticMs: number;
+  /** The error band used (e.g. 0.35). */
+  band: number;
+  /** Headroom at the median: 1 − predicted / target (0.2 = 20 % under the target; negative: over). */
+  margin: number;
+  /** Met under the spec's target confidence. */
+  met: boolean;
+  /** The median meets the target but the pessimistic end does not: it may well miss. */
+  withinBand: boolean;
 }
 
 export interface PerGpuMemory {
@@ -250,6 +322,10 @@ export interface Deployment {
   meetsTargets: boolean;
   /** One sentence per missed target, e.g. "TPOT 31 ms > 20 ms". */
   misses: string[];
+  /** The instances to rent, when the plan names a provider. */
+  instance?: InstanceChoice | null;
+  /** Each latency target against the prediction and its error band. */
+  targets?: TargetCheck[];
 }
 
 export interface Plan {

@@ -13,7 +13,11 @@ import {
   engineModule,
   engineVersionFor,
 } from "../engines/index.js";
+import { findProvider } from "../catalog/instances.js";
+import type { LongContext } from "../catalog/types.js";
 import { UserError } from "../errors.js";
+import { defaultMaxModelLen } from "../sizing/context.js";
+import { userLoad } from "../sizing/users.js";
 import { isGgufPrecision } from "../sizing/weights.js";
 import type { PlanSpec } from "./plan.js";
 
@@ -46,11 +50,20 @@ export const specSchema = z.strictObject({
     "allowed weight precisions (auto = the checkpoint's own); the cheapest that meets the targets wins",
   ),
   kvCacheDtype: opt(oneOrMany(z.enum(["auto", "fp8"])), "allowed KV cache dtypes"),
-  maxModelLen: opt(positiveInt, "context length every sequence must fit (--max-model-len)"),
+  maxModelLen: opt(
+    positiveInt,
+    "context length every sequence must fit (--max-model-len); default: the larger of 8192 and input + output tokens, within the model's context",
+  ),
   inputTokens: opt(positiveInt, "typical prompt length in tokens"),
   outputTokens: opt(positiveInt, "typical completion length in tokens"),
   concurrency: opt(positiveInt, "requests in flight at once (closed loop)"),
   requestRate: opt(positive, "requests per second (open loop, Poisson arrivals)"),
+  users: opt(
+    positiveInt,
+    "users sending requests (with thinkTimeSeconds or requestsPerUserPerMinute): converted to a request rate",
+  ),
+  thinkTimeSeconds: opt(positive, "seconds each user waits between an answer and the next request"),
+  requestsPerUserPerMinute: opt(positive, "requests each user sends per minute"),
   targets: z.optional(
     z.strictObject({
       ttftMs: target("time to first token, ms (p95 under a request rate)"),
@@ -61,7 +74,22 @@ export const specSchema = z.strictObject({
   gpus: opt(oneOrMany(z.string()), "allowed GPU types (llmdeploy gpus); default: all"),
   maxGpus: opt(positiveInt, "most GPUs in total, all replicas together"),
   budgetPerHour: opt(positive, "most US dollars per hour for the whole deployment"),
-  pricing: opt(z.enum(["cloud", "onprem"]), "cloud: catalog hourly prices; onprem: gpuPrices you give"),
+  pricing: opt(
+    z.enum(["cloud", "spot", "onprem"]),
+    "cloud: on-demand list prices (the major clouds', or the provider's); spot: spot and marketplace offers; onprem: gpuPrices / gpuPurchaseUsd you give",
+  ),
+  provider: opt(
+    z.string().check(z.minLength(1)),
+    "size and price in this provider's instances (aws, gcp, azure, oci, lambda, nebius, runpod, runpod-community)",
+  ),
+  allowConsumerGpus: opt(
+    z.boolean(),
+    "also consider workstation and GeForce GPUs without naming them (GeForce's driver licence excludes datacenter use)",
+  ),
+  targetConfidence: opt(
+    z.enum(["median", "band"]),
+    "band (default): a target counts as met at the pessimistic end of the prediction's error band; median: at the prediction",
+  ),
   gpuPrices: opt(
     z.record(z.string(), z.number().check(z.nonnegative())),
     "US dollars per GPU-hour by GPU id, overriding the catalog (e.g. amortised on-prem cost)",
@@ -134,6 +162,36 @@ export interface SpecModel {
   context: number;
   /** The checkpoint that was read is a GGUF file (served by llama.cpp as it is quantized). */
   ggufFile?: boolean;
+  /** The model's published way past its context (named when a request does not fit). */
+  longContext?: LongContext | undefined;
+}
+
+/** The load: concurrency, a request rate, or users converted to a rate (one of them). */
+function loadOf(input: SpecInput): Pick<PlanSpec, "concurrency" | "requestRate" | "load"> {
+  const userFields = input.thinkTimeSeconds !== undefined || input.requestsPerUserPerMinute !== undefined;
+  if (input.users === undefined) {
+    if (userFields)
+      throw new UserError(
+        "--think-time and --requests-per-user-per-minute describe --users: give the number of users too",
+        "e.g. --users 200 --think-time 30",
+        1,
+        "users",
+      );
+    return {
+      concurrency: input.requestRate !== undefined ? null : (input.concurrency ?? SPEC_DEFAULTS.concurrency),
+      requestRate: input.requestRate ?? null,
+      load: null,
+    };
+  }
+  if (input.concurrency !== undefined || input.requestRate !== undefined)
+    throw new UserError(
+      "give the load one way: --users, --concurrency or --request-rate",
+      "--users N with --think-time S converts to a request rate",
+      1,
+      "users",
+    );
+  const load = userLoad(input.users, input.thinkTimeSeconds, input.requestsPerUserPerMinute);
+  return { concurrency: null, requestRate: load.requestRate, load };
 }
 
 /**
@@ -147,8 +205,10 @@ export function normalizeSpec(input: SpecInput, model: SpecModel): PlanSpec {
   const engine = input.engine ?? (ggufAsked ? engineForFormat("gguf").name : DEFAULT_ENGINE);
   const module = engineModule(engine);
   const gguf = module.checkpointFormat === "gguf";
-  const concurrency =
-    input.requestRate !== undefined ? null : (input.concurrency ?? SPEC_DEFAULTS.concurrency);
+  const { concurrency, requestRate, load } = loadOf(input);
+  const inputTokens = input.inputTokens ?? SPEC_DEFAULTS.inputTokens;
+  const outputTokens = input.outputTokens ?? SPEC_DEFAULTS.outputTokens;
+  const provider = input.provider === undefined ? null : findProvider(input.provider).id;
   if (typeof input.engineVersion === "number") {
     throw new UserError(
       `engineVersion ${input.engineVersion} is a number in the spec (YAML reads 0.10 as 0.1)`,
@@ -164,11 +224,11 @@ export function normalizeSpec(input: SpecInput, model: SpecModel): PlanSpec {
     ...(input.modelRef ? { modelRef: input.modelRef } : {}),
     precisions: asked ?? [gguf && !model.ggufFile ? "q4_k_m" : "auto"],
     kvCacheDtypes: asList(input.kvCacheDtype) ?? ["auto"],
-    maxModelLen: input.maxModelLen ?? Math.min(model.context, SPEC_DEFAULTS.maxModelLenCap),
-    inputTokens: input.inputTokens ?? SPEC_DEFAULTS.inputTokens,
-    outputTokens: input.outputTokens ?? SPEC_DEFAULTS.outputTokens,
+    maxModelLen: input.maxModelLen ?? defaultMaxModelLen(model.context, inputTokens, outputTokens),
+    inputTokens,
+    outputTokens,
     concurrency,
-    requestRate: input.requestRate ?? null,
+    requestRate,
     targets: {
       ttftMs: tgt(input.targets?.ttftMs, SPEC_DEFAULTS.ttftMs),
       tpotMs: tgt(input.targets?.tpotMs, SPEC_DEFAULTS.tpotMs),
@@ -188,6 +248,10 @@ export function normalizeSpec(input: SpecInput, model: SpecModel): PlanSpec {
     gpuMemoryUtilization: input.gpuMemoryUtilization ?? module.defaultShare(version),
     engineVersion: version,
     enforceEager: input.enforceEager ?? false,
+    provider,
+    allowConsumerGpus: input.allowConsumerGpus ?? false,
+    targetConfidence: input.targetConfidence ?? SPEC_DEFAULTS.targetConfidence,
+    load,
   };
 }
 

@@ -121,39 +121,32 @@ export const pinnedImageFor =
   };
 
 /**
- * Can an engine built on vLLM-class CUDA kernels run this precision on this GPU? fp8 needs
- * Ada/Hopper tensor cores or, on Ampere, the Marlin W8A16 kernels (sm80+); AWQ's kernels need sm75+;
- * MXFP4 (gpt-oss) sm80+. Source: vLLM docs, features/quantization/supported_hardware.
+ * Can an engine built on vLLM-class CUDA kernels run this precision on this GPU? From vLLM's table of
+ * quantization kernels by architecture (https://docs.vllm.ai/en/v0.15.1/features/quantization/, "Volta
+ * refers to SM 7.0, Turing to SM 7.5, Ampere to SM 8.0/8.6, Ada to SM 8.9, and Hopper to SM 9.0"):
+ * AWQ and INT8 W8A8 have no Volta kernels (Turing and later); FP8 W8A8 needs Ada or Hopper, and FP8
+ * checkpoints run on Ampere as weight-only W8A16 through the Marlin kernels ("Marlin (GPTQ/AWQ/FP8)":
+ * Ampere, Ada, Hopper), so FP8 needs sm80+; MXFP4 experts (gpt-oss) run through Marlin below Hopper
+ * (sizing/weights.ts mxfp4Backend), sm80+ too. GPTQ has Volta kernels. The image's own limit (the CUDA
+ * release it is built with) is checked first, by each module's `imageProblem`.
  */
-export function hfEngineSupport(gpu: DeviceEntry, p: Precision, image?: EngineImage): string | null {
+export function hfEngineSupport(gpu: DeviceEntry, p: Precision): string | null {
   const k = p.format.kind;
   if (gpu.kind === "cpu")
     return `${gpu.name} is a CPU host: this engine needs GPUs (llama.cpp and Ollama serve on CPUs: --engine llamacpp)`;
   const cc = gpu.computeCapability;
-  const imageProblem = image ? imageSupport(gpu, image) : null;
-  if (imageProblem) return imageProblem;
   if (gpu.vendor !== "NVIDIA" || cc === undefined) {
     if (k === "fp8" && !gpu.nativeFp8) return `${gpu.name} has no FP8 support`;
     return null;
   }
-  if ((k === "fp8" || k === "mxfp4") && cc < 8.0)
-    return `${p.id} needs compute capability 8.0+ (${gpu.name}: ${cc})`;
-  if (k === "awq" && cc < 7.5) return `AWQ needs compute capability 7.5+ (${gpu.name}: ${cc})`;
-  return null;
-}
-
-/**
- * Can the image's CUDA kernels run on this GPU? NVIDIA GPUs older than the image's oldest compute
- * capability cannot (CUDA 13 dropped Volta: "Offline compilation and library support for these
- * architectures [Maxwell, Pascal, Volta] have been removed in CUDA Toolkit 13.0", CUDA 13.0 release
- * notes); other vendors need the engine's ROCm / Gaudi build, which llmdeploy does not pin.
- */
-export function imageSupport(gpu: DeviceEntry, image: EngineImage): string | null {
-  if (gpu.kind === "cpu" || !image.cuda) return null;
-  if (gpu.vendor !== "NVIDIA") return null;
-  const cc = gpu.computeCapability;
-  if (cc !== undefined && cc < image.cuda.minComputeCapability)
-    return `${gpu.name} (compute capability ${cc}): the pinned image ${image.image} is built for CUDA ${image.cuda.version}, whose kernels start at compute capability ${image.cuda.minComputeCapability}`;
+  const sm = `${gpu.name} is sm${Math.round(cc * 10)}`;
+  if (k === "fp8" && cc < 8.0)
+    return `${p.id} needs compute capability 8.9+ for FP8 W8A8, or 8.0+ for weight-only FP8 through the Marlin kernels (${sm})`;
+  if (k === "mxfp4" && cc < 8.0)
+    return `${p.id} needs compute capability 8.0+: below Hopper, MXFP4 experts run through the Marlin kernels (${sm})`;
+  if (k === "awq" && cc < 7.5) return `AWQ kernels need compute capability 7.5+ (Turing and later; ${sm})`;
+  if (k === "int8" && cc < 7.5)
+    return `INT8 W8A8 kernels need compute capability 7.5+ (Turing and later; ${sm})`;
   return null;
 }
 

@@ -12,6 +12,7 @@
  *            CUDA), so no n_ctx × n_ubatch score matrix;
  *   context  the CUDA context and cuBLAS workspace, outside llama.cpp's own accounting.
  */
+import { imageProblem, type OtherVendorBuilds } from "./hardware.js";
 import type { DeviceEntry } from "../catalog/types.js";
 import type { Plan } from "../contract/plan.js";
 import type { ModelArch } from "../models/arch.js";
@@ -22,7 +23,6 @@ import { tensorBytes, type Precision } from "../sizing/weights.js";
 import {
   efficiency,
   FIT,
-  imageSupport,
   LLAMACPP_SHARES,
   MODEL_DIR,
   pinnedImageFor,
@@ -370,6 +370,13 @@ export function readLlamacppLaunch(l: EngineLaunch): LaunchedSettings | { proble
 const MEMORY_MODEL =
   "llama.cpp's allocation (weights, --parallel slots × max-model-len of KV cache, compute buffer, CUDA context)";
 
+/** Other vendors: llama.cpp builds for ROCm (HIP) as well (docs/docker.md); llmdeploy pins the CUDA one. */
+export const LLAMACPP_OTHER_VENDORS: OtherVendorBuilds = {
+  amd: "a ROCm (HIP) build of llama.cpp",
+  gaudi: null,
+  source: "https://github.com/ggml-org/llama.cpp/blob/master/docs/docker.md",
+};
+
 export const llamacpp: EngineModule = {
   name: "llamacpp",
   label: "llama.cpp",
@@ -387,7 +394,7 @@ export const llamacpp: EngineModule = {
   memoryModel: MEMORY_MODEL,
   memoryModelFor: () => MEMORY_MODEL,
   settings: llamacppSettings,
-  supportProblem: (device) => (device.kind === "cpu" ? null : imageSupport(device, LLAMACPP_IMAGE)),
+  supportProblem: (device) => imageProblem(llamacpp, LLAMACPP_OTHER_VENDORS, device),
   memory: llamacppMemory,
   startupLog: null,
   runsAsNonRoot: true,

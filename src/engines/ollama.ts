@@ -3,16 +3,9 @@
  * runner on one GPU (or a CPU host); no Prometheus endpoint. Its memory model is its scheduler's own
  * estimate (ollama-scheduler.ts): the layers that do not fit on the GPU run on the CPU.
  */
+import { imageProblem, type OtherVendorBuilds } from "./hardware.js";
 import type { Plan } from "../contract/plan.js";
-import {
-  efficiency,
-  imageSupport,
-  LLAMACPP_SHARES,
-  MODEL_DIR,
-  pinnedImageFor,
-  sharedFit,
-  SLOTS,
-} from "./common.js";
+import { efficiency, LLAMACPP_SHARES, MODEL_DIR, pinnedImageFor, sharedFit, SLOTS } from "./common.js";
 import { llamacppMemory, llamacppSettings } from "./llamacpp.js";
 import { ollamaSchedule } from "./ollama-scheduler.js";
 import type {
@@ -180,6 +173,16 @@ export function readOllamaLaunch(l: EngineLaunch): LaunchedSettings | { problem:
   };
 }
 
+/**
+ * Other vendors: AMD GPUs take the ollama/ollama:rocm image
+ * (https://github.com/ollama/ollama/blob/main/docs/docker.md, "AMD GPU ... ollama/ollama:rocm").
+ */
+export const OLLAMA_OTHER_VENDORS: OtherVendorBuilds = {
+  amd: "the ollama/ollama:rocm image",
+  gaudi: null,
+  source: "https://github.com/ollama/ollama/blob/main/docs/docker.md",
+};
+
 export const ollama: EngineModule = {
   name: "ollama",
   label: "Ollama",
@@ -195,7 +198,7 @@ export const ollama: EngineModule = {
   memoryModel: MEMORY_MODEL,
   memoryModelFor: () => MEMORY_MODEL,
   settings: (device, o) => ({ ...llamacppSettings(device, o), engineVersion: IMAGE.version }),
-  supportProblem: (device) => (device.kind === "cpu" ? null : imageSupport(device, IMAGE)),
+  supportProblem: (device) => imageProblem(ollama, OLLAMA_OTHER_VENDORS, device),
   memory: ollamaMemory,
   startupLog: null,
   runsAsNonRoot: true,

@@ -8,6 +8,7 @@
  * total − weights, and activations and CUDA graphs live in the rest, outside it. When the flag is not
  * given SGLang works the fraction out from the GPU's memory and the split (sglangDefaults).
  */
+import { imageProblem, type OtherVendorBuilds } from "./hardware.js";
 import type { DeviceEntry } from "../catalog/types.js";
 import type { Plan } from "../contract/plan.js";
 import { kvBytesForSequence, kvBytesPerTokenPerLayer } from "../sizing/kv.js";
@@ -309,6 +310,13 @@ export function readSglangLaunch(l: EngineLaunch): LaunchedSettings | { problem:
   };
 }
 
+/** Other vendors: SGLang publishes ROCm and Gaudi builds separately (not pinned by llmdeploy). */
+export const SGLANG_OTHER_VENDORS: OtherVendorBuilds = {
+  amd: "a ROCm build of SGLang",
+  gaudi: "a Gaudi build of SGLang",
+  source: "https://docs.sglang.ai/platforms/amd_gpu.html",
+};
+
 export const sglang: EngineModule = {
   name: "sglang",
   label: "SGLang",
@@ -325,7 +333,8 @@ export const sglang: EngineModule = {
   memoryModelFor: () =>
     `SGLang ${IMAGE.version}: mem_fraction_static × total = weights + KV pool; activations and CUDA graphs outside it (${SERVER_ARGS})`,
   settings: sglangSettings,
-  supportProblem: (device, p) => hfEngineSupport(device, p, IMAGE),
+  supportProblem: (device, p) =>
+    imageProblem(sglang, SGLANG_OTHER_VENDORS, device) ?? hfEngineSupport(device, p),
   memory: sglangMemory,
   startupLog: null,
   runsAsNonRoot: true,

@@ -2,6 +2,7 @@
  * Hugging Face Text Generation Inference: Hugging Face checkpoints, tensor parallel shards within
  * one node (no pipeline parallelism, no multi-node).
  */
+import { imageProblem, type OtherVendorBuilds } from "./hardware.js";
 import type { Plan } from "../contract/plan.js";
 import {
   applyOverrides,
@@ -133,6 +134,13 @@ export function readTgiLaunch(l: EngineLaunch): LaunchedSettings | { problem: st
   };
 }
 
+/** Other vendors: TGI has ROCm and Gaudi builds (not pinned by llmdeploy). */
+export const TGI_OTHER_VENDORS: OtherVendorBuilds = {
+  amd: "a ROCm build of TGI",
+  gaudi: "a Gaudi build of TGI",
+  source: "https://huggingface.co/docs/text-generation-inference/installation_amd",
+};
+
 export const tgi: EngineModule = {
   name: "tgi",
   label: "TGI",
@@ -157,7 +165,7 @@ export const tgi: EngineModule = {
       },
       o,
     ),
-  supportProblem: (device, p) => hfEngineSupport(device, p, IMAGE),
+  supportProblem: (device, p) => imageProblem(tgi, TGI_OTHER_VENDORS, device) ?? hfEngineSupport(device, p),
   // vLLM's arithmetic at vLLM's pinned release stands in for TGI's own.
   memory: (req) => vllmMemory({ ...req, settings: { ...req.settings, engineVersion: VLLM.version } }),
   startupLog: null,

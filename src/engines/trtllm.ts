@@ -9,6 +9,7 @@
  * GPU memory"). So KV = fraction × (total − CUDA context − weights − activation peak), unlike vLLM's
  * fraction of the total.
  */
+import { imageProblem, type OtherVendorBuilds } from "./hardware.js";
 import type { Plan } from "../contract/plan.js";
 import { kvBytesForSequence, kvBytesPerTokenPerLayer } from "../sizing/kv.js";
 import { stageLayers } from "../sizing/placement.js";
@@ -215,6 +216,16 @@ export function readTrtllmLaunch(l: EngineLaunch): LaunchedSettings | { problem:
   };
 }
 
+/**
+ * TensorRT-LLM runs on NVIDIA GPUs only (https://nvidia.github.io/TensorRT-LLM/supported-hardware.html:
+ * Blackwell, Hopper, Ada Lovelace, Ampere).
+ */
+export const TRTLLM_OTHER_VENDORS: OtherVendorBuilds = {
+  amd: null,
+  gaudi: null,
+  source: "https://nvidia.github.io/TensorRT-LLM/supported-hardware.html",
+};
+
 export const trtllm: EngineModule = {
   name: "trtllm",
   label: "TensorRT-LLM",
@@ -240,7 +251,8 @@ export const trtllm: EngineModule = {
       },
       o,
     ),
-  supportProblem: (device, p) => hfEngineSupport(device, p, IMAGE),
+  supportProblem: (device, p) =>
+    imageProblem(trtllm, TRTLLM_OTHER_VENDORS, device) ?? hfEngineSupport(device, p),
   memory: trtllmMemory,
   startupLog: null,
   runsAsNonRoot: true,

@@ -12,6 +12,7 @@
  * between releases (defaults, the sampler's temporaries, where graphs go) comes from vllm-versions.ts
  * through `vllmBehaviour(version)`; V0 (before 0.8) sizes its cache by the same arithmetic.
  */
+import { imageProblem, type OtherVendorBuilds } from "./hardware.js";
 import type { DeviceEntry } from "../catalog/types.js";
 import type { Plan } from "../contract/plan.js";
 import type { ModelArch } from "../models/arch.js";
@@ -415,6 +416,18 @@ export function readVllmLaunch(l: EngineLaunch): LaunchedSettings | { problem: s
   };
 }
 
+/**
+ * Other vendors: AMD publishes ROCm builds as rocm/vllm
+ * (https://rocm.docs.amd.com/projects/ai-ecosystem/en/latest/inference/vllm.html); Gaudi support lives
+ * in the vLLM-Gaudi plugin (https://docs.vllm.ai/en/v0.15.1/features/quantization/: "All Intel Gaudi
+ * quantization support has been migrated to vLLM-Gaudi").
+ */
+export const VLLM_OTHER_VENDORS: OtherVendorBuilds = {
+  amd: "vLLM's ROCm build (AMD publishes rocm/vllm images)",
+  gaudi: "the vLLM-Gaudi plugin's build",
+  source: "https://rocm.docs.amd.com/projects/ai-ecosystem/en/latest/inference/vllm.html",
+};
+
 export const vllm: EngineModule = {
   name: "vllm",
   label: "vLLM",
@@ -438,7 +451,7 @@ export const vllm: EngineModule = {
       }),
       o,
     ),
-  supportProblem: (device, p) => hfEngineSupport(device, p, VLLM_IMAGE),
+  supportProblem: (device, p) => imageProblem(vllm, VLLM_OTHER_VENDORS, device) ?? hfEngineSupport(device, p),
   memory: (req) => vllmMemory(req),
   sizesHybridCache: true,
   startupLog: "vllm",

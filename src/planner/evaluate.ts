@@ -3,15 +3,17 @@
  * spec's load, the targets it misses, its cost — and choosing how many replicas it needs.
  */
 import type { DeviceEntry } from "../catalog/types.js";
-import type { CheckpointRecord, Deployment, PlanSpec } from "../contract/plan.js";
+import type { CheckpointRecord, Deployment, PlanSpec, TargetCheck } from "../contract/plan.js";
 import type { EngineModule } from "../engines/types.js";
 import { engineImageFor } from "../engines/index.js";
 import type { ModelArch } from "../models/arch.js";
 import { type PlacementRequest, performanceOf, type SizedPlacement } from "../sizing/size.js";
 import { GPUS_PER_NODE } from "../sizing/size.js";
 import { hostNeeds } from "./host.js";
-import { costOf, type GpuPrice } from "./pricing.js";
+import { costOfHourly, type GpuPrice } from "./pricing.js";
+import { billInstances, instanceLabel } from "./providers.js";
 import { modeOf } from "./shapes.js";
+import { judgedMs, METRIC_NAME, targetChecks } from "./targets.js";
 
 export interface Candidate {
   d: Deployment;
@@ -22,33 +24,37 @@ export interface Candidate {
 
 export const fmtMs = (v: number): string => (v >= 10 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`);
 
-/** The targets a prediction misses, one sentence each, and how far it is from them (max ratio). */
+/**
+ * The targets a prediction misses, one sentence each, and how far it is from them (max ratio of the
+ * judged value to the target: the pessimistic end of the error band under `targetConfidence: band`).
+ */
 export function targetMisses(
-  spec: Pick<PlanSpec, "targets" | "requestRate" | "concurrency" | "budgetPerHourUsd">,
+  spec: Pick<PlanSpec, "targets" | "requestRate" | "concurrency" | "budgetPerHourUsd" | "targetConfidence">,
   perf: Deployment["performance"],
   hourly: number | null,
-): { misses: string[]; score: number } {
-  const t = spec.targets;
+): { misses: string[]; score: number; targets: TargetCheck[] } {
   const misses: string[] = [];
   const ratios: number[] = [];
-  const check = (name: string, got: number, want: number | null) => {
-    if (want === null) return;
-    ratios.push(got / want);
-    if (got > want) misses.push(`${name} ${fmtMs(got)} > ${fmtMs(want)}`);
-  };
   if (perf.saturated) {
     const load = spec.requestRate ?? spec.concurrency ?? 1;
     misses.push(`request rate ${load}/s exceeds the capacity of ${perf.requestsPerSec} requests/s`);
     ratios.push(1 + load / Math.max(perf.requestsPerSec, 1e-9));
   }
-  check("TTFT", perf.percentiles?.ttftP95Ms ?? perf.ttftMs, t.ttftMs);
-  check("TPOT", perf.tpotMs, t.tpotMs);
-  check("e2e latency", perf.percentiles?.e2eP95Ms ?? perf.e2eLatencyMs, t.e2eMs);
+  const targets = targetChecks(spec, perf);
+  for (const t of targets) {
+    ratios.push(judgedMs(t, spec.targetConfidence) / t.targetMs);
+    if (t.met) continue;
+    misses.push(
+      t.predictedMs > t.targetMs
+        ? `${METRIC_NAME[t.metric]} ${fmtMs(t.predictedMs)} > ${fmtMs(t.targetMs)}`
+        : `${METRIC_NAME[t.metric]} ${fmtMs(t.predictedMs)} is within ${fmtMs(t.targetMs)} but not with its error band (${fmtMs(t.pessimisticMs)} at +${Math.round(t.band * 100)} %)`,
+    );
+  }
   if (spec.budgetPerHourUsd !== null && hourly !== null && hourly > spec.budgetPerHourUsd) {
     misses.push(`cost $${hourly.toFixed(2)}/h > budget $${spec.budgetPerHourUsd}/h`);
     ratios.push(hourly / spec.budgetPerHourUsd);
   }
-  return { misses, score: ratios.length ? Math.max(...ratios) : 0 };
+  return { misses, score: ratios.length ? Math.max(...ratios) : 0, targets };
 }
 
 export interface CandidateContext {
@@ -81,11 +87,16 @@ export function evaluateCandidate(
   const count = req.tp * req.pp;
   const perf = performanceOf(req, sized, replicas);
   const total = count * replicas;
-  const hourly = c.price ? c.price.usd * total : null;
-  const { misses, score } = targetMisses(spec, perf, hourly);
   const gpusPerNode = Math.min(count, GPUS_PER_NODE);
+  // With a provider, whole instances are rented (providers.ts); else GPUs at a price per GPU-hour.
   const m = sized.memory;
   const weightsPerReplica = m.stages.reduce((s, st) => s + st.bytesPerGpu * req.tp, 0);
+  const host = hostNeeds(gpusPerNode, sized.nodes, c.checkpointBytes, weightsPerReplica / sized.nodes);
+  const billed = c.price?.offers
+    ? billInstances(c.price.offers, { gpusPerNode, nodes: sized.nodes, replicas, host })
+    : null;
+  const hourly = billed ? billed.hourly : c.price && !c.price.offers ? c.price.usd * total : null;
+  const { misses, score, targets } = targetMisses(spec, perf, hourly);
   const s = req.settings;
   const d: Deployment = {
     gpu: device.id,
@@ -132,10 +143,19 @@ export function evaluateCandidate(
       maxConcurrency: m.maxConcurrency,
     },
     performance: perf,
-    cost: costOf(c.price, total, perf.outputTokensPerSec, spec.pricing),
-    host: hostNeeds(gpusPerNode, sized.nodes, c.checkpointBytes, weightsPerReplica / sized.nodes),
+    cost: costOfHourly(
+      c.price,
+      hourly,
+      total,
+      perf.outputTokensPerSec,
+      spec.pricing,
+      billed ? instanceLabel(billed.instance) : null,
+    ),
+    host,
     meetsTargets: misses.length === 0,
     misses,
+    ...(c.price?.offers ? { instance: billed?.instance ?? null } : {}),
+    targets,
   };
   return { d, score, hourly };
 }

@@ -11,7 +11,7 @@
  * For each GPU type, a shape whose total GPU count already reaches the cheapest success on that type
  * is not tried.
  */
-import type { DeviceEntry } from "../catalog/types.js";
+import type { DeviceEntry, LongContext } from "../catalog/types.js";
 import {
   baseCheckpoint,
   type BaseCheckpoint,
@@ -31,6 +31,7 @@ import type { CheckpointSummary } from "../models/checkpoint.js";
 import { parallelismProblem, precisionProblem } from "../sizing/placement.js";
 import {
   checkWorkload,
+  GPUS_PER_NODE,
   modelWeightsBytes,
   type PlacementRequest,
   prepareModel,
@@ -40,7 +41,18 @@ import {
   splitProblem,
 } from "../sizing/size.js";
 import { checkpointPrecision, lookupPrecision, mxfp4Backend, storedWeightsBytes } from "../sizing/weights.js";
+import { contextProblem } from "../sizing/context.js";
+import { isConsumerGpu, screenDevices, SupportLog } from "./devices.js";
 import { type Candidate, type CandidateContext, chooseReplicas } from "./evaluate.js";
+import {
+  composeHostNote,
+  geforceNote,
+  instanceNotes,
+  loadNote,
+  noPriceNote,
+  pricingNote,
+  withinBandNotes,
+} from "./notes.js";
 import { gpuPrice } from "./pricing.js";
 import { rankCandidates } from "./rank.js";
 import { replicaShapes } from "./shapes.js";
@@ -63,6 +75,8 @@ export interface PlanModel {
    * loaded instead of a resolved one, and its bytes are sized.
    */
   modelRef?: { ref: string; arch: ModelArch; checkpoint?: CheckpointSummary | undefined } | undefined;
+  /** The model's published way past its context (named when a request does not fit). */
+  longContext?: LongContext | undefined;
 }
 
 export interface PlanInput {
@@ -74,8 +88,8 @@ export interface PlanInput {
   gpuPrices?: Record<string, number>;
 }
 
-/** GeForce cards: no NVLink between nodes' worth of GPUs, and hosts without RDMA networking. */
-export const isWorkstationGpu = (gpu: DeviceEntry): boolean => /geforce/i.test(gpu.name);
+/** GeForce and workstation cards: no NVLink between nodes' worth of GPUs, and hosts without RDMA networking. */
+export const isWorkstationGpu = isConsumerGpu;
 
 /** The devices a spec allows this engine to use; UserErrors for none or for a CPU host it cannot use. */
 export function allowedDevices(
@@ -172,16 +186,28 @@ export function servablePrecisions(
   return { served, notes };
 }
 
-/** The spec's limits on the model: context and request size. */
-export function checkSpecAgainstModel(spec: PlanSpec, modelId: string, arch: ModelArch): void {
-  if (spec.maxModelLen > arch.maxPositionEmbeddings) {
-    throw new UserError(
-      `max model len ${spec.maxModelLen} exceeds ${modelId}'s context of ${arch.maxPositionEmbeddings} tokens`,
-      `use --max-model-len ${arch.maxPositionEmbeddings} or less`,
-      1,
-      "maxModelLen",
-    );
-  }
+/**
+ * The spec's limits on the model: context and request size (the hint names the model's RoPE-scaling
+ * option, when it has one, for a request beyond its context).
+ */
+export function checkSpecAgainstModel(
+  spec: PlanSpec,
+  modelId: string,
+  arch: ModelArch,
+  model: { name?: string; longContext?: LongContext | undefined } = {},
+): void {
+  const tooLong = contextProblem(
+    {
+      id: modelId,
+      name: model.name ?? modelId,
+      context: arch.maxPositionEmbeddings,
+      longContext: model.longContext,
+    },
+    spec.maxModelLen,
+    spec.inputTokens,
+    spec.outputTokens,
+  );
+  if (tooLong) throw tooLong;
   checkWorkload(
     {
       inputTokens: spec.inputTokens,
@@ -200,14 +226,17 @@ export function planDeployment(input: PlanInput): Plan {
   const engine = engineModule(spec.engine);
   const sizing = prepareModel(arch, own.checkpoint);
   const base = baseCheckpoint(model.modelRef ? "user" : "model", own.ref, arch, own.checkpoint);
-  const devices = allowedDevices(spec, engine, catalog);
-  checkSpecAgainstModel(spec, model.id, arch);
+  const screen = screenDevices(allowedDevices(spec, engine, catalog), spec);
+  const devices = screen.devices;
+  checkSpecAgainstModel(spec, model.id, arch, model);
   const { served: precisions, notes } = servablePrecisions(
     { sizing, checkpoint: base },
     spec,
     engine,
     model.id,
   );
+  notes.push(...screen.notes);
+  const support = new SupportLog();
   const baseBytes =
     own.checkpoint?.bytes ?? storedWeightsBytes(sizing.tensors, checkpointPrecision(arch), sizing.skip);
   const workload = {
@@ -225,7 +254,17 @@ export function planDeployment(input: PlanInput): Plan {
     const candArch = cand.model.arch;
     for (const kv of spec.kvCacheDtypes) {
       for (const device of devices) {
-        if (engine.supportProblem(device, mxfp4Backend(served.precision, device))) continue;
+        const problem = engine.supportProblem(device, mxfp4Backend(served.precision, device));
+        if (problem) {
+          support.refuse(device, served.precision.id, problem);
+          continue;
+        }
+        support.accept(device);
+        const price = gpuPrice(device, spec, input.gpuPrices);
+        // With a provider, a node must fit one of its instance types.
+        const largestInstance = price?.offers
+          ? Math.max(...price.offers.map((o) => o.gpusPerInstance))
+          : Infinity;
         // The engine's settings for one split on this device (SGLang's memory share depends on both).
         const settingsFor = (tp: number, pp: number) =>
           engine.settings(device, {
@@ -243,7 +282,7 @@ export function planDeployment(input: PlanInput): Plan {
           arch: candArch,
           engine,
           device,
-          price: gpuPrice(device, spec, input.gpuPrices),
+          price,
           // What every node downloads: the checkpoint the engine loads (the 16-bit one in flight).
           checkpointBytes: ck.source === "in-flight" ? baseBytes : modelWeightsBytes(cand.model, served),
           quantization: ck.quantization,
@@ -256,11 +295,12 @@ export function planDeployment(input: PlanInput): Plan {
         let cheapestSuccess = Infinity;
         for (const { count, tp, pp } of shapes) {
           if (count >= cheapestSuccess) break;
+          if (Math.min(count, GPUS_PER_NODE) > largestInstance) continue;
           if (parallelismProblem(candArch, tp, pp, served.precision)) continue;
           if (splitProblem(engine, device, tp, pp)) continue;
           // Several nodes need a datacenter network (RDMA at hundreds of Gb/s per GPU); workstation
           // cards (GeForce) are planned within one machine only.
-          if (tp * pp > 8 && isWorkstationGpu(device)) continue;
+          if (tp * pp > GPUS_PER_NODE && isWorkstationGpu(device)) continue;
           const req: PlacementRequest = {
             model: cand.model,
             served,
@@ -284,16 +324,39 @@ export function planDeployment(input: PlanInput): Plan {
     }
   }
 
+  notes.push(...support.notes());
   if (!candidates.length) {
+    if (support.refusedAll(devices)) {
+      throw new UserError(
+        `no allowed GPU can serve ${model.id} as ${spec.precisions.join(", ")} with ${engine.label}: ${support.allReasons().join("; ")}`,
+        "choose another GPU (--gpu l40s, --gpu h100) or precision, or another --engine",
+        1,
+        "gpus",
+      );
+    }
+    const smaller = ["int4", "awq", "gptq", "q4_k_m"].some((p) => spec.precisions.includes(p));
     throw new UserError(
-      `${model.id} does not fit on ${spec.maxGpus} or fewer of ${spec.gpus.length ? spec.gpus.join(", ") : "any catalog GPU"} at max model len ${spec.maxModelLen}`,
-      "raise --max-gpus, allow a smaller precision (--precision int4) or bigger GPUs, or lower --max-model-len",
+      `${model.id} does not fit on ${spec.maxGpus} or fewer of ${spec.gpus.length ? spec.gpus.join(", ") : devices.map((d) => d.id).join(", ")} at max model len ${spec.maxModelLen}`,
+      `raise --max-gpus, ${smaller ? "" : "allow a smaller precision (--precision int4), "}choose bigger GPUs, or lower --max-model-len` +
+        (support.notes().length ? ` (${support.notes().join("; ")})` : ""),
     );
   }
   const ranked = rankCandidates(candidates, spec, model.name);
   notes.push(...ranked.notes);
   const rec = ranked.recommendation.d;
   notes.push(...engine.advisories);
+  const shown = [rec, ...ranked.alternatives.map((c) => c.d)];
+  const unpriced = devices.filter((g) => support.served(g) && !gpuPrice(g, spec, input.gpuPrices));
+  for (const n of [
+    pricingNote(spec),
+    noPriceNote(unpriced, spec),
+    ...instanceNotes(rec),
+    geforceNote(shown, catalog),
+    composeHostNote(rec, spec),
+    loadNote(rec, spec),
+    ...withinBandNotes(rec),
+  ])
+    if (n) notes.push(n);
   if (rec.engine.dtype === "half") {
     notes.push(
       `${rec.gpuName} has no bfloat16: the engine runs this bfloat16 checkpoint in float16 (--dtype half); ` +

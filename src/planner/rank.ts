@@ -4,6 +4,7 @@
  */
 import type { PlanSpec } from "../contract/plan.js";
 import { type Candidate, fmtMs } from "./evaluate.js";
+import { judgedMs, METRIC_NAME } from "./targets.js";
 
 export interface Ranking {
   recommendation: Candidate;
@@ -21,7 +22,7 @@ export const MAX_ALTERNATIVES = 5;
 
 export function rankCandidates(
   candidates: readonly Candidate[],
-  spec: Pick<PlanSpec, "targets" | "maxGpus">,
+  spec: Pick<PlanSpec, "targets" | "maxGpus" | "targetConfidence">,
   modelName: string,
 ): Ranking {
   if (!candidates.length) throw new Error("rankCandidates needs at least one candidate");
@@ -50,20 +51,21 @@ export function rankCandidates(
     return { recommendation, alternatives: pareto.slice(0, MAX_ALTERNATIVES), feasible: true, notes };
   }
   const sorted = [...candidates].sort((a, b) => a.score - b.score || byCost(a, b));
-  const t = spec.targets;
-  for (const [name, key, target] of [
-    ["TTFT", "ttftMs", t.ttftMs],
-    ["TPOT", "tpotMs", t.tpotMs],
-    ["e2e latency", "e2eLatencyMs", t.e2eMs],
-  ] as const) {
-    if (target === null) continue;
-    const bestC = candidates.reduce((a, b) => (b.d.performance[key] < a.d.performance[key] ? b : a));
-    const v = bestC.d.performance[key];
-    if (v > target) {
-      notes.push(
-        `${name} ≤ ${fmtMs(target)} is not reachable for ${modelName} within ${spec.maxGpus} GPUs; the best is ${fmtMs(v)} on ${bestC.d.gpuCount}×${bestC.d.gpuName} (${bestC.d.precision})`,
-      );
-    }
+  for (const metric of ["ttft", "tpot", "e2e"] as const) {
+    const judged = (c: Candidate) => {
+      const t = c.d.targets?.find((x) => x.metric === metric);
+      return t ? judgedMs(t, spec.targetConfidence) : Infinity;
+    };
+    const bestC = candidates.reduce((a, b) => (judged(b) < judged(a) ? b : a));
+    const t = bestC.d.targets?.find((x) => x.metric === metric);
+    if (!t || judged(bestC) <= t.targetMs) continue;
+    const banded =
+      spec.targetConfidence === "band"
+        ? ` (${fmtMs(t.pessimisticMs)} at the pessimistic end of its ±${Math.round(t.band * 100)} % band)`
+        : "";
+    notes.push(
+      `${METRIC_NAME[metric]} ≤ ${fmtMs(t.targetMs)} is not reachable for ${modelName} within ${spec.maxGpus} GPUs; the best is ${fmtMs(t.predictedMs)}${banded} on ${bestC.d.gpuCount}×${bestC.d.gpuName} (${bestC.d.precision})`,
+    );
   }
   return {
     recommendation: sorted[0]!,

@@ -115,6 +115,10 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
     workers: d.nodes - 1,
     svc: ctx.svc,
     replicas: d.replicas,
+    // docker compose starts every replica on the one host it runs on: that host needs them all.
+    composeReplicas: compose && d.replicas > 1 && d.nodes === 1,
+    composeGpus: d.replicas * d.gpuCount,
+    gpuCount: d.gpuCount,
     hpa: waiting !== null,
     hpaSource: waiting ?? "",
     prometheusUrl: PROMETHEUS_URL,

@@ -2,7 +2,7 @@
  * `estimate`: the memory ledger of a model at a precision under one engine, and where it fits.
  * Pure: data in, data out. Sizing goes through the shared pipeline (size.ts) and the engine's module.
  */
-import type { DeviceEntry, Source } from "../catalog/types.js";
+import type { DeviceEntry, LongContext, Source } from "../catalog/types.js";
 import { baseCheckpoint } from "../checkpoints/resolve.js";
 import { type CheckpointReport, sizeForEstimate } from "../checkpoints/sizing.js";
 import {
@@ -17,8 +17,9 @@ import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
 import { type CheckpointSummary, checkpointBrief } from "../models/checkpoint.js";
 import type { Performance } from "../contract/plan.js";
-import { cheapestPrice } from "../catalog/prices.js";
+import { defaultGpuPrice } from "../catalog/prices.js";
 import { DEFAULTS } from "../defaults.js";
+import { contextProblem, defaultMaxModelLen } from "./context.js";
 import type { ParamCount } from "./inventory.js";
 import { architectureNotes, type HybridKvSummary, hybridSummary } from "./estimate-notes.js";
 import { stateBytesPerSequence } from "./hybrid.js";
@@ -47,6 +48,8 @@ export interface EstimateRequest {
     source: Source | null;
     /** Exact counts from the checkpoint's tensor headers (safetensors or GGUF), when read. */
     checkpoint?: CheckpointSummary | undefined;
+    /** The model's published way past its context, named when a request does not fit. */
+    longContext?: LongContext | undefined;
   };
   precision?: string | undefined;
   kvCacheDtype: KvCacheDtype;
@@ -281,7 +284,10 @@ export function estimate(req: EstimateRequest): EstimateResult {
       "concurrency",
     );
   }
-  const maxModelLen = req.maxModelLen ?? Math.min(arch.maxPositionEmbeddings, DEFAULTS.maxModelLenCap);
+  const workload = req.workload ?? DEFAULT_WORKLOAD;
+  const maxModelLen =
+    req.maxModelLen ??
+    defaultMaxModelLen(arch.maxPositionEmbeddings, workload.inputTokens, workload.outputTokens);
   if (!Number.isInteger(maxModelLen) || maxModelLen < 1) {
     throw new UserError(
       `--max-model-len must be a positive integer, got ${maxModelLen}`,
@@ -290,14 +296,18 @@ export function estimate(req: EstimateRequest): EstimateResult {
       "maxModelLen",
     );
   }
-  if (maxModelLen > arch.maxPositionEmbeddings) {
-    throw new UserError(
-      `--max-model-len ${maxModelLen} exceeds ${req.model.id}'s context of ${arch.maxPositionEmbeddings} tokens`,
-      `vLLM refuses it unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1; use --max-model-len ${arch.maxPositionEmbeddings} or less`,
-      1,
-      "maxModelLen",
-    );
-  }
+  const tooLong = contextProblem(
+    {
+      id: req.model.id,
+      name: req.model.name,
+      context: arch.maxPositionEmbeddings,
+      longContext: req.model.longContext,
+    },
+    maxModelLen,
+    workload.inputTokens,
+    workload.outputTokens,
+  );
+  if (tooLong) throw tooLong;
   if (req.maxModelLen === undefined && arch.maxPositionEmbeddings > maxModelLen) {
     notes.push(
       `max model len ${maxModelLen} (the model supports ${arch.maxPositionEmbeddings}; set --max-model-len)`,
@@ -317,7 +327,6 @@ export function estimate(req: EstimateRequest): EstimateResult {
   if (arch.dtype === "float32" && !req.precision)
     notes.push("fp32 checkpoint: the engine serves it in 16 bit (dtype auto)");
 
-  const workload = req.workload ?? DEFAULT_WORKLOAD;
   checkWorkload({ ...workload, concurrency: req.concurrency }, maxModelLen);
   const kvPerSeq = kvBytesForSequence(arch, req.kvCacheDtype, maxModelLen);
   const statePerSeq = stateBytesPerSequence(arch);
@@ -372,7 +381,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       fits = false;
       reason = `${Math.floor(m.maxConcurrency)} sequences of ${maxModelLen} tokens fit, ${req.concurrency} requested`;
     }
-    const price = cheapestPrice(gpu);
+    const price = defaultGpuPrice(gpu);
     const count = tp * pp;
     return {
       gpu: gpu.id,
@@ -392,7 +401,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       ...(m.blockSize !== undefined ? { blockSize: m.blockSize } : {}),
       ...(m.hybridKv ? { hybridKv: hybridSummary(m.hybridKv, maxModelLen) } : {}),
       costPerHourUsd: price ? Math.round(price.usdPerGpuHour * count * 100) / 100 : null,
-      priceSource: price ? `${price.provider} ${price.basis}, ${price.date}` : null,
+      priceSource: price ? price.basis : null,
       performance: unsupported ? null : sized.performance,
     };
   };

@@ -186,9 +186,14 @@ describe("what cannot be served is refused before anything is written", () => {
     writeFileSync(join(dir, "plan.yaml"), stringify(plan));
     const r = await cli(["render", join(dir, "plan.yaml"), "--out", join(dir, "deploy")]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(
-      /^error: launch-vllm\.sh loads Qwen\/Qwen2\.5-7B-Instruct \(BF16, 14\.2 GiB per GPU\) but the plan sized INT4 AWQ, group 128 \(5\.\d GiB per GPU\)/,
-    );
+    // 7,615,616,512 parameters x 2 bytes = 14.2 GiB in BF16, split over the plan's TP
+    const tp = plan.recommendation.tensorParallel as number;
+    const m =
+      /^error: launch-vllm\.sh loads Qwen\/Qwen2\.5-7B-Instruct \(BF16, (\d+\.\d) GiB per GPU\) but the plan sized INT4 AWQ, group 128 \(\d+\.\d GiB per GPU\)/.exec(
+        r.stderr,
+      );
+    expect(m, r.stderr).not.toBeNull();
+    expect(Number(m![1])).toBeCloseTo(14.2 / tp, 0);
     expect(r.stderr).toMatch(/^hint: .*nothing was written/m);
     expect(existsSync(join(dir, "deploy"))).toBe(false);
   });

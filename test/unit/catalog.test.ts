@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { deviceData, modelData, sizeAliasData } from "../../src/catalog/data.js";
+import { providerData } from "../../src/catalog/instance-data.js";
 import { gpus, models, SIZE_ALIASES } from "../../src/catalog/index.js";
 import { checkCatalog, type DataFile } from "../../src/catalog/schema.js";
 import { parseHfConfig } from "../../src/models/hfconfig.js";
@@ -113,7 +114,7 @@ describe("GPU catalog", () => {
 
 describe("catalog data files", () => {
   const dataDir = new URL("../../data/", import.meta.url);
-  const files: DataFile[] = ["devices", "models"].flatMap((dir) =>
+  const files: DataFile[] = ["devices", "models", "instances"].flatMap((dir) =>
     readdirSync(new URL(`${dir}/`, dataDir))
       .sort()
       .map((name) => ({
@@ -121,10 +122,16 @@ describe("catalog data files", () => {
         json: JSON.parse(readFileSync(new URL(`${dir}/${name}`, dataDir), "utf8")) as unknown,
       })),
   );
-  const loaded = { devices: deviceData, models: modelData, sizeAliases: sizeAliasData };
+  const loaded = {
+    devices: deviceData,
+    models: modelData,
+    sizeAliases: sizeAliasData,
+    providers: providerData,
+  };
 
-  it("every file in data/devices and data/models parses through its zod schema, and data.ts imports them all", () => {
+  it("every file in data/devices, data/models and data/instances parses through its zod schema, and data.ts and instance-data.ts import them all", () => {
     expect(files.length).toBeGreaterThan(60);
+    expect(files.filter((f) => f.path.startsWith("instances/")).length).toBeGreaterThanOrEqual(5);
     expect(checkCatalog(files, loaded)).toEqual([]);
   });
 
@@ -152,6 +159,30 @@ describe("catalog data files", () => {
       "data/devices/l4.json: memoryBandwidthGBs.sources:",
     ],
     ["a file not named after its id", { path: "devices/l4x.json", json: l4Json }, 'id "l4" differs'],
+    [
+      "a price without the kind of seller",
+      {
+        path: l4.path,
+        json: {
+          ...l4Json,
+          prices: [
+            {
+              provider: "X",
+              usdPerGpuHour: 1,
+              basis: "on-demand",
+              date: "2026-01-01",
+              source: { url: "https://x.example" },
+            },
+          ],
+        },
+      },
+      "data/devices/l4.json: prices.0.kind:",
+    ],
+    [
+      "a GPU without its segment",
+      { path: l4.path, json: Object.fromEntries(Object.entries(l4Json).filter(([k]) => k !== "segment")) },
+      "data/devices/l4.json: a GPU needs its segment",
+    ],
   ];
   for (const [what, broken, problem] of cases) {
     it(`reports ${what}`, () => {
@@ -168,8 +199,27 @@ describe("catalog data files", () => {
     expect(checkCatalog([...files, extra], loaded)).toEqual([
       "data/devices/l4-copy.json is not imported by src/catalog/data.ts",
     ]);
-    expect(checkCatalog(others, loaded)).toEqual([
-      'src/catalog/data.ts lists devices "l4" that has no valid file',
+    // Without l4.json, the instances of L4 name a device that is gone too.
+    const problems = checkCatalog(others, loaded);
+    expect(
+      problems.filter((p) => !/^data\/instances\/.*: gpu "l4" is not a catalog device$/.test(p)),
+    ).toEqual(['src/catalog/data.ts lists devices "l4" that has no valid file']);
+    expect(problems.length).toBeGreaterThan(1);
+  });
+
+  it("reports an instance of a GPU the catalog does not have, and a provider file instance-data.ts does not import", () => {
+    const aws = files.find((f) => f.path === "instances/aws.json")!;
+    const j = aws.json as { instances: Record<string, unknown>[] };
+    const broken = {
+      ...aws,
+      json: { ...j, instances: [{ ...j.instances[0], gpu: "h999" }, ...j.instances.slice(1)] },
+    };
+    expect(checkCatalog([...files.filter((f) => f !== aws), broken], loaded)).toEqual([
+      'data/instances/aws.json: p5.48xlarge: gpu "h999" is not a catalog device',
+    ]);
+    const extra = { path: "instances/aws2.json", json: { ...j, id: "aws2" } };
+    expect(checkCatalog([...files, extra], loaded)).toEqual([
+      "data/instances/aws2.json is not imported by src/catalog/instance-data.ts",
     ]);
   });
 

@@ -120,6 +120,18 @@ describe("argv -> plan spec", () => {
       ["plan", "--model", "70b", "--model-ref", "me/llama-70b-awq", "--precision", "int4"],
       { model: "70b", modelRef: "me/llama-70b-awq", precision: ["int4"] },
     ],
+    [
+      ["plan", "--model", "8b", "--provider", "aws", "--pricing", "spot", "--allow-consumer-gpus"],
+      { provider: "aws", pricing: "spot", allowConsumerGpus: true },
+    ],
+    [
+      ["plan", "--model", "8b", "--users", "300", "--think-time", "20", "--target-confidence", "median"],
+      { users: 300, thinkTimeSeconds: 20, targetConfidence: "median" },
+    ],
+    [
+      ["plan", "--model", "8b", "--users", "300", "--requests-per-user-per-minute", "1.5"],
+      { users: 300, requestsPerUserPerMinute: 1.5 },
+    ],
   ];
   for (const [argv, want] of cases) {
     it(argv.join(" "), async () => {

@@ -154,6 +154,9 @@ describe("every number comes from the plan", () => {
     ]);
     expect(Object.keys(c.services.nginx.depends_on)).toEqual(["engine-0", "engine-1"]);
     expect(file(two, "nginx/nginx.conf")).toContain("server engine-0:8000;\n    server engine-1:8000;");
+    // ...and the README says the host needs every replica's GPUs (2 × 4 = 8); one replica says nothing
+    expect(file(two, "README.md")).toContain("1. This host runs all 2 replicas: it needs 8 GPUs (2 × 4)");
+    expect(file(renderPlan(plan), "README.md")).not.toContain("This host runs all");
   });
 
   it("the alerts hold the engine to the plan's targets and sizes", () => {
