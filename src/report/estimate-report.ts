@@ -314,5 +314,5 @@ export function estimateReport(r: EstimateResult, generator: string): string {
     ),
   ];
   const where = r.placement ? ` on ${placementName(r.placement)}` : "";
-  return page(`llmdeploy estimate: ${r.model.name}${where}`, generator, body);
+  return page(`llmdeploy estimate: ${r.model.name}${where}`, body);
 }

@@ -53,7 +53,7 @@ const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 /** The whole document. `title` is text; `body` is markup. */
-export function page(title: string, generator: string, body: Markup[]): string {
+export function page(title: string, body: Markup[]): string {
   return (
     "<!DOCTYPE html>\n" +
     el(
@@ -65,7 +65,7 @@ export function page(title: string, generator: string, body: Markup[]): string {
         '<meta charset="utf-8">',
         `<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">`,
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        `<meta name="generator" content="${esc(`${generator} (${REPORT_MARKER})`)}">`,
+        `<meta name="generator" content="${REPORT_MARKER}">`,
         el("title", {}, text(title)),
         el("style", {}, CSS),
       ),

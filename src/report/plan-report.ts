@@ -418,5 +418,5 @@ export function planReport(plan: Plan): string {
       ),
     ),
   ];
-  return page(`llmdeploy plan: ${plan.model.name} on ${deploymentName(d)}`, plan.generatedBy, body);
+  return page(`llmdeploy plan: ${plan.model.name} on ${deploymentName(d)}`, body);
 }
