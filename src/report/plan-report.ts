@@ -34,6 +34,8 @@ export function ledgerOf(d: Deployment): LedgerInput {
   };
 }
 
+const unitOf = (d: Deployment) => (d.deviceKind === "cpu" ? "host" : "GPU");
+
 function recommendation(plan: Plan): Markup {
   const d = plan.recommendation;
   const s = plan.spec;
@@ -55,7 +57,9 @@ function recommendation(plan: Plan): Markup {
       el(
         "span",
         { "data-field": "gpus" },
-        text(`${deploymentName(d)}: ${d.gpuCount * d.replicas} GPUs in all`),
+        text(
+          `${deploymentName(d)}: ${d.gpuCount * d.replicas} ${unitOf(d)}${d.gpuCount * d.replicas > 1 ? "s" : ""} in all`,
+        ),
       ),
     ],
     [
@@ -143,7 +147,7 @@ function memory(d: Deployment, unit: string): Markup {
   const l = ledgerOf(d);
   const segs = segments(l);
   const rows: [string, Cell][] = segs
-    .filter((x) => x.key !== "overflow")
+    .filter((x) => x.key !== "overflow" && (x.bytes > 0 || !["free", "reserved"].includes(x.key)))
     .map((x) => [x.name, { v: gibs(x.bytes), num: true, data: { key: x.key, bytes: String(x.bytes) } }]);
   rows.push([
     "capacity",
@@ -160,7 +164,7 @@ function memory(d: Deployment, unit: string): Markup {
     figure(
       ledgerBarSvg("ledger", l, unit),
       text(
-        `What each of the ${d.gpuCount * d.replicas} ${unit === "GPU" ? "GPUs" : "hosts"} holds (GiB = 1024³ bytes): the weights of its shard, the activation peak of the engine's profile run, ` +
+        `What each ${unit} holds (GiB = 1024³ bytes): the weights of its shard, the activation peak of the engine's profile run, ` +
           `memory outside PyTorch, the CUDA graph pool and the KV cache, against the device's memory; the dashed line is what the engine allows itself.`,
       ),
     ),
