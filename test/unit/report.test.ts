@@ -351,6 +351,31 @@ describe("hostile strings in a plan arrive as text and add no markup (property-b
 });
 
 describe("estimate --report", () => {
+  it("hostile strings from a model file arrive as text and add no markup", () => {
+    const base = estimateOf("llama-3.1-8b", { gpu: findGpu("l4") });
+    const put = (t: string) => {
+      const r = structuredClone(base);
+      r.model.name = t;
+      r.model.hfId = `${t}/x`;
+      r.checkpoint!.label = t;
+      r.checkpoint!.modelRef = t;
+      r.notes = [t];
+      return estimateReport(r, "llmdeploy test");
+    };
+    const benign = structure(put("a"));
+    for (const t of [
+      "<script>alert(1)</script>",
+      '"><img src=//x onerror=y>',
+      "https://evil/x",
+      "url(http://x)",
+    ]) {
+      const h = put(t);
+      expect(structure(h)).toEqual(benign);
+      expect(externalRefs(h)).toEqual([]);
+      expect(textContent(h)).toContain(t);
+    }
+  });
+
   it("with --gpu: the placement's ledger, KV capacity and bands; the figures are the estimate's", () => {
     const r = estimateOf("llama-3.1-8b", { gpu: findGpu("l4") });
     const h = estimateReport(r, "llmdeploy test");
