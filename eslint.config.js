@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     // The engine is pure: no I/O, no console.
-    files: ["src/sizing/**", "src/render/**"],
+    files: ["src/sizing/**", "src/render/**", "src/report/**"],
     rules: {
       "no-console": "error",
       "no-restricted-imports": ["error", { patterns: ["node:fs*", "node:child_process", "chalk"] }],

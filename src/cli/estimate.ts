@@ -11,7 +11,8 @@ import { parseKvDtype } from "../sizing/kv.js";
 import { MAX_REPLAY_REQUESTS } from "../sizing/replay.js";
 import { DEFAULTS } from "../defaults.js";
 import { choiceFlag, fractionFlag, intFlag, numFlag } from "./flags.js";
-import { c, gib, grouped, info, out, params, printJson } from "./output.js";
+import { ledgerBar } from "./ledger-bar.js";
+import { c, gib, grouped, info, lineWidth, out, params, printJson, unicodeOn } from "./output.js";
 import { renderTable } from "./table.js";
 
 /** The options `estimate` takes, parsed from commander's raw strings. */
@@ -36,6 +37,8 @@ export interface EstimateOptions {
   engineVersion: string | undefined;
   enforceEager: boolean;
   json: boolean;
+  /** --report FILE.html: also write the estimate as a self-contained HTML page. */
+  report: string | undefined;
 }
 
 const SHORTHANDS = ["int4", "int8", "fp8", "fp16", "bf16"] as const;
@@ -63,6 +66,7 @@ export function estimateOptions(raw: Record<string, unknown>): EstimateOptions {
     engineVersion: str("engineVersion"),
     enforceEager: raw.enforceEager === true,
     json: raw.json === true,
+    report: str("report"),
   };
 }
 
@@ -107,9 +111,14 @@ export async function collectEstimate(
 }
 
 export async function runEstimate(modelArg: string, rawOpts: Record<string, unknown>): Promise<void> {
+  const reportPath = estimateOptions(rawOpts).report;
+  // A bad --report path fails before any work, and the report module loads only when asked for.
+  const report = reportPath !== undefined ? await import("./report-file.js") : null;
+  report?.checkReportPath(reportPath!);
   const r = await collectEstimate(modelArg, rawOpts);
   if (rawOpts.json) printJson(r);
   else printEstimate(r);
+  if (report) await report.writeEstimateReport(r, reportPath!);
 }
 
 function printModel(r: EstimateResult): void {
@@ -159,6 +168,7 @@ function printPlacement(p: PlacementResult, r: EstimateResult): void {
   );
   const rows = p.ledger.map((l) => [l.label, (l.bytes / 1024 ** 3).toFixed(2)]);
   out(renderTable([c.bold(`per GPU (${r.engine.name} ${r.engine.version})`), c.bold("GiB")], rows));
+  for (const line of ledgerBar(p.perGpu, { width: lineWidth() - 2, unicode: unicodeOn() })) out(`  ${line}`);
   out(c.dim(`memory model: ${r.engine.memoryModel}`));
   out(
     `KV cache: ${grouped(p.kvCacheTokens)} tokens (${blockText(p)}); ` +

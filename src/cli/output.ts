@@ -160,3 +160,20 @@ export function info(line: string): void {
   guardLine(line, "a note on stderr");
   if (!quiet) process.stderr.write(ce.dim(line) + "\n");
 }
+
+/**
+ * Whether stdout may carry block characters (the ledger bar): a UTF-8 locale (LC_ALL, else
+ * LC_CTYPE, else LANG, as POSIX orders them), or Windows Terminal / VS Code on Windows. Elsewhere
+ * (a C locale, an unset one in a CI job) the bar is drawn in ASCII.
+ */
+export function unicodeOn(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: string = process.platform,
+): boolean {
+  if (platform === "win32") return Boolean(env.WT_SESSION) || env.TERM_PROGRAM === "vscode";
+  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || "";
+  return /utf-?8/i.test(locale);
+}
+
+/** Columns for a line drawn to fit the terminal: its width on a TTY, at most 80; 80 otherwise. */
+export const lineWidth = (): number => Math.min(80, (process.stdout.isTTY && process.stdout.columns) || 80);

@@ -78,6 +78,8 @@ export interface PlanFlags {
   out?: string;
   force?: boolean;
   dryRun?: boolean;
+  /** --report FILE.html: also write the plan as a self-contained HTML page. */
+  report?: string;
 }
 
 /** Flags as a spec object (only what was given). */
@@ -466,6 +468,9 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
       "e.g. llmdeploy plan --model 8b --defaults --out deploy/ --dry-run",
     );
   }
+  // A bad --report path fails before any work, and the report module loads only when asked for.
+  const report = flags.report !== undefined ? await import("./report-file.js") : null;
+  report?.checkReportPath(flags.report!);
   const { plan, interactive } = await collectPlan(flags);
   if (flags.json) printJson(plan);
   else if (flags.yaml) {
@@ -481,6 +486,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
     const code = await writePlan(plan, outDir, flags);
     if (code) return code;
   }
+  if (report) await report.writePlanReport(plan, flags.report!, { dryRun: Boolean(flags.dryRun) });
   return plan.feasible ? 0 : 2;
 }
 

@@ -125,6 +125,7 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     )
     .option("--enforce-eager", "no CUDA graphs (vLLM --enforce-eager): no graph memory, slower decoding")
     .option("--json", "print the result as JSON on stdout")
+    .option("--report <file.html>", "also write the estimate as one self-contained HTML page with charts")
     .addHelpText(
       "after",
       "\nExamples:\n" +
@@ -245,6 +246,10 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .option("-o, --out <dir>", "write plan.yaml (and the deployment files) into this folder")
     .option("--force", "overwrite files in --out that differ")
     .option("--dry-run", "with --out: list what would be written, changed or removed; write nothing")
+    .option(
+      "--report <file.html>",
+      "also write the plan as one self-contained HTML page: ledger, cost vs latency, error bands, KV capacity",
+    )
     .addHelpText(
       "after",
       "\nExamples:\n" +

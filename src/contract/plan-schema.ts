@@ -30,6 +30,7 @@ const ms = z.nullable(nonNeg);
 
 const perGpu = z.object({
   totalBytes: nonNeg,
+  budgetBytes: z.optional(num),
   weightsBytes: nonNeg,
   activationBytes: nonNeg,
   nonTorchBytes: nonNeg,

@@ -137,6 +137,12 @@ export interface TargetCheck {
 
 export interface PerGpuMemory {
   totalBytes: number;
+  /**
+   * What the engine allows itself on each GPU (vLLM: gpu_memory_utilization × total; SGLang: its
+   * mem_fraction_static share for weights and KV pool; TensorRT-LLM: what is free after loading;
+   * llama.cpp: the total). Absent in plans written before the field.
+   */
+  budgetBytes?: number;
   weightsBytes: number;
   activationBytes: number;
   nonTorchBytes: number;

@@ -132,6 +132,7 @@ export function evaluateCandidate(
     memory: {
       perGpu: {
         totalBytes: m.perGpu.totalBytes,
+        budgetBytes: m.perGpu.budgetBytes,
         weightsBytes: m.perGpu.weightsBytes,
         activationBytes: m.perGpu.activationBytes,
         nonTorchBytes: m.perGpu.nonTorchBytes,

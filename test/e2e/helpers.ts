@@ -15,7 +15,7 @@ export function cli(args: string[], opts: { cwd?: string; env?: Record<string, s
 }
 
 /**
- * A system tool a test needs (nginx, shellcheck, promtool, docker-compose, zsh, fish, openssl, patch).
+ * A system tool a test needs (nginx, shellcheck, promtool, docker-compose, zsh, fish, openssl, patch, chromium).
  * `bash .ci/run` installs them (.ci/apt-packages). Under CI a missing tool fails the test; on a
  * developer's machine the test is skipped with a note, so `npm test` works on a fresh clone.
  */

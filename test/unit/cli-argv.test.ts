@@ -58,6 +58,8 @@ describe("argv -> estimate options", () => {
       { engine: "llamacpp", requestRate: 2.5 },
     ],
     [["estimate", "8b", "--json"], { json: true }],
+    [["estimate", "8b", "--gpu", "l4", "--report", "out/est.html"], { gpu: "l4", report: "out/est.html" }],
+    [["estimate", "8b"], { report: undefined }],
   ];
   for (const [argv, want] of cases) {
     it(argv.join(" "), async () => {
@@ -140,6 +142,12 @@ describe("argv -> plan spec", () => {
       expect(specFromFlags(r.opts)).toMatchObject(want);
     });
   }
+
+  it("plan --report FILE reaches the command and stays out of the spec", async () => {
+    const r = await parse(["plan", "--model", "8b", "--defaults", "--report", "plan.html"]);
+    expect(r.opts).toMatchObject({ report: "plan.html", defaults: true });
+    expect(Object.keys(specFromFlags(r.opts))).toEqual(["model"]);
+  });
 
   it("verify --deployment DIR reaches the command", async () => {
     const r = await parse(["verify", "--deployment", "deploy/", "--json"]);
