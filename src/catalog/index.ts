@@ -44,3 +44,16 @@ export function findGpu(input: string): DeviceEntry {
 }
 
 export { cheapestPrice } from "./prices.js";
+
+/**
+ * Whether a Hub repository is gated, from the model catalog (an entry's hfId or otherHfIds, any case;
+ * a "@revision" suffix is ignored): true or false when the catalog records it, null when it does not.
+ */
+export function repoGated(repo: string | null): boolean | null {
+  if (!repo) return null;
+  const r = repo.replace(/@.*$/, "").toLowerCase();
+  const m = modelData.find(
+    (x) => x.hfId.toLowerCase() === r || (x.otherHfIds ?? []).some((h) => h.toLowerCase() === r),
+  );
+  return m?.gated?.value ?? null;
+}

@@ -136,6 +136,7 @@ export const modelSchema: z.ZodMiniType<ModelEntry> = z.strictObject({
   configInferred: z.optional(z.strictObject({ keys: z.array(text).check(z.minLength(1)), note: text })),
   released: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}$/))),
   license: z.optional(text),
+  gated: z.optional(z.strictObject({ value: z.boolean(), source: z.strictObject({ url, quote: text }) })),
   longContext: z.optional(
     z.strictObject({
       method: text,

@@ -67,6 +67,11 @@ export interface ModelEntry {
    * The model's published way past the context its config.json declares (RoPE scaling such as YaRN),
    * named when a request does not fit; llmdeploy does not apply it.
    */
+  /**
+   * Whether the Hub repository (hfId and otherHfIds) is gated: it downloads only with the token of an
+   * account that accepted its licence. Absent: not recorded.
+   */
+  gated?: { value: boolean; source: { url: string; quote: string } };
   longContext?: LongContext;
 }
 

@@ -11,6 +11,7 @@
  *   4. otherwise a refusal naming what is missing, with --model-ref as the way out.
  * It never falls back to the 16-bit repository for another precision.
  */
+import { repoGated } from "../catalog/index.js";
 import type { CheckpointRecord } from "../contract/plan.js";
 import type { EngineModule } from "../engines/types.js";
 import { UserError } from "../errors.js";
@@ -350,6 +351,7 @@ export function checkpointRecord(r: ResolvedCheckpoint): CheckpointRecord {
     label: r.label,
     config: r.config,
     url: r.url,
+    gated: repoGated(r.repo),
   };
 }
 

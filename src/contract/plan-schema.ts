@@ -87,6 +87,7 @@ const checkpoint = z.object({
   label: z.string(),
   config: z.nullable(z.enum(["verbatim", "assumed", "files"])),
   url: z.nullable(z.string()),
+  gated: z.optional(z.nullable(z.boolean())),
 });
 
 export const deploymentSchema = z.object({

@@ -294,6 +294,12 @@ export interface CheckpointRecord {
   config: "verbatim" | "assumed" | "files" | null;
   /** Where the checkpoint is published or named. */
   url: string | null;
+  /**
+   * The Hub repository is gated (it downloads only with the token of an account that accepted its
+   * licence): the launch script refuses to start without one. null: not recorded; absent in plans
+   * written before the field existed.
+   */
+  gated?: boolean | null;
 }
 
 export interface Deployment {

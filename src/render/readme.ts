@@ -95,6 +95,7 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
     compose,
     kubernetes: !compose,
     hfToken: ctx.cmd.usesHfHub,
+    gated: ctx.cmd.usesHfHub && ctx.d.checkpoint?.gated === true,
     tls,
     mtls: ctx.enterprise,
     isolated: ctx.enterprise && !ctx.distributed,

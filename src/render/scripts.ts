@@ -31,6 +31,29 @@ function multiNodeValues(m: MultiNodeLaunch | null) {
   };
 }
 
+/**
+ * The gated-model check of the launch script: the repository the engine downloads, when the plan
+ * records it as gated (the model catalog's `gated`), with the Hub cache folder it lands in
+ * (huggingface_hub: `models--{org}--{name}` under $HF_HOME/hub).
+ */
+function gatedValues(ctx: Ctx) {
+  const repo = ctx.d.checkpoint?.gated === true && ctx.cmd.usesHfHub ? ctx.d.checkpoint.repo : null;
+  if (!repo)
+    return {
+      gatedRepo: false,
+      gatedRepoComment: "",
+      gatedRepoWord: "",
+      gatedCacheDir: "",
+      cacheDir: MODEL_DIR,
+    };
+  return {
+    gatedRepo: true,
+    gatedRepoWord: shellQuote(repo),
+    gatedCacheDir: shellQuote(`models--${repo.replace(/\//g, "--")}`),
+    cacheDir: MODEL_DIR,
+  };
+}
+
 export function launchScripts(ctx: Ctx): RenderedFile[] {
   const { cmd, d } = ctx;
   const files: RenderedFile[] = [
@@ -41,6 +64,7 @@ export function launchScripts(ctx: Ctx): RenderedFile[] {
         generatedBy: ctx.generatedBy,
         hfToken: cmd.usesHfHub,
         envLines: exportLines(cmd.env),
+        ...gatedValues(ctx),
         argLines: cmd.args.map((a) => `  ${shellQuote(a)}`).join("\n"),
         ...multiNodeValues(cmd.multiNode),
         nodes: d.nodes,
