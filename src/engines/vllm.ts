@@ -41,6 +41,7 @@ import type {
   EngineModule,
   GpuLedger,
   LaunchedSettings,
+  MemoryOverheads,
   MemoryPlacement,
   MemoryRequest,
   RuntimeSettings,
@@ -120,13 +121,15 @@ export function vllmPlacement(args: {
   stageWeights?: StageWeights[];
   /** The GPU's compute capability: MLA backends force their block size on Hopper and Blackwell. */
   computeCapability?: number | undefined;
+  /** Non-torch and CUDA graph memory measured on the deployment (a calibration profile). */
+  overheads?: MemoryOverheads | undefined;
 }): VllmPlacement {
   const { arch, tp, pp, settings: s } = args;
   const stagesW = args.stageWeights ?? weightsPerStage(arch, args.tensors, args.precision, tp, pp, args.skip);
   const layerSets = stageLayers(arch.numLayers, pp);
   const perLayer = kvBytesPerTokenPerLayer(arch, args.kvCacheDtype, tp);
-  const nonTorch = VLLM.nonTorchBytes;
-  const graphs = cudaGraphBytes(s);
+  const nonTorch = args.overheads?.nonTorchBytes ?? VLLM.nonTorchBytes;
+  const graphs = s.enforceEager ? 0 : (args.overheads?.cudaGraphBytes ?? cudaGraphBytes(s));
   const budget = s.gpuMemoryUtilization * args.gpuMemoryBytes;
   const block = effectiveBlockSize(arch, s, args.computeCapability);
   const stages = stagesW.map((st, i) => {
@@ -196,6 +199,7 @@ export function vllmMemory(req: MemoryRequest, budgetName = "gpu_memory_utilizat
     settings: req.settings,
     stageWeights: req.stageWeights,
     computeCapability: req.device.computeCapability,
+    overheads: req.overheads,
   });
   const s = req.settings;
   const rows = Math.min(s.maxNumSeqs, s.maxNumBatchedTokens);
