@@ -11,6 +11,7 @@
  * For each GPU type, a shape whose total GPU count already reaches the cheapest success on that type
  * is not tried.
  */
+import { type CalibrationUse, calibrationFor, type LoadedProfile } from "../calibrate/apply.js";
 import type { DeviceEntry } from "../catalog/types.js";
 import {
   baseCheckpoint,
@@ -72,6 +73,8 @@ export interface PlanInput {
   generatedBy: string;
   /** USD per GPU-hour by GPU id, overriding the catalog (on-prem amortisation, negotiated prices). */
   gpuPrices?: Record<string, number>;
+  /** A calibration profile: its factors apply to the candidates on its GPU × engine (src/calibrate/apply.ts). */
+  calibration?: LoadedProfile | null | undefined;
 }
 
 /** GeForce cards: no NVLink between nodes' worth of GPUs, and hosts without RDMA networking. */
@@ -219,6 +222,15 @@ export function planDeployment(input: PlanInput): Plan {
 
   const candidates: Candidate[] = [];
   const shapes = replicaShapes(spec.maxGpus);
+  // The calibration profile, per device: its constants and overheads where it applies.
+  let calibrationUse: CalibrationUse | null = null;
+  const calibrationOf = (device: DeviceEntry) => {
+    if (!input.calibration) return null;
+    const c = calibrationFor(input.calibration, engine, device, spec.engineVersion);
+    if ("ignored" in c) return null;
+    calibrationUse ??= c.use;
+    return c;
+  };
   for (const cand of precisions) {
     const served = cand.served;
     const ck = cand.checkpoint;
@@ -226,6 +238,7 @@ export function planDeployment(input: PlanInput): Plan {
     for (const kv of spec.kvCacheDtypes) {
       for (const device of devices) {
         if (engine.supportProblem(device, mxfp4Backend(served.precision, device))) continue;
+        const cal = calibrationOf(device);
         // The engine's settings for one split on this device (SGLang's memory share depends on both).
         const settingsFor = (tp: number, pp: number) =>
           engine.settings(device, {
@@ -272,6 +285,8 @@ export function planDeployment(input: PlanInput): Plan {
             maxModelLen: spec.maxModelLen,
             settings: settingsFor(tp, pp),
             workload,
+            constants: cal?.constants,
+            overheads: cal?.overheads,
           };
           const sized = sizePlacement({ ...req, workload: undefined });
           if (!sized.memory.fits) continue;
@@ -293,6 +308,9 @@ export function planDeployment(input: PlanInput): Plan {
   const ranked = rankCandidates(candidates, spec, model.name);
   notes.push(...ranked.notes);
   const rec = ranked.recommendation.d;
+  notes.push(
+    ...calibrationNotes(input.calibration, calibrationUse, rec, engine, devices, spec.engineVersion),
+  );
   notes.push(...engine.advisories);
   if (rec.engine.dtype === "half") {
     notes.push(
@@ -315,9 +333,37 @@ export function planDeployment(input: PlanInput): Plan {
     recommendation: rec,
     alternatives: ranked.alternatives.map((c) => c.d),
     feasible: ranked.feasible,
+    calibration: calibrationUse,
     notes: [
       ...notes,
       `memory modelled as ${engine.memoryModelFor(spec.engineVersion)}; performance ±${Math.round(rec.performance.errorBand * 100)} % (calibration set)`,
     ],
   };
+}
+
+/** What the plan says about a calibration profile it was given: not used and why, or where it applies. */
+function calibrationNotes(
+  loaded: LoadedProfile | null | undefined,
+  use: CalibrationUse | null,
+  rec: { gpu: string; gpuName: string },
+  engine: EngineModule,
+  devices: readonly DeviceEntry[],
+  engineVersion: string,
+): string[] {
+  if (!loaded) return [];
+  const p = loaded.profile;
+  if (!use) {
+    const device = devices.find((g) => g.id === p.gpu);
+    const c = device ? calibrationFor(loaded, engine, device, engineVersion) : null;
+    const why =
+      c && "ignored" in c ? c.ignored : `it is for ${p.gpuName || p.gpu}, which this plan does not consider`;
+    return [`calibration profile ${loaded.path} not used: ${why}`];
+  }
+  const out: string[] = [];
+  if (use.note) out.push(`calibration profile ${loaded.path}: ${use.note}`);
+  if (rec.gpu !== p.gpu)
+    out.push(
+      `calibration profile ${loaded.path} applies to the ${p.gpuName || p.gpu} candidates; the recommendation runs ${rec.gpuName}, uncalibrated`,
+    );
+  return out;
 }

@@ -2,6 +2,7 @@
  * `estimate`: the memory ledger of a model at a precision under one engine, and where it fits.
  * Pure: data in, data out. Sizing goes through the shared pipeline (size.ts) and the engine's module.
  */
+import { type CalibrationUse, calibrationFor, type LoadedProfile } from "../calibrate/apply.js";
 import type { DeviceEntry, Source } from "../catalog/types.js";
 import { baseCheckpoint } from "../checkpoints/resolve.js";
 import { type CheckpointReport, sizeForEstimate } from "../checkpoints/sizing.js";
@@ -71,6 +72,8 @@ export interface EstimateRequest {
   enforceEager?: boolean | undefined;
   /** How the engine is started (vLLM's Python LLM class has other batch defaults); absent: its server. */
   entryPoint?: "serve" | "llm" | undefined;
+  /** A calibration profile: its factors apply to placements on its GPU × engine (src/calibrate/apply.ts). */
+  calibration?: LoadedProfile | null | undefined;
 }
 
 /** Request shape assumed when the user gives none (the plan spec's documented defaults). */
@@ -173,6 +176,8 @@ export interface EstimateResult {
    * null when nothing fits. `gpu` and `count` say which.
    */
   performance: (Performance & { gpu: string; count: number }) | null;
+  /** The calibration profile applied to the placements on its GPU, or null when none was. */
+  calibration: CalibrationUse | null;
   notes: string[];
 }
 
@@ -312,6 +317,19 @@ export function estimate(req: EstimateRequest): EstimateResult {
         `${ckpt.loadedBytes} bytes; split over GPUs in proportion to the architecture's split`,
     );
 
+  // A calibration profile applies to the placements on its GPU × engine; the first use is reported.
+  let calibrationUse: CalibrationUse | null = null;
+  const calibrated = new Map<string, ReturnType<typeof calibrationFor>>();
+  const calibrationOf = (gpu: DeviceEntry) => {
+    if (!req.calibration) return null;
+    if (!calibrated.has(gpu.id))
+      calibrated.set(gpu.id, calibrationFor(req.calibration, engine, gpu, engineVersion));
+    const c = calibrated.get(gpu.id)!;
+    if ("ignored" in c) return null;
+    calibrationUse ??= c.use;
+    return c;
+  };
+
   const place = (gpu: DeviceEntry, tp: number, pp: number): PlacementResult => {
     const settings = engine.settings(gpu, {
       gpuMemoryUtilization: req.gpuMemoryUtilization,
@@ -326,11 +344,14 @@ export function estimate(req: EstimateRequest): EstimateResult {
       tp,
       pp,
     });
+    const cal = calibrationOf(gpu);
     const sized = sizePlacement({
       model,
       served,
       engine,
       device: gpu,
+      constants: cal?.constants,
+      overheads: cal?.overheads,
       tp,
       pp,
       kvCacheDtype: req.kvCacheDtype,
@@ -436,6 +457,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
     },
     workload: { ...workload, concurrency: req.concurrency },
     performance: null,
+    calibration: null,
     notes,
   };
 
@@ -469,6 +491,25 @@ export function estimate(req: EstimateRequest): EstimateResult {
     }
   } else {
     result.gpus = req.catalog.map(search);
+  }
+  result.calibration = calibrationUse;
+  if (req.calibration) {
+    const { path, profile: p } = req.calibration;
+    const use = calibrationUse as CalibrationUse | null;
+    if (use === null) {
+      // Why: the --gpu placement's reason, else the profile's GPU among those listed, else its absence.
+      const g = req.gpu ?? req.catalog.find((x) => x.id === p.gpu);
+      const c = g ? calibrationFor(req.calibration, engine, g, engineVersion) : null;
+      const why =
+        c && "ignored" in c
+          ? c.ignored
+          : `it is for ${p.gpuName || p.gpu}, which this estimate does not size`;
+      notes.push(`calibration profile ${path} not used: ${why}`);
+    } else {
+      if (use.note) notes.push(`calibration profile ${path}: ${use.note}`);
+      if (result.gpus)
+        notes.push(`calibration profile ${path} applies to the ${p.gpuName || p.gpu} row only`);
+    }
   }
   const withPerf = (p: PlacementResult | undefined) =>
     p?.performance ? { ...p.performance, gpu: p.gpu, count: p.count } : null;
