@@ -21,6 +21,8 @@ import type { Deployment, Plan } from "../contract/plan.js";
 import { planDeployment } from "../planner/index.js";
 import { MAX_REPLAY_REQUESTS } from "../sizing/replay.js";
 import { replayDeployment } from "../sizing/replay-deployment.js";
+import { describeFactors, describeUse } from "../calibrate/apply.js";
+import { loadCalibration } from "./calibration-file.js";
 import { flagFor, fractionFlag, intFlag, listFlag, numFlag, pairsFlag, targetFlag } from "./flags.js";
 import { c, gib, info, out, params, printJson } from "./output.js";
 import {
@@ -65,6 +67,8 @@ export interface PlanFlags {
   enforceEager?: boolean;
   /** Replay a finite run of this many requests on the recommendation (not part of the spec). */
   numRequests?: string;
+  /** A calibration profile (or none); not part of the spec: LLMDEPLOY_CALIBRATION, then the default location. */
+  calibration?: string;
   defaults?: boolean;
   json?: boolean;
   yaml?: boolean;
@@ -289,7 +293,9 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
       "note: on-prem pricing without --gpu-purchase or --gpu-price: costs are unknown and plans are ranked by latency",
     );
   }
+  const calibration = await loadCalibration(flags.calibration);
   const plan = planDeployment({
+    calibration,
     spec: normalized,
     model: {
       id: model.id,
@@ -312,6 +318,7 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
       deployment: plan.recommendation,
       catalog: devices,
       numRequests,
+      calibration,
     });
   }
   return { plan, interactive };
@@ -371,6 +378,8 @@ export function printPlan(plan: Plan): void {
         `  error bands (validation set): TTFT ±${Math.round(p.errorBandTtft * 100)} %, TPOT ±${Math.round((p.errorBandTpot ?? p.errorBand) * 100)} %, throughput ±${Math.round((p.errorBandThroughput ?? p.errorBand) * 100)} %`,
       ),
     );
+  if (plan.calibration && plan.calibration.gpu === d.gpu)
+    out(c.dim(`  calibrated: ${plan.calibration.path} (${describeFactors(plan.calibration.factors)})`));
   if (p.percentiles) {
     const q = p.percentiles;
     out(
@@ -435,6 +444,10 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
     );
   }
   const { plan, interactive } = await collectPlan(flags);
+  if (plan.calibration) info(describeUse(plan.calibration));
+  // Notes are printed with a table, and are in --json / --yaml; what became of a profile is said on stderr too.
+  if (flags.json || flags.yaml)
+    for (const n of plan.notes) if (n.startsWith("calibration profile")) info(`note: ${n}`);
   if (flags.json) printJson(plan);
   else if (flags.yaml) {
     process.stdout.write((await yamlLib()).stringify(plan));
@@ -452,6 +465,12 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   return plan.feasible ? 0 : 2;
 }
 
-export function runSchema(): void {
-  printJson(specJsonSchema());
+/** `llmdeploy schema [spec|calibration]`: the plan spec's JSON Schema (default), or the calibration profile's. */
+export async function runSchema(kind?: string): Promise<void> {
+  if (kind === undefined || kind === "spec") return printJson(specJsonSchema());
+  if (kind === "calibration") return printJson((await import("../calibrate/profile.js")).profileJsonSchema());
+  throw new UserError(
+    `llmdeploy schema prints spec or calibration, got "${kind}"`,
+    "e.g. llmdeploy schema calibration",
+  );
 }

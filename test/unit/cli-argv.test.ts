@@ -23,6 +23,7 @@ async function parse(argv: string[]): Promise<{ command: string; args: unknown[]
     render: record("render"),
     bench: record("bench"),
     verify: record("verify"),
+    calibrate: record("calibrate"),
   };
   const program = createProgram(d, (p) => p);
   program.exitOverride();
