@@ -15,14 +15,8 @@ import type { DeviceEntry } from "../catalog/types.js";
 import type { PlanCalibration } from "../contract/plan.js";
 import type { EngineModule, MemoryOverheads } from "../engines/types.js";
 import { perfConstantsFor, type PerfConstants } from "../sizing/perf-constants.js";
-import {
-  type CalibrationProfile,
-  FACTORS,
-  type FactorValue,
-  MEMORY_FACTORS,
-  PERF_FACTORS,
-  type PerfFactor,
-} from "./profile.js";
+import { FACTORS, MEMORY_FACTORS, PERF_FACTORS, type PerfFactor } from "./factors.js";
+import type { CalibrationProfile, FactorValue } from "./profile.js";
 
 /** A profile as a command found it: the file, and how it was named. */
 export interface LoadedProfile {
@@ -176,9 +170,9 @@ export function formatValue(unit: FactorValue["unit"], v: number): string {
   return unit === "ms" ? `${r} ms` : String(r);
 }
 
-/** A residual as a percentage: "4 %", "0.3 %". */
+/** A residual as a percentage: "4 %", "0.3 %", "< 0.1 %". */
 export const formatResidual = (r: number): string =>
-  r >= 0.01 ? `${Math.round(r * 100)} %` : `${Math.round(r * 1000) / 10} %`;
+  r >= 0.01 ? `${Math.round(r * 100)} %` : r >= 0.001 ? `${Math.round(r * 1000) / 10} %` : "< 0.1 %";
 
 /** "decode bandwidth share 0.845 → 0.71, ..." for the factors of a profile or a use. */
 export const describeFactors = (factors: Readonly<Record<string, FactorValue | undefined>>): string =>

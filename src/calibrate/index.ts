@@ -178,7 +178,10 @@ export function calibrate(x: CalibrateInput): CalibrationResult {
       precision: d.precision,
       kvCacheDtype: d.kvCacheDtype,
     },
-    factors,
+    // Speed first, then memory, in the order FACTORS lists them.
+    factors: Object.fromEntries(
+      [...PERF_FACTORS, ...MEMORY_FACTORS].filter((f) => factors[f]).map((f) => [f, factors[f]!]),
+    ),
     notFitted,
     fittedOn: runs.map((r, i) => ({
       file: r.file,

@@ -5,10 +5,14 @@
  * workload measured twice with figures far apart). Pure: parsed JSON in, runs or a UserError out.
  */
 import * as z from "zod/mini";
+import { en } from "zod/locales";
 import type { Plan } from "../contract/plan.js";
 import { UserError } from "../errors.js";
 import { workloadKey } from "./fit.js";
 import type { LatencyFigures, RunWorkload } from "./profile.js";
+
+// zod/mini with the English messages (as src/contract/spec.ts).
+z.config(en());
 
 /** What bench --plan recorded of the deployment it measured (bench JSON `planned`). */
 export interface PlannedRecord {
