@@ -361,6 +361,27 @@ describe("memory overheads from a start-up log", () => {
     const grew = after.nonTorchBytes + after.cudaGraphBytes - before.nonTorchBytes - before.cudaGraphBytes;
     expect(before.kvCacheBytes - after.kvCacheBytes).toBeGreaterThanOrEqual(grew - 1);
     expect(before.kvCacheBytes - after.kvCacheBytes).toBeLessThanOrEqual(grew + 1);
+
+    // A plan made with it records it; its files are checked against the same measured memory.
+    const deploy = join(dir, "deploy");
+    const p = await cli([
+      "plan",
+      "--config",
+      fileURLToPath(new URL("../../examples/specs/chat-7b.yaml", import.meta.url)),
+      "--gpu",
+      "a100-80g",
+      "--calibration",
+      profile,
+      "--out",
+      deploy,
+    ]);
+    expect(p.exitCode, p.stderr).toBe(0);
+    const plan = parse(readFileSync(join(deploy, "plan.yaml"), "utf8"));
+    expect(plan.recommendation.memory.perGpu.nonTorchBytes).toBe(Math.round(0.75 * GiB));
+    expect(plan.calibration.factors.cudaGraphBytes.value).toBe(Math.round(1.25 * GiB));
+    const v = await cli(["verify", "--deployment", deploy]);
+    expect(v.exitCode, v.stdout + v.stderr).toBe(0);
+    expect(v.stdout + v.stderr).not.toMatch(/by today's sizing/);
   });
 });
 
