@@ -192,3 +192,65 @@ export function describeUse(use: CalibrationUse): string {
     (use.residual !== null ? `, residual ${formatResidual(use.residual)}` : "")
   );
 }
+
+/**
+ * What a command says about the profile it was given (notes): why it was not used, or, when it was,
+ * its note and `scope` (where it applies, when not everywhere: "applies to the A100 row only").
+ * `devices`: the GPUs the command sized.
+ */
+export function calibrationNotes(
+  loaded: LoadedProfile | null | undefined,
+  use: CalibrationUse | null,
+  ctx: {
+    engine: EngineModule;
+    engineVersion: string;
+    devices: readonly DeviceEntry[];
+    what: "estimate" | "plan";
+    scope?: string | null | undefined;
+  },
+): string[] {
+  if (!loaded) return [];
+  const { path, profile: p } = loaded;
+  if (!use) {
+    const device =
+      ctx.devices.find((g) => g.id === p.gpu) ?? (ctx.devices.length === 1 ? ctx.devices[0] : undefined);
+    const c = device ? calibrationFor(loaded, ctx.engine, device, ctx.engineVersion) : null;
+    const why =
+      c && "ignored" in c
+        ? c.ignored
+        : `it is for ${p.gpuName || p.gpu}, which this ${ctx.what} does not size`;
+    return [`calibration profile ${path} not used: ${why}`];
+  }
+  return [
+    ...(use.note ? [`calibration profile ${path}: ${use.note}`] : []),
+    ...(ctx.scope ? [`calibration profile ${path} ${ctx.scope}`] : []),
+  ];
+}
+
+/**
+ * A profile applied over the devices a command sizes: each device's constants and overheads (null
+ * where it does not apply), worked out once per device, and the use to report (the first).
+ */
+export function calibrationSession(
+  loaded: LoadedProfile | null | undefined,
+  engine: EngineModule,
+  engineVersion: string,
+): { of(device: DeviceEntry): AppliedCalibration | null; readonly use: CalibrationUse | null } {
+  const cache = new Map<string, AppliedCalibration | null>();
+  let use: CalibrationUse | null = null;
+  return {
+    of(device) {
+      if (!loaded) return null;
+      if (!cache.has(device.id)) {
+        const c = calibrationFor(loaded, engine, device, engineVersion);
+        cache.set(device.id, "ignored" in c ? null : c);
+      }
+      const c = cache.get(device.id)!;
+      if (c) use ??= c.use;
+      return c;
+    },
+    get use() {
+      return use;
+    },
+  };
+}

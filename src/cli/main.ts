@@ -65,7 +65,7 @@ const dispatch: Dispatch = {
   models: async (opts) => (await import("./catalogs.js")).runModels(opts),
   gpus: async (opts) => (await import("./catalogs.js")).runGpus(opts),
   plan: async (opts) => (await import("./plan.js")).runPlan(opts),
-  schema: async (kind) => (await import("./plan.js")).runSchema(kind),
+  schema: async (kind) => (await import("./schema.js")).runSchema(kind),
   completion: async (shell, program) => {
     const { completionScript } = await import("./completion.js");
     process.stdout.write(completionScript(program, shell));

@@ -14,7 +14,6 @@ import {
   REQUIRED_ANSWERS,
   SPEC_DEFAULTS,
   type SpecInput,
-  specJsonSchema,
   specSchema,
 } from "../contract/spec.js";
 import type { Deployment, Plan } from "../contract/plan.js";
@@ -463,14 +462,4 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
     if (code) return code;
   }
   return plan.feasible ? 0 : 2;
-}
-
-/** `llmdeploy schema [spec|calibration]`: the plan spec's JSON Schema (default), or the calibration profile's. */
-export async function runSchema(kind?: string): Promise<void> {
-  if (kind === undefined || kind === "spec") return printJson(specJsonSchema());
-  if (kind === "calibration") return printJson((await import("../calibrate/profile.js")).profileJsonSchema());
-  throw new UserError(
-    `llmdeploy schema prints spec or calibration, got "${kind}"`,
-    "e.g. llmdeploy schema calibration",
-  );
 }

@@ -11,7 +11,7 @@
  * For each GPU type, a shape whose total GPU count already reaches the cheapest success on that type
  * is not tried.
  */
-import { type CalibrationUse, calibrationFor, type LoadedProfile } from "../calibrate/apply.js";
+import { calibrationNotes, calibrationSession, type LoadedProfile } from "../calibrate/apply.js";
 import type { DeviceEntry } from "../catalog/types.js";
 import {
   baseCheckpoint,
@@ -223,14 +223,7 @@ export function planDeployment(input: PlanInput): Plan {
   const candidates: Candidate[] = [];
   const shapes = replicaShapes(spec.maxGpus);
   // The calibration profile, per device: its constants and overheads where it applies.
-  let calibrationUse: CalibrationUse | null = null;
-  const calibrationOf = (device: DeviceEntry) => {
-    if (!input.calibration) return null;
-    const c = calibrationFor(input.calibration, engine, device, spec.engineVersion);
-    if ("ignored" in c) return null;
-    calibrationUse ??= c.use;
-    return c;
-  };
+  const calibration = calibrationSession(input.calibration, engine, spec.engineVersion);
   for (const cand of precisions) {
     const served = cand.served;
     const ck = cand.checkpoint;
@@ -238,7 +231,7 @@ export function planDeployment(input: PlanInput): Plan {
     for (const kv of spec.kvCacheDtypes) {
       for (const device of devices) {
         if (engine.supportProblem(device, mxfp4Backend(served.precision, device))) continue;
-        const cal = calibrationOf(device);
+        const cal = calibration.of(device);
         // The engine's settings for one split on this device (SGLang's memory share depends on both).
         const settingsFor = (tp: number, pp: number) =>
           engine.settings(device, {
@@ -308,8 +301,18 @@ export function planDeployment(input: PlanInput): Plan {
   const ranked = rankCandidates(candidates, spec, model.name);
   notes.push(...ranked.notes);
   const rec = ranked.recommendation.d;
+  const profile = input.calibration?.profile;
   notes.push(
-    ...calibrationNotes(input.calibration, calibrationUse, rec, engine, devices, spec.engineVersion),
+    ...calibrationNotes(input.calibration, calibration.use, {
+      engine,
+      engineVersion: spec.engineVersion,
+      devices,
+      what: "plan",
+      scope:
+        profile && rec.gpu !== profile.gpu
+          ? `applies to the ${profile.gpuName || profile.gpu} candidates; the recommendation runs ${rec.gpuName}, uncalibrated`
+          : null,
+    }),
   );
   notes.push(...engine.advisories);
   if (rec.engine.dtype === "half") {
@@ -333,37 +336,10 @@ export function planDeployment(input: PlanInput): Plan {
     recommendation: rec,
     alternatives: ranked.alternatives.map((c) => c.d),
     feasible: ranked.feasible,
-    calibration: calibrationUse,
+    calibration: calibration.use,
     notes: [
       ...notes,
       `memory modelled as ${engine.memoryModelFor(spec.engineVersion)}; performance ±${Math.round(rec.performance.errorBand * 100)} % (calibration set)`,
     ],
   };
-}
-
-/** What the plan says about a calibration profile it was given: not used and why, or where it applies. */
-function calibrationNotes(
-  loaded: LoadedProfile | null | undefined,
-  use: CalibrationUse | null,
-  rec: { gpu: string; gpuName: string },
-  engine: EngineModule,
-  devices: readonly DeviceEntry[],
-  engineVersion: string,
-): string[] {
-  if (!loaded) return [];
-  const p = loaded.profile;
-  if (!use) {
-    const device = devices.find((g) => g.id === p.gpu);
-    const c = device ? calibrationFor(loaded, engine, device, engineVersion) : null;
-    const why =
-      c && "ignored" in c ? c.ignored : `it is for ${p.gpuName || p.gpu}, which this plan does not consider`;
-    return [`calibration profile ${loaded.path} not used: ${why}`];
-  }
-  const out: string[] = [];
-  if (use.note) out.push(`calibration profile ${loaded.path}: ${use.note}`);
-  if (rec.gpu !== p.gpu)
-    out.push(
-      `calibration profile ${loaded.path} applies to the ${p.gpuName || p.gpu} candidates; the recommendation runs ${rec.gpuName}, uncalibrated`,
-    );
-  return out;
 }

@@ -2,7 +2,12 @@
  * `estimate`: the memory ledger of a model at a precision under one engine, and where it fits.
  * Pure: data in, data out. Sizing goes through the shared pipeline (size.ts) and the engine's module.
  */
-import { type CalibrationUse, calibrationFor, type LoadedProfile } from "../calibrate/apply.js";
+import {
+  type CalibrationUse,
+  calibrationNotes,
+  calibrationSession,
+  type LoadedProfile,
+} from "../calibrate/apply.js";
 import type { DeviceEntry, Source } from "../catalog/types.js";
 import { baseCheckpoint } from "../checkpoints/resolve.js";
 import { type CheckpointReport, sizeForEstimate } from "../checkpoints/sizing.js";
@@ -318,17 +323,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
     );
 
   // A calibration profile applies to the placements on its GPU × engine; the first use is reported.
-  let calibrationUse: CalibrationUse | null = null;
-  const calibrated = new Map<string, ReturnType<typeof calibrationFor>>();
-  const calibrationOf = (gpu: DeviceEntry) => {
-    if (!req.calibration) return null;
-    if (!calibrated.has(gpu.id))
-      calibrated.set(gpu.id, calibrationFor(req.calibration, engine, gpu, engineVersion));
-    const c = calibrated.get(gpu.id)!;
-    if ("ignored" in c) return null;
-    calibrationUse ??= c.use;
-    return c;
-  };
+  const calibration = calibrationSession(req.calibration, engine, engineVersion);
 
   const place = (gpu: DeviceEntry, tp: number, pp: number): PlacementResult => {
     const settings = engine.settings(gpu, {
@@ -344,7 +339,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       tp,
       pp,
     });
-    const cal = calibrationOf(gpu);
+    const cal = calibration.of(gpu);
     const sized = sizePlacement({
       model,
       served,
@@ -492,25 +487,18 @@ export function estimate(req: EstimateRequest): EstimateResult {
   } else {
     result.gpus = req.catalog.map(search);
   }
-  result.calibration = calibrationUse;
-  if (req.calibration) {
-    const { path, profile: p } = req.calibration;
-    const use = calibrationUse as CalibrationUse | null;
-    if (use === null) {
-      // Why: the --gpu placement's reason, else the profile's GPU among those listed, else its absence.
-      const g = req.gpu ?? req.catalog.find((x) => x.id === p.gpu);
-      const c = g ? calibrationFor(req.calibration, engine, g, engineVersion) : null;
-      const why =
-        c && "ignored" in c
-          ? c.ignored
-          : `it is for ${p.gpuName || p.gpu}, which this estimate does not size`;
-      notes.push(`calibration profile ${path} not used: ${why}`);
-    } else {
-      if (use.note) notes.push(`calibration profile ${path}: ${use.note}`);
-      if (result.gpus)
-        notes.push(`calibration profile ${path} applies to the ${p.gpuName || p.gpu} row only`);
-    }
-  }
+  result.calibration = calibration.use;
+  const profileGpu = req.calibration?.profile;
+  notes.push(
+    ...calibrationNotes(req.calibration, calibration.use, {
+      engine,
+      engineVersion,
+      devices: req.gpu ? [req.gpu] : req.catalog,
+      what: "estimate",
+      scope:
+        result.gpus && profileGpu ? `applies to the ${profileGpu.gpuName || profileGpu.gpu} row only` : null,
+    }),
+  );
   const withPerf = (p: PlacementResult | undefined) =>
     p?.performance ? { ...p.performance, gpu: p.gpu, count: p.count } : null;
   if (result.placement) result.performance = withPerf(result.placement);
