@@ -24,6 +24,43 @@ export interface PlanPrediction {
   /** replay: the plan's replay of a finite run of its own workload; steady-state otherwise. */
   basis: "replay" | "steady-state";
   saturated: boolean;
+  /**
+   * The deployment the plan describes (recorded in bench's JSON as `planned`, so that calibrate can
+   * tell which GPU × engine a run measured), when the plan says.
+   */
+  deployment?: PlannedDeployment | null;
+}
+
+/** What bench --plan records of the deployment it measured. */
+export interface PlannedDeployment {
+  gpu: string;
+  gpuCount: number | null;
+  tensorParallel: number | null;
+  pipelineParallel: number | null;
+  replicas: number | null;
+  engine: string;
+  engineVersion: string | null;
+  servedModelName: string | null;
+}
+
+const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
+
+/** The recommendation's GPU, split and engine, when the plan names them. */
+function plannedDeployment(rec: Record<string, unknown>): PlannedDeployment | null {
+  const engine = isObj(rec.engine) ? rec.engine : {};
+  const gpu = str(rec.gpu);
+  const name = str(engine.name);
+  if (gpu === null || name === null) return null;
+  return {
+    gpu,
+    gpuCount: pos(rec.gpuCount),
+    tensorParallel: pos(rec.tensorParallel),
+    pipelineParallel: pos(rec.pipelineParallel),
+    replicas: pos(rec.replicas),
+    engine: name,
+    engineVersion: str(engine.version),
+    servedModelName: str(engine.servedModelName),
+  };
 }
 
 export const DEFAULT_ERROR_BAND = 0.25;
@@ -110,6 +147,7 @@ export function planPrediction(doc: unknown): { prediction: PlanPrediction } | {
       },
       basis: replay ? "replay" : "steady-state",
       saturated: perf.saturated === true,
+      deployment: plannedDeployment(rec),
     },
   };
 }

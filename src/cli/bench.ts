@@ -310,6 +310,19 @@ export async function runBench(flags: BenchFlags): Promise<void> {
       model,
       url: shown,
       endpoint,
+      // The run's workload as it was asked for (calibrate reads it): the load, the prompt length (null
+      // with --prompts), max_tokens, the stopping rule; and the plan's deployment with --plan.
+      workload: {
+        concurrency: users,
+        requestRate,
+        inputTokens: fileprompts ? null : inputTokens,
+        maxTokens,
+        prompts: flags.prompts ?? null,
+        requests,
+        durationS: duration,
+        seed,
+      },
+      planned: prediction?.deployment ?? null,
       ...(comparison ? { comparison } : {}),
     });
   } else {

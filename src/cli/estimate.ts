@@ -2,6 +2,7 @@
  * `llmdeploy estimate`: parse options with one zod schema, resolve the model and GPU, call the
  * engine, print the result (table, or the same object as JSON).
  */
+import { describeUse } from "../calibrate/apply.js";
 import { findGpu, gpus as gpuCatalog } from "../catalog/index.js";
 import { ENGINE_NAMES } from "../engines/index.js";
 import { UserError } from "../errors.js";
@@ -10,6 +11,7 @@ import { estimate, type EstimateResult, type PlacementResult } from "../sizing/e
 import { parseKvDtype } from "../sizing/kv.js";
 import { MAX_REPLAY_REQUESTS } from "../sizing/replay.js";
 import { DEFAULTS } from "../defaults.js";
+import { loadCalibration } from "./calibration-file.js";
 import { choiceFlag, fractionFlag, intFlag, numFlag } from "./flags.js";
 import { ledgerBar } from "./ledger-bar.js";
 import { c, gib, grouped, info, lineWidth, out, params, printJson, unicodeOn } from "./output.js";
@@ -39,6 +41,8 @@ export interface EstimateOptions {
   json: boolean;
   /** --report FILE.html: also write the estimate as a self-contained HTML page. */
   report: string | undefined;
+  /** --calibration FILE (or none); absent: LLMDEPLOY_CALIBRATION, then the default location. */
+  calibration: string | undefined;
 }
 
 const SHORTHANDS = ["int4", "int8", "fp8", "fp16", "bf16"] as const;
@@ -67,6 +71,7 @@ export function estimateOptions(raw: Record<string, unknown>): EstimateOptions {
     enforceEager: raw.enforceEager === true,
     json: raw.json === true,
     report: str("report"),
+    calibration: str("calibration"),
   };
 }
 
@@ -84,7 +89,9 @@ export async function collectEstimate(
     );
   }
   const gpu = o.gpu ? findGpu(o.gpu) : undefined;
+  const calibration = await loadCalibration(o.calibration);
   return estimate({
+    calibration,
     model: { ...model, longContext: model.entry?.longContext },
     precision: o.precision,
     kvCacheDtype: o.kvCacheDtype,
@@ -116,8 +123,12 @@ export async function runEstimate(modelArg: string, rawOpts: Record<string, unkn
   const report = reportPath !== undefined ? await import("./report-file.js") : null;
   report?.checkReportPath(reportPath!);
   const r = await collectEstimate(modelArg, rawOpts);
-  if (rawOpts.json) printJson(r);
-  else printEstimate(r);
+  if (r.calibration) info(describeUse(r.calibration));
+  if (rawOpts.json) {
+    printJson(r);
+    // Notes are in the JSON; what became of the profile is said on stderr too.
+    for (const n of r.notes) if (n.startsWith("calibration profile")) info(`note: ${n}`);
+  } else printEstimate(r);
   if (report) await report.writeEstimateReport(r, reportPath!);
 }
 
@@ -253,7 +264,8 @@ function printPerformance(r: EstimateResult): void {
     `${c.bold("Performance")} on ${p.count}× ${p.gpu} (${w.inputTokens} in / ${w.outputTokens} out tokens, ${load}): ` +
       `TTFT ${ms(p.ttftMs)}, TPOT ${ms(p.tpotMs)}, e2e ${ms(p.e2eLatencyMs)}; ` +
       `${Math.round(p.outputTokensPerSec)} output tok/s, ${p.requestsPerSec} req/s ` +
-      c.dim(`(±${Math.round(p.errorBand * 100)} %, ${p.bottleneck}-bound)`),
+      c.dim(`(±${Math.round(p.errorBand * 100)} %, ${p.bottleneck}-bound)`) +
+      (r.calibration && r.calibration.gpu === p.gpu ? c.dim(` calibrated: ${r.calibration.path}`) : ""),
   );
   const bands =
     p.errorBandTtft !== undefined

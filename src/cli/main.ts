@@ -65,7 +65,7 @@ const dispatch: Dispatch = {
   models: async (opts) => (await import("./catalogs.js")).runModels(opts),
   gpus: async (opts) => (await import("./catalogs.js")).runGpus(opts),
   plan: async (opts) => (await import("./plan.js")).runPlan(opts),
-  schema: async () => (await import("./plan.js")).runSchema(),
+  schema: async (kind) => (await import("./schema.js")).runSchema(kind),
   completion: async (shell, program) => {
     const { completionScript } = await import("./completion.js");
     process.stdout.write(completionScript(program, shell));
@@ -73,6 +73,7 @@ const dispatch: Dispatch = {
   render: async (plan, opts) => (await import("./render.js")).runRender(plan, opts),
   bench: async (opts) => (await import("./bench.js")).runBench(opts),
   verify: async (opts) => (await import("./verify.js")).runVerify(opts),
+  calibrate: async (opts) => (await import("./calibrate.js")).runCalibrate(opts),
 };
 
 /** The one exit point for a command that returns: its code (0 when it returns nothing). */

@@ -14,13 +14,14 @@ import {
   REQUIRED_ANSWERS,
   SPEC_DEFAULTS,
   type SpecInput,
-  specJsonSchema,
   specSchema,
 } from "../contract/spec.js";
 import type { Deployment, Plan } from "../contract/plan.js";
 import { planDeployment } from "../planner/index.js";
 import { MAX_REPLAY_REQUESTS } from "../sizing/replay.js";
 import { replayDeployment } from "../sizing/replay-deployment.js";
+import { describeFactors, describeUse } from "../calibrate/apply.js";
+import { loadCalibration } from "./calibration-file.js";
 import { flagFor, fractionFlag, intFlag, listFlag, numFlag, pairsFlag, targetFlag } from "./flags.js";
 import { c, gib, info, out, params, printJson } from "./output.js";
 import {
@@ -72,6 +73,8 @@ export interface PlanFlags {
   enforceEager?: boolean;
   /** Replay a finite run of this many requests on the recommendation (not part of the spec). */
   numRequests?: string;
+  /** A calibration profile (or none); not part of the spec: LLMDEPLOY_CALIBRATION, then the default location. */
+  calibration?: string;
   defaults?: boolean;
   json?: boolean;
   yaml?: boolean;
@@ -307,7 +310,9 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
       "note: on-prem pricing without --gpu-purchase or --gpu-price: costs are unknown and plans are ranked by latency",
     );
   }
+  const calibration = await loadCalibration(flags.calibration);
   const plan = planDeployment({
+    calibration,
     spec: normalized,
     model: {
       id: model.id,
@@ -331,6 +336,7 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
       deployment: plan.recommendation,
       catalog: devices,
       numRequests,
+      calibration,
     });
   }
   return { plan, interactive };
@@ -392,6 +398,8 @@ export function printPlan(plan: Plan): void {
         `  error bands (validation set): TTFT ±${Math.round(p.errorBandTtft * 100)} %, TPOT ±${Math.round((p.errorBandTpot ?? p.errorBand) * 100)} %, throughput ±${Math.round((p.errorBandThroughput ?? p.errorBand) * 100)} %`,
       ),
     );
+  if (plan.calibration && plan.calibration.gpu === d.gpu)
+    out(c.dim(`  calibrated: ${plan.calibration.path} (${describeFactors(plan.calibration.factors)})`));
   if (p.percentiles) {
     const q = p.percentiles;
     out(
@@ -472,6 +480,10 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   const report = flags.report !== undefined ? await import("./report-file.js") : null;
   report?.checkReportPath(flags.report!);
   const { plan, interactive } = await collectPlan(flags);
+  if (plan.calibration) info(describeUse(plan.calibration));
+  // Notes are printed with a table, and are in --json / --yaml; what became of a profile is said on stderr too.
+  if (flags.json || flags.yaml)
+    for (const n of plan.notes) if (n.startsWith("calibration profile")) info(`note: ${n}`);
   if (flags.json) printJson(plan);
   else if (flags.yaml) {
     process.stdout.write((await yamlLib()).stringify(plan));
@@ -488,8 +500,4 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   }
   if (report) await report.writePlanReport(plan, flags.report!, { dryRun: Boolean(flags.dryRun) });
   return plan.feasible ? 0 : 2;
-}
-
-export function runSchema(): void {
-  printJson(specJsonSchema());
 }

@@ -18,14 +18,19 @@ export interface Dispatch {
   models(opts: Raw): Code;
   gpus(opts: Raw): Code;
   plan(opts: Raw): Code;
-  schema(): Code;
+  schema(kind: string | undefined): Code;
   completion(shell: string, program: Command): Code;
   render(plan: string, opts: Raw): Code;
   bench(opts: Raw): Code;
   verify(opts: Raw): Code;
+  calibrate(opts: Raw): Code;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** --calibration on estimate and plan, with where a profile is looked up when it is not given. */
+const CALIBRATION_HELP =
+  "calibration profile from llmdeploy calibrate (none: no profile; default: $LLMDEPLOY_CALIBRATION, else $XDG_CONFIG_HOME/llmdeploy/calibration.json or ~/.config/llmdeploy/calibration.json when it exists)";
 
 /** The program; `run` receives each action's promise (main.ts sets the exit code from it). */
 export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
@@ -124,6 +129,7 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
       "engine release whose defaults and memory behaviour to size (default: the pinned image's, vLLM 0.28.0)",
     )
     .option("--enforce-eager", "no CUDA graphs (vLLM --enforce-eager): no graph memory, slower decoding")
+    .option("--calibration <file>", CALIBRATION_HELP)
     .option("--json", "print the result as JSON on stdout")
     .option("--report <file.html>", "also write the estimate as one self-contained HTML page with charts")
     .addHelpText(
@@ -240,6 +246,7 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
       "--gpu-memory-utilization <f>",
       "the engine's share of GPU memory (default: the engine's own: vLLM 0.92 from 0.21, 0.9 before; SGLang per GPU)",
     )
+    .option("--calibration <file>", CALIBRATION_HELP)
     .option("--defaults", "fill every unanswered question with the documented defaults; never prompt")
     .option("--json", "print the plan object as JSON on stdout")
     .option("--yaml", "print the plan object as YAML on stdout")
@@ -265,9 +272,16 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
 
   program
     .command("schema")
-    .summary("print the JSON Schema of the plan spec file")
-    .addHelpText("after", "\nExamples:\n  llmdeploy schema > llmdeploy-spec.schema.json\n")
-    .action(() => run(d.schema()));
+    .summary("print the JSON Schema of the plan spec file (or of a calibration profile)")
+    .argument(
+      "[kind]",
+      "spec (default): the plan spec file; calibration: the profile llmdeploy calibrate writes",
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  llmdeploy schema > llmdeploy-spec.schema.json\n  llmdeploy schema calibration > llmdeploy-calibration.schema.json\n",
+    )
+    .action((kind: string | undefined) => run(d.schema(kind)));
 
   program
     .command("completion")
@@ -394,5 +408,34 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
         "  llmdeploy verify --log test/fixtures/vllm-logs/qwen2-7b-a100-tp1.log --plan examples/deployments/chat-7b/plan.yaml --json\n",
     )
     .action((opts: Raw) => run(d.verify(opts)));
+
+  program
+    .command("calibrate")
+    .summary("fit the performance model (and memory overheads) to bench results and logs of a deployment")
+    .description(
+      "Fit the efficiency factors of the performance model for the plan's GPU × engine × release to what bench\n" +
+        "measured (mean TTFT and TPOT of each run): the decode bandwidth share from TPOT, the prefill compute\n" +
+        "share from TTFT, the step overhead with runs at two or more workloads, the serving overhead per request\n" +
+        "with runs at two or more prompt lengths; with --log, the non-torch and CUDA graph memory vLLM reported.\n" +
+        "Prints what changed and writes a profile that estimate and plan apply (--calibration FILE,\n" +
+        "LLMDEPLOY_CALIBRATION, or $XDG_CONFIG_HOME/llmdeploy/calibration.json). Nothing is written on bad input.",
+    )
+    .option("--bench <result.json>", "a bench --json result of the deployment (repeatable)", collect)
+    .option("--log <vllm.log>", "a vLLM start-up log of the deployment (repeatable)", collect)
+    .option("--plan <plan.yaml>", "the plan the deployment was made from (or its folder)")
+    .option("-o, --out <profile.json>", "write the profile here (default: print only)")
+    .option("--force", "replace an existing --out file")
+    .option(
+      "--factors <list>",
+      "fit only these: bandwidth, compute, step-overhead, request-overhead (comma-separated; default: what the runs identify)",
+    )
+    .option("--json", "print the result (and the profile) as JSON on stdout")
+    .addHelpText(
+      "after",
+      "\nExamples:\n" +
+        "  llmdeploy calibrate --bench test/fixtures/bench/chat-7b-fake-c16.json --plan examples/deployments/chat-7b/plan.yaml\n" +
+        "  llmdeploy calibrate --bench test/fixtures/bench/chat-7b-fake-c4.json --bench test/fixtures/bench/chat-7b-fake-c16.json --plan examples/deployments/chat-7b/plan.yaml --out calibration.json\n",
+    )
+    .action((opts: Raw) => run(d.calibrate(opts)));
   return program;
 }

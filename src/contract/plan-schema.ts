@@ -205,6 +205,24 @@ export const planSpecSchema = z.object({
   ),
 });
 
+// Added with `llmdeploy calibrate`: optional and nullable, so older plan files keep loading.
+const calibration = z.object({
+  path: z.string(),
+  source: z.enum(["flag", "env", "default"]),
+  gpu: text,
+  engine: text,
+  engineVersion: text,
+  model: z.string(),
+  factors: z.record(
+    z.string(),
+    z.object({ label: z.string(), value: nonNeg, default: nonNeg, unit: z.enum(["share", "ms", "bytes"]) }),
+  ),
+  fittedOn: nonNegInt,
+  residual: z.nullable(nonNeg),
+  createdAt: z.string(),
+  note: z.nullable(z.string()),
+});
+
 export const planSchema = z.object({
   apiVersion: z.literal("llmdeploy/v1"),
   kind: z.literal("Plan"),
@@ -220,6 +238,7 @@ export const planSchema = z.object({
   recommendation: deploymentSchema,
   alternatives: z.array(deploymentSchema),
   feasible: z.boolean(),
+  calibration: z.optional(z.nullable(calibration)),
   notes: z.array(z.string()),
 });
 

@@ -358,5 +358,45 @@ export interface Plan {
   alternatives: Deployment[];
   /** Whether any configuration met every target. */
   feasible: boolean;
+  /**
+   * The calibration profile applied to the candidates on its GPU × engine (`llmdeploy calibrate`), or
+   * null when none was; absent in plans written before calibration existed.
+   */
+  calibration?: PlanCalibration | null;
   notes: string[];
+}
+
+/** One factor of a calibration profile as applied: its value and the value it replaced. */
+export interface CalibrationFactor {
+  /** What it is, for people: "decode bandwidth share". */
+  label: string;
+  value: number;
+  /** llmdeploy's own value without the profile. */
+  default: number;
+  /** share: of the GPU's peak (0–1); ms; bytes (per GPU). */
+  unit: "share" | "ms" | "bytes";
+}
+
+/** The calibration profile a plan (or an estimate) used. */
+export interface PlanCalibration {
+  /** The profile file, as it was named. */
+  path: string;
+  /** How it was found: --calibration (flag), LLMDEPLOY_CALIBRATION (env), or the config directory (default). */
+  source: "flag" | "env" | "default";
+  /** GPU catalog id, engine name and release the profile was fitted on. */
+  gpu: string;
+  engine: string;
+  engineVersion: string;
+  /** The model the runs served. */
+  model: string;
+  /** The factors applied, by name (bandwidth, compute, stepOverheadMs, requestOverheadMs, nonTorchBytes, cudaGraphBytes). */
+  factors: Record<string, CalibrationFactor>;
+  /** Bench runs the factors were fitted on. */
+  fittedOn: number;
+  /** exp(RMS of ln(predicted / measured)) − 1 over those runs (0.04 = 4 %); null without runs. */
+  residual: number | null;
+  /** When the profile was made (ISO 8601). */
+  createdAt: string;
+  /** Why only some of its factors apply (fitted on another engine release), or null. */
+  note: string | null;
 }

@@ -114,6 +114,19 @@ export interface MemoryRequest {
   stageWeights: StageWeights[];
   /** Stored bytes over the architecture's estimate, when the checkpoint's own files were read. */
   bytesScale: number;
+  /**
+   * Overheads measured on the deployment (`llmdeploy calibrate --log`, src/calibrate/), used instead of
+   * the engine's own constants by the engines whose ledger has them; absent: the engine's own.
+   */
+  overheads?: MemoryOverheads | undefined;
+}
+
+/** Per-GPU memory overheads a calibration profile measured from start-up logs. Bytes. */
+export interface MemoryOverheads {
+  /** Non-torch memory (CUDA context growth, cuBLAS / NCCL workspaces) as vLLM reports it. */
+  nonTorchBytes?: number | undefined;
+  /** The CUDA graph pool. */
+  cudaGraphBytes?: number | undefined;
 }
 
 export interface MemoryPlacement {

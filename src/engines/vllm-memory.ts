@@ -27,7 +27,7 @@ import {
   vllmHybridLayout,
 } from "./vllm-hybrid.js";
 import { budgetLines } from "./common.js";
-import type { GpuLedger, MemoryPlacement, MemoryRequest, RuntimeSettings } from "./types.js";
+import type { GpuLedger, MemoryOverheads, MemoryPlacement, MemoryRequest, RuntimeSettings } from "./types.js";
 
 import { activationPeakBytes, cudaGraphBytes, effectiveBlockSize, VLLM } from "./vllm-profile.js";
 
@@ -83,6 +83,8 @@ export function vllmPlacement(args: {
   stageWeights?: StageWeights[];
   /** The GPU's compute capability: MLA backends force their block size on Hopper and Blackwell. */
   computeCapability?: number | undefined;
+  /** Non-torch and CUDA graph memory measured on the deployment (a calibration profile). */
+  overheads?: MemoryOverheads | undefined;
 }): VllmPlacement {
   const { tp, pp, settings: s } = args;
   // vLLM's cache view: chunked local-attention layers keep every token by default (vllm-hybrid.ts).
@@ -90,8 +92,8 @@ export function vllmPlacement(args: {
   const stagesW = args.stageWeights ?? weightsPerStage(arch, args.tensors, args.precision, tp, pp, args.skip);
   const layerSets = stageLayers(arch.numLayers, pp);
   const perLayer = kvBytesPerTokenPerLayer(arch, args.kvCacheDtype, tp);
-  const nonTorch = VLLM.nonTorchBytes;
-  const graphs = cudaGraphBytes(s);
+  const nonTorch = args.overheads?.nonTorchBytes ?? VLLM.nonTorchBytes;
+  const graphs = s.enforceEager ? 0 : (args.overheads?.cudaGraphBytes ?? cudaGraphBytes(s));
   const budget = s.gpuMemoryUtilization * args.gpuMemoryBytes;
   const block = effectiveBlockSize(arch, s, args.computeCapability);
   const stages = stagesW.map((st, i) => {
@@ -184,6 +186,7 @@ export function vllmMemory(req: MemoryRequest, budgetName = "gpu_memory_utilizat
     settings: req.settings,
     stageWeights: req.stageWeights,
     computeCapability: req.device.computeCapability,
+    overheads: req.overheads,
   });
   const s = req.settings;
   const rows = Math.min(s.maxNumSeqs, s.maxNumBatchedTokens);

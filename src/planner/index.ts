@@ -11,6 +11,7 @@
  * For each GPU type, a shape whose total GPU count already reaches the cheapest success on that type
  * is not tried.
  */
+import { calibrationNotes, calibrationSession, type LoadedProfile } from "../calibrate/apply.js";
 import type { DeviceEntry, LongContext } from "../catalog/types.js";
 import {
   baseCheckpoint,
@@ -86,6 +87,8 @@ export interface PlanInput {
   generatedBy: string;
   /** USD per GPU-hour by GPU id, overriding the catalog (on-prem amortisation, negotiated prices). */
   gpuPrices?: Record<string, number>;
+  /** A calibration profile: its factors apply to the candidates on its GPU × engine (src/calibrate/apply.ts). */
+  calibration?: LoadedProfile | null | undefined;
 }
 
 /** GeForce and workstation cards: no NVLink between nodes' worth of GPUs, and hosts without RDMA networking. */
@@ -248,6 +251,8 @@ export function planDeployment(input: PlanInput): Plan {
 
   const candidates: Candidate[] = [];
   const shapes = replicaShapes(spec.maxGpus);
+  // The calibration profile, per device: its constants and overheads where it applies.
+  const calibration = calibrationSession(input.calibration, engine, spec.engineVersion);
   for (const cand of precisions) {
     const served = cand.served;
     const ck = cand.checkpoint;
@@ -265,6 +270,7 @@ export function planDeployment(input: PlanInput): Plan {
         const largestInstance = price?.offers
           ? Math.max(...price.offers.map((o) => o.gpusPerInstance))
           : Infinity;
+        const cal = calibration.of(device);
         // The engine's settings for one split on this device (SGLang's memory share depends on both).
         const settingsFor = (tp: number, pp: number) =>
           engine.settings(device, {
@@ -312,6 +318,8 @@ export function planDeployment(input: PlanInput): Plan {
             maxModelLen: spec.maxModelLen,
             settings: settingsFor(tp, pp),
             workload,
+            constants: cal?.constants,
+            overheads: cal?.overheads,
           };
           const sized = sizePlacement({ ...req, workload: undefined });
           if (!sized.memory.fits) continue;
@@ -344,6 +352,19 @@ export function planDeployment(input: PlanInput): Plan {
   const ranked = rankCandidates(candidates, spec, model.name);
   notes.push(...ranked.notes);
   const rec = ranked.recommendation.d;
+  const profile = input.calibration?.profile;
+  notes.push(
+    ...calibrationNotes(input.calibration, calibration.use, {
+      engine,
+      engineVersion: spec.engineVersion,
+      devices,
+      what: "plan",
+      scope:
+        profile && rec.gpu !== profile.gpu
+          ? `applies to the ${profile.gpuName || profile.gpu} candidates; the recommendation runs ${rec.gpuName}, uncalibrated`
+          : null,
+    }),
+  );
   notes.push(...engine.advisories);
   const shown = [rec, ...ranked.alternatives.map((c) => c.d)];
   const unpriced = devices.filter((g) => support.served(g) && !gpuPrice(g, spec, input.gpuPrices));
@@ -378,6 +399,7 @@ export function planDeployment(input: PlanInput): Plan {
     recommendation: rec,
     alternatives: ranked.alternatives.map((c) => c.d),
     feasible: ranked.feasible,
+    calibration: calibration.use,
     notes: [
       ...notes,
       `memory modelled as ${engine.memoryModelFor(spec.engineVersion)}; performance ±${Math.round(rec.performance.errorBand * 100)} % (calibration set)`,

@@ -16,7 +16,12 @@ export interface CalibrationInfo {
   gpu: string;
   engine: string;
   engineVersion: string | null;
-  factors: Record<string, number>;
+  /** The model the runs served, when recorded. */
+  model: string | null;
+  /** Each factor: what it is, its value, llmdeploy's own value without the profile, its unit. */
+  factors: Record<string, { label: string; value: number; default: number | null; unit: string }>;
+  /** Why only some factors apply, when the profile says so. */
+  note: string | null;
   /** Runs the factors were fitted on. */
   fittedOn: number;
   /** Relative residual of the fit (0.04 = 4 %), or null. */
@@ -47,17 +52,35 @@ export function readCalibration(doc: unknown): CalibrationInfo | null | "malform
     !(c.residual === null || finite(c.residual))
   )
     return "malformed";
-  const factors: Record<string, number> = {};
-  for (const [k, v] of Object.entries(c.factors)) if (finite(v)) factors[k] = v;
+  // Each factor is {label, value, default, unit} (llmdeploy calibrate); a bare number is read too.
+  const factors: CalibrationInfo["factors"] = {};
+  for (const [k, v] of Object.entries(c.factors)) {
+    if (finite(v)) factors[k] = { label: k, value: v, default: null, unit: "" };
+    else if (isObj(v) && finite(v.value))
+      factors[k] = {
+        label: typeof v.label === "string" ? v.label : k,
+        value: v.value,
+        default: finite(v.default) ? v.default : null,
+        unit: typeof v.unit === "string" ? v.unit : "",
+      };
+  }
   return {
     path: c.path,
     gpu: c.gpu,
     engine: c.engine,
     engineVersion: c.engineVersion,
+    model: typeof c.model === "string" ? c.model : null,
+    note: typeof c.note === "string" ? c.note : null,
     factors,
     fittedOn: c.fittedOn,
     residual: c.residual,
   };
+}
+
+/** A factor's value as people read it: shares and ms to 3 significant digits, bytes as GiB. */
+function fmtFactor(v: number): string {
+  if (Math.abs(v) >= 1024 ** 2) return `${(v / 1024 ** 3).toFixed(2)} GiB`;
+  return String(Number(v.toPrecision(3)));
 }
 
 /** The bands a prediction carries, or the engine's built-in ones where it carries none. */
@@ -114,9 +137,11 @@ export function calibrationBody(doc: unknown, engine: string, gpu: string, bands
         ["profile", code(cal.path)],
         ["GPU", text(cal.gpu)],
         ["engine", text(`${cal.engine}${cal.engineVersion ? ` ${cal.engineVersion}` : ""}`)],
+        ...(cal.model ? [["model", text(cal.model)] as [string, Markup]] : []),
         ["runs fitted", text(String(cal.fittedOn))],
         ["residual", text(cal.residual !== null ? `${(cal.residual * 100).toFixed(1)} %` : "not reported")],
       ]),
+      cal.note ? para(cal.note, "caption") : "",
       applies
         ? ""
         : para(
@@ -124,10 +149,15 @@ export function calibrationBody(doc: unknown, engine: string, gpu: string, bands
             "caption",
           ),
       table(
-        ["factor", { v: "value", num: true }],
+        ["factor", "what it is", { v: "without the profile", num: true }, { v: "fitted", num: true }],
         Object.entries(cal.factors)
           .sort(([a], [b]) => a.localeCompare(b))
-          .map(([k, v]) => [k, { v: String(v), num: true, data: { factor: k } }]),
+          .map(([k, f]) => [
+            k,
+            f.label + (f.unit && f.unit !== "share" ? ` (${f.unit})` : ""),
+            { v: f.default === null ? "-" : fmtFactor(f.default), num: true },
+            { v: fmtFactor(f.value), num: true, data: { factor: k } },
+          ]),
       ),
       el("h3", {}, text("Error bands printed with the figures")),
       bandTable,

@@ -2,6 +2,12 @@
  * `estimate`: the memory ledger of a model at a precision under one engine, and where it fits.
  * Pure: data in, data out. Sizing goes through the shared pipeline (size.ts) and the engine's module.
  */
+import {
+  type CalibrationUse,
+  calibrationNotes,
+  calibrationSession,
+  type LoadedProfile,
+} from "../calibrate/apply.js";
 import type { DeviceEntry, LongContext, Source } from "../catalog/types.js";
 import { baseCheckpoint } from "../checkpoints/resolve.js";
 import { type CheckpointReport, sizeForEstimate } from "../checkpoints/sizing.js";
@@ -76,6 +82,8 @@ export interface EstimateRequest {
   enforceEager?: boolean | undefined;
   /** How the engine is started (vLLM's Python LLM class has other batch defaults); absent: its server. */
   entryPoint?: "serve" | "llm" | undefined;
+  /** A calibration profile: its factors apply to placements on its GPU × engine (src/calibrate/apply.ts). */
+  calibration?: LoadedProfile | null | undefined;
 }
 
 /** Request shape assumed when the user gives none (the plan spec's documented defaults). */
@@ -189,6 +197,8 @@ export interface EstimateResult {
    * null when nothing fits. `gpu` and `count` say which.
    */
   performance: (Performance & { gpu: string; count: number }) | null;
+  /** The calibration profile applied to the placements on its GPU, or null when none was. */
+  calibration: CalibrationUse | null;
   notes: string[];
 }
 
@@ -338,6 +348,9 @@ export function estimate(req: EstimateRequest): EstimateResult {
         `${ckpt.loadedBytes} bytes; split over GPUs in proportion to the architecture's split`,
     );
 
+  // A calibration profile applies to the placements on its GPU × engine; the first use is reported.
+  const calibration = calibrationSession(req.calibration, engine, engineVersion);
+
   const place = (gpu: DeviceEntry, tp: number, pp: number): PlacementResult => {
     const settings = engine.settings(gpu, {
       gpuMemoryUtilization: req.gpuMemoryUtilization,
@@ -352,11 +365,14 @@ export function estimate(req: EstimateRequest): EstimateResult {
       tp,
       pp,
     });
+    const cal = calibration.of(gpu);
     const sized = sizePlacement({
       model,
       served,
       engine,
       device: gpu,
+      constants: cal?.constants,
+      overheads: cal?.overheads,
       tp,
       pp,
       kvCacheDtype: req.kvCacheDtype,
@@ -465,6 +481,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
     },
     workload: { ...workload, concurrency: req.concurrency },
     performance: null,
+    calibration: null,
     notes,
   };
 
@@ -499,6 +516,18 @@ export function estimate(req: EstimateRequest): EstimateResult {
   } else {
     result.gpus = req.catalog.map(search);
   }
+  result.calibration = calibration.use;
+  const profileGpu = req.calibration?.profile;
+  notes.push(
+    ...calibrationNotes(req.calibration, calibration.use, {
+      engine,
+      engineVersion,
+      devices: req.gpu ? [req.gpu] : req.catalog,
+      what: "estimate",
+      scope:
+        result.gpus && profileGpu ? `applies to the ${profileGpu.gpuName || profileGpu.gpu} row only` : null,
+    }),
+  );
   const withPerf = (p: PlacementResult | undefined) =>
     p?.performance ? { ...p.performance, gpu: p.gpu, count: p.count } : null;
   if (result.placement) result.performance = withPerf(result.placement);

@@ -59,7 +59,7 @@ export interface PerfInput extends PassPlacement {
 }
 
 const MS = 1e3;
-const r2 = (v: number) => Math.round(v * 100) / 100;
+const round2 = (v: number) => Math.round(v * 100) / 100;
 
 /** Poisson probability mass function P(n; mean m). */
 export function poisson(n: number, m: number): number {
@@ -230,7 +230,17 @@ export function batchPrefillMs(inp: PerfInput, sequences: number, k: PerfConstan
 
 type Prediction = Performance & { saturated: boolean; capacity: number };
 
-export function predictPerformance(inp: PerfInput, k: PerfConstants): Prediction {
+/**
+ * The prediction of a placement at its workload. Figures are rounded to 0.01 ms (0.01 tokens/s)
+ * unless `opts.exact`: a fit (src/calibrate/fit.ts) differentiates the model numerically and needs
+ * the figures unrounded.
+ */
+export function predictPerformance(
+  inp: PerfInput,
+  k: PerfConstants,
+  opts: { exact?: boolean } = {},
+): Prediction {
+  const r2 = opts.exact ? (v: number) => v : round2;
   const pr = preparePass(inp, k);
   const { outputTokens: O } = inp.workload;
   const capacity = capacityOf(inp, budgetOf(inp, pr));

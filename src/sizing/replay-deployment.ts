@@ -4,6 +4,7 @@
  * engine settings) and the spec's workload is replayed with N requests over its replicas
  * (src/sizing/replay.ts). Pure.
  */
+import { calibrationFor, type LoadedProfile } from "../calibrate/apply.js";
 import type { DeviceEntry } from "../catalog/types.js";
 import type { Deployment, PlanSpec, ReplaySummary } from "../contract/plan.js";
 import { engineModule, isEngineName } from "../engines/index.js";
@@ -27,6 +28,8 @@ export interface ReplayDeploymentInput {
   deployment: Deployment;
   catalog: readonly DeviceEntry[];
   numRequests: number;
+  /** The calibration profile the plan applied, when one was: the replay uses it the same way. */
+  calibration?: LoadedProfile | null | undefined;
 }
 
 /**
@@ -58,7 +61,13 @@ export function replayDeployment(x: ReplayDeploymentInput): ReplaySummary {
     concurrency: x.spec.concurrency,
     requestRate: x.spec.requestRate,
   });
+  const cal = x.calibration
+    ? calibrationFor(x.calibration, engine, device, d.engine.version ?? engine.versions.default)
+    : null;
+  const applied = cal && !("ignored" in cal) ? cal : null;
   const req: PlacementRequest = {
+    constants: applied?.constants,
+    overheads: applied?.overheads,
     model: sizing,
     served,
     engine,

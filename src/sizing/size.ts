@@ -12,7 +12,7 @@
  */
 import type { DeviceEntry } from "../catalog/types.js";
 import type { Performance } from "../contract/plan.js";
-import type { EngineModule, MemoryPlacement, RuntimeSettings } from "../engines/types.js";
+import type { EngineModule, MemoryOverheads, MemoryPlacement, RuntimeSettings } from "../engines/types.js";
 import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
 import type { CheckpointSummary } from "../models/checkpoint.js";
@@ -193,6 +193,8 @@ export interface PlacementRequest {
   replicas?: number | undefined;
   /** Performance constants; the engine's and the catalog's when absent (calibration passes its own). */
   constants?: PerfConstants | undefined;
+  /** Memory overheads measured on the deployment (a calibration profile); the engine's own when absent. */
+  overheads?: MemoryOverheads | undefined;
 }
 
 export interface SizedPlacement {
@@ -232,6 +234,7 @@ export function sizePlacement(req: PlacementRequest): SizedPlacement {
     settings: req.settings,
     stageWeights: weights,
     bytesScale: served.bytesScale,
+    ...(req.overheads ? { overheads: req.overheads } : {}),
   });
   const nodes = Math.ceil((tp * pp) / GPUS_PER_NODE);
   const sized = { precision, memory, nodes, performance: null };

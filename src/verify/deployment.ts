@@ -8,6 +8,7 @@
  * holds the plan's tokens within 1 % (a KV figure that differs while every setting matches the plan's
  * is a note: the plan is older than the sizing). Pure: the CLI reads the files and resolves refs from disk.
  */
+import { planOverheads } from "../calibrate/apply.js";
 import { devices, models } from "../catalog/index.js";
 import { checkpointByRepo, ollamaTag } from "../checkpoints/catalog.js";
 import { entrySizing } from "../checkpoints/sizing.js";
@@ -286,6 +287,8 @@ export function checkDeployment(
       kvCacheDtype: s.kvCacheDtype,
       maxModelLen: s.maxModelLen,
       settings,
+      // The memory the plan's calibration measured, as the plan sized it.
+      overheads: planOverheads(plan),
     });
     const m = sized.memory;
     const loads = shortLabel(id.served.precision.label);

@@ -36,7 +36,7 @@ describe("--help examples run as written", async () => {
   });
 
   // bench needs a running server: its examples are exercised by test/e2e/bench.test.ts
-  for (const c of ["estimate", "plan", "models", "gpus", "render", "verify"]) {
+  for (const c of ["estimate", "plan", "models", "gpus", "render", "verify", "calibrate"]) {
     it(`${c}`, async () => {
       const h = await cli([c, "--help"]);
       const examples = examplesOf(h.stdout);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseFactors } from "../../src/cli/calibrate.js";
 import { estimateOptions } from "../../src/cli/estimate.js";
 import { specFromFlags } from "../../src/cli/plan.js";
 import { createProgram, type Dispatch, type Raw } from "../../src/cli/program.js";
@@ -23,6 +24,7 @@ async function parse(argv: string[]): Promise<{ command: string; args: unknown[]
     render: record("render"),
     bench: record("bench"),
     verify: record("verify"),
+    calibrate: record("calibrate"),
   };
   const program = createProgram(d, (p) => p);
   program.exitOverride();
@@ -60,6 +62,9 @@ describe("argv -> estimate options", () => {
     [["estimate", "8b", "--json"], { json: true }],
     [["estimate", "8b", "--gpu", "l4", "--report", "out/est.html"], { gpu: "l4", report: "out/est.html" }],
     [["estimate", "8b"], { report: undefined }],
+    [["estimate", "8b"], { calibration: undefined }],
+    [["estimate", "8b", "--calibration", "cal.json"], { calibration: "cal.json" }],
+    [["estimate", "8b", "--calibration", "none"], { calibration: "none" }],
   ];
   for (const [argv, want] of cases) {
     it(argv.join(" "), async () => {
@@ -157,5 +162,57 @@ describe("argv -> plan spec", () => {
   it("flags not given stay out of the spec (so a --config file can supply them)", async () => {
     const r = await parse(["plan", "--model", "8b"]);
     expect(Object.keys(specFromFlags(r.opts))).toEqual(["model"]);
+  });
+
+  it("--calibration reaches plan but is not part of the spec", async () => {
+    const r = await parse(["plan", "--model", "8b", "--calibration", "team/cal.json"]);
+    expect(r.opts.calibration).toBe("team/cal.json");
+    expect(Object.keys(specFromFlags(r.opts))).toEqual(["model"]);
+  });
+});
+
+describe("argv -> calibrate and schema", () => {
+  it("calibrate: repeatable --bench and --log, the plan, the profile to write, the factors", async () => {
+    const r = await parse([
+      "calibrate",
+      "--bench",
+      "c4.json",
+      "--bench",
+      "c16.json",
+      "--log",
+      "vllm.log",
+      "--plan",
+      "deploy/plan.yaml",
+      "--out",
+      "cal.json",
+      "--factors",
+      "bandwidth,step-overhead",
+      "--force",
+    ]);
+    expect(r).toMatchObject({
+      command: "calibrate",
+      opts: {
+        bench: ["c4.json", "c16.json"],
+        log: ["vllm.log"],
+        plan: "deploy/plan.yaml",
+        out: "cal.json",
+        factors: "bandwidth,step-overhead",
+        force: true,
+      },
+    });
+    expect(parseFactors(r.opts.factors as string)).toEqual(["bandwidth", "stepOverheadMs"]);
+  });
+
+  it("--factors: names as typed or as the profile spells them; anything else refused", () => {
+    expect(parseFactors(undefined)).toBeUndefined();
+    expect(parseFactors("request-overhead,compute,compute")).toEqual(["compute", "requestOverheadMs"]);
+    expect(parseFactors("stepOverheadMs")).toEqual(["stepOverheadMs"]);
+    expect(() => parseFactors("speed")).toThrow(/^--factors: "speed" is not a factor$/);
+    expect(() => parseFactors(",")).toThrow(/^--factors needs at least one factor$/);
+  });
+
+  it("schema takes an optional kind", async () => {
+    expect((await parse(["schema"])).args).toEqual([]);
+    expect((await parse(["schema", "calibration"])).args).toEqual(["calibration"]);
   });
 });

@@ -207,11 +207,20 @@ describe("plan --report: the chat-7b example plan", () => {
       gpu: d.gpu,
       engine: "vllm",
       engineVersion: "0.28.0",
-      factors: { bandwidth: 0.64, compute: 0.58, bogus: "x" },
+      model: "qwen2.5-7b",
+      source: "flag",
+      createdAt: "2026-11-30T10:00:00Z",
+      note: null,
+      // as llmdeploy calibrate records them; a factor without a finite value is left out
+      factors: {
+        bandwidth: { label: "decode bandwidth share", value: 0.64, default: 0.845, unit: "share" },
+        compute: { label: "prefill compute share", value: 0.58, default: 0.342, unit: "share" },
+        bogus: "x",
+      },
       fittedOn: 3,
       residual: 0.04,
     };
-    const withProfile = planReport({ ...chat, calibration: profile } as Plan);
+    const withProfile = planReport({ ...chat, calibration: profile } as unknown as Plan);
     expect(withAttr(withProfile, "p", "data-source", "profile")).toHaveLength(1);
     const t = textContent(withProfile);
     expect(t).toContain(
@@ -221,6 +230,9 @@ describe("plan --report: the chat-7b example plan", () => {
       "bandwidth",
       "compute",
     ]);
+    // each factor with what it is and its value without the profile
+    expect(t).toMatch(/bandwidth\s+decode bandwidth share\s+0\.845\s+0\.64/);
+    expect(t).toContain("qwen2.5-7b");
     for (const bad of [null, { path: 1 }, "x", { ...profile, fittedOn: "3" }]) {
       const h = planReport({ ...chat, calibration: bad } as unknown as Plan);
       expect(withAttr(h, "p", "data-source", "built-in")).toHaveLength(1);
