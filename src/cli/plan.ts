@@ -16,14 +16,14 @@ import {
   type SpecInput,
   specSchema,
 } from "../contract/spec.js";
-import type { Deployment, Plan } from "../contract/plan.js";
+import type { Plan } from "../contract/plan.js";
 import { planDeployment } from "../planner/index.js";
 import { MAX_REPLAY_REQUESTS } from "../sizing/replay.js";
 import { replayDeployment } from "../sizing/replay-deployment.js";
-import { describeFactors, describeUse } from "../calibrate/apply.js";
+import { describeUse } from "../calibrate/apply.js";
 import { loadCalibration } from "./calibration-file.js";
 import { flagFor, fractionFlag, intFlag, listFlag, numFlag, pairsFlag, targetFlag } from "./flags.js";
-import { c, gib, info, out, params, printJson } from "./output.js";
+import { info, printJson } from "./output.js";
 import {
   askCheckbox,
   askConfirm,
@@ -33,8 +33,7 @@ import {
   canPrompt,
   noTtyError,
 } from "./prompts.js";
-import { instanceCell, instanceLine, latencyCell, targetsLine } from "./plan-print.js";
-import { renderTable } from "./table.js";
+import { printPlan } from "./plan-print.js";
 
 export interface PlanFlags {
   config?: string;
@@ -340,126 +339,6 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
     });
   }
   return { plan, interactive };
-}
-
-const ms = (v: number) => (v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`);
-const usd = (v: number | null) => (v === null ? "-" : `$${v.toFixed(2)}`);
-
-function row(d: Deployment): string[] {
-  return [
-    `${d.replicas > 1 ? `${d.replicas} × (` : ""}${d.gpuCount}× ${d.gpuName}${d.replicas > 1 ? ")" : ""}`,
-    `${d.tensorParallel}×${d.pipelineParallel}`,
-    d.precision + (d.kvCacheDtype === "fp8" ? " kv-fp8" : ""),
-    latencyCell(d, "ttft", d.performance.percentiles?.ttftP95Ms ?? d.performance.ttftMs),
-    latencyCell(d, "tpot", d.performance.tpotMs),
-    String(Math.round(d.performance.outputTokensPerSec)),
-    d.cost.perHourUsd === null ? "no price" : usd(d.cost.perHourUsd),
-    instanceCell(d),
-    d.cost.perMillionOutputTokensUsd === null ? "-" : `$${d.cost.perMillionOutputTokensUsd.toFixed(2)}`,
-    d.meetsTargets ? c.green("yes") : c.red("no"),
-  ];
-}
-
-export function printPlan(plan: Plan): void {
-  const d = plan.recommendation;
-  const s = plan.spec;
-  const rate = s.requestRate !== null ? `${Number(s.requestRate.toPrecision(3))} req/s` : null;
-  const load = s.load ? `${s.load.users} users (${rate})` : (rate ?? `${s.concurrency} concurrent`);
-  out(
-    `${c.bold(plan.model.name)} ${c.dim(`(${plan.model.hfId ?? plan.model.id}, ${params(plan.model.params)} parameters)`)}`,
-  );
-  out(
-    `  workload: ${s.inputTokens} in / ${s.outputTokens} out tokens, ${load}, max model len ${s.maxModelLen}; ` +
-      `targets: TTFT ${s.targets.ttftMs ?? "-"} ms, TPOT ${s.targets.tpotMs ?? "-"} ms, e2e ${s.targets.e2eMs ?? "-"} ms`,
-  );
-  out("");
-  const head = plan.feasible
-    ? c.green("Recommended")
-    : c.red("No configuration meets every target; the closest");
-  out(
-    `${head}: ${c.bold(`${d.replicas > 1 ? `${d.replicas} replicas × ` : ""}${d.gpuCount}× ${d.gpuName}`)}, ` +
-      `TP ${d.tensorParallel} × PP ${d.pipelineParallel}, ${d.mode}` +
-      (d.nodes > 1 ? ` (${d.nodes} nodes of ${d.gpusPerNode})` : "") +
-      `, ${d.precision}, ${d.engine.name} (${d.engine.image})`,
-  );
-  if (d.checkpoint)
-    out(
-      `  checkpoint: ${d.checkpoint.label}; loads ${d.engine.modelRef}${d.checkpoint.file ? ` (${d.checkpoint.file})` : ""}${d.engine.quantization ? `, quantization ${d.engine.quantization}` : ""}`,
-    );
-  const p = d.performance;
-  out(
-    `  TTFT ${ms(p.ttftMs)}, TPOT ${ms(p.tpotMs)} (${Math.round(p.outputTokensPerSecPerUser)} tok/s per user), ` +
-      `e2e ${ms(p.e2eLatencyMs)}; ${Math.round(p.outputTokensPerSec)} output tok/s, ${p.requestsPerSec} req/s ` +
-      c.dim(`(±${Math.round(p.errorBand * 100)} %, ${p.bottleneck}-bound)`),
-  );
-  if (p.errorBandTtft !== undefined)
-    out(
-      c.dim(
-        `  error bands (validation set): TTFT ±${Math.round(p.errorBandTtft * 100)} %, TPOT ±${Math.round((p.errorBandTpot ?? p.errorBand) * 100)} %, throughput ±${Math.round((p.errorBandThroughput ?? p.errorBand) * 100)} %`,
-      ),
-    );
-  if (plan.calibration && plan.calibration.gpu === d.gpu)
-    out(c.dim(`  calibrated: ${plan.calibration.path} (${describeFactors(plan.calibration.factors)})`));
-  if (p.percentiles) {
-    const q = p.percentiles;
-    out(
-      `  p50/p90/p95/p99: TTFT ${ms(q.ttftP50Ms)} / ${ms(q.ttftP90Ms ?? q.ttftP95Ms)} / ${ms(q.ttftP95Ms)} / ${ms(q.ttftP99Ms ?? q.ttftP95Ms)}, ` +
-        `e2e ${ms(q.e2eP50Ms)} / ${ms(q.e2eP90Ms ?? q.e2eP95Ms)} / ${ms(q.e2eP95Ms)} / ${ms(q.e2eP99Ms ?? q.e2eP95Ms)}`,
-    );
-  }
-  if (p.replay) {
-    const x = p.replay;
-    out(
-      `  replay of ${x.numRequests} requests (${x.loop} loop, ${x.durationS} s): TTFT p50/p90/p99 ${ms(x.ttftMs.p50)} / ${ms(x.ttftMs.p90)} / ${ms(x.ttftMs.p99)}, ` +
-        `TPOT p50/p99 ${ms(x.tpotMs.p50)} / ${ms(x.tpotMs.p99)}, ${Math.round(x.outputTokensPerSec)} output tok/s ` +
-        c.dim(`(bench --plan compares with this run)`),
-    );
-  }
-  if (p.queued > 0)
-    out(
-      `  ${c.red(`${Math.round(p.queued)} requests wait`)}: the batch is capped at ${p.capacity} by the KV cache / max-num-seqs`,
-    );
-  const tl = targetsLine(d);
-  if (tl) out(tl);
-  if (d.misses.length) out(`  ${c.red("misses")}: ${d.misses.join("; ")}`);
-  out(
-    `  cost: ${usd(d.cost.perHourUsd)}/h, ${d.cost.perMonthUsd === null ? "-" : `$${d.cost.perMonthUsd}`}/month, ` +
-      `${d.cost.perMillionOutputTokensUsd === null ? "-" : `$${d.cost.perMillionOutputTokensUsd.toFixed(2)}`} per 1M output tokens ${c.dim(`(${d.cost.basis})`)}`,
-  );
-  const il = instanceLine(d);
-  if (il) out(il);
-  const g = d.memory.perGpu;
-  out(
-    `  per ${d.deviceKind === "cpu" ? "host" : "GPU"}: weights ${gib(g.weightsBytes)}, activations ${gib(g.activationBytes)}, non-torch ${gib(g.nonTorchBytes)}, ` +
-      `CUDA graphs ${gib(g.cudaGraphBytes)}, KV cache ${gib(g.kvCacheBytes)} of ${gib(g.totalBytes)} ` +
-      `(${d.memory.kvCacheTokens} tokens, ${d.memory.maxConcurrency}× ${s.maxModelLen})`,
-  );
-  out(
-    `  host per node: ${d.host.cpuCores} cores, ${d.host.ramGiB} GiB RAM, ${d.host.diskGiB} GiB disk, /dev/shm ${d.host.shmGiB} GiB` +
-      (d.host.network ? `; ${d.host.network}` : ""),
-  );
-  if (plan.alternatives.length) {
-    out("");
-    out(c.bold("Alternatives (cost vs latency)"));
-    out(
-      renderTable(
-        [
-          "deployment",
-          "TP×PP",
-          "precision",
-          "TTFT",
-          "TPOT",
-          "out tok/s",
-          "$/h",
-          "instances",
-          "$/1M out",
-          "meets",
-        ].map((h) => c.bold(h)),
-        [row(d), ...plan.alternatives.map(row)],
-      ),
-    );
-  }
-  for (const n of plan.notes) info(`note: ${n}`);
 }
 
 async function writePlan(plan: Plan, dir: string, flags: PlanFlags): Promise<number> {
