@@ -184,13 +184,36 @@ export function unmodelledFeature(modelType: string, c: Json, top: Json): string
   return null;
 }
 
-/** Throws the one-line refusal when the config has a feature llmdeploy does not model. */
+/**
+ * The model types (config.json `model_type`, after the parser's aliases: RefinedWeb -> falcon,
+ * baichuan* -> baichuan, kimi_k2 -> deepseek_v3) whose layers the parser reads: the families of
+ * family-defaults.ts and hfconfig-hybrid.ts and the multimodal wrappers whose text model it unwraps.
+ * Any other type may hide a layer kind (recurrent state, a non-gated MLP, cross-attention) that the
+ * generic reading would size as plain attention, so it is refused by name.
+ */
+export const KNOWN_MODEL_TYPES: readonly string[] = [
+  ...["llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen2_vl", "qwen3", "qwen3_moe"],
+  ...["gemma", "gemma2", "gemma3", "gemma3_text", "phi3", "falcon", "chatglm", "baichuan"],
+  ...["deepseek_v2", "deepseek_v3", "deepseek_v32", "gpt_oss", "glm4_moe", "minimax_m2"],
+  ...["llama4", "llama4_text", "mistral3", "qwen3_next", "nemotron_h", "granitemoehybrid"],
+  ...["qwen3_5", "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text"],
+  ...["qwen3_vl", "qwen3_vl_text", "qwen3_vl_moe", "qwen3_vl_moe_text"],
+];
+
+/**
+ * Throws the one-line refusal when the config has a feature llmdeploy does not model, or a
+ * model_type it does not know (KNOWN_MODEL_TYPES).
+ */
 export function assertModelled(modelType: string, c: Json, top: Json, label: string): void {
+  const hint =
+    "llmdeploy refuses to size what it does not model; `llmdeploy models` lists the architectures it sizes";
   const f = unmodelledFeature(modelType, c, top);
-  if (f) {
+  if (f)
+    throw new UserError(`${label}: ${f} are not modelled yet (model_type ${modelType || "(none)"})`, hint);
+  if (!KNOWN_MODEL_TYPES.includes(modelType)) {
     throw new UserError(
-      `${label}: ${f} are not modelled yet (model_type ${modelType || "(none)"})`,
-      "llmdeploy refuses to size what it does not model; `llmdeploy models` lists the architectures it sizes",
+      `${label}: model_type ${modelType ? `"${modelType}"` : "(none)"} is not an architecture llmdeploy models yet`,
+      hint,
     );
   }
 }

@@ -257,11 +257,24 @@ describe("config.json: impossible values are refused, naming the file and the fi
   it("control characters in model_type and architectures are removed as they are read", () => {
     const a = parseHfConfig({
       ...llama,
-      model_type: "lla\u001b[31mma\u2028",
+      model_type: "lla\u2028ma\u0085",
       architectures: ["Llama\u0085ForCausalLM\u202e\n"],
     });
-    expect(a.modelType).toBe("lla[31mma");
+    expect(a.modelType).toBe("llama");
     expect(a.architecture).toBe("LlamaForCausalLM");
+    // A model_type that is unknown once cleaned is refused by its cleaned name, no escape reaches the line.
+    expect(() => parseHfConfig({ ...llama, model_type: "lla\u001b[31mma" })).toThrow(
+      /^config\.json: model_type "lla\[31mma" is not an architecture llmdeploy models yet$/,
+    );
+  });
+  it("a model_type llmdeploy does not know is refused by name, not sized as plain attention", () => {
+    // RWKV-7 has no attention KV cache at all: sizing it as GQA would be a silent wrong figure.
+    expect(() =>
+      parseHfConfig({ ...llama, model_type: "rwkv7", architectures: ["RwkvForCausalLM"] }),
+    ).toThrow(/model_type "rwkv7" is not an architecture llmdeploy models yet/);
+    expect(() => parseHfConfig({ ...llama, model_type: undefined })).toThrow(
+      /model_type \(none\) is not an architecture/,
+    );
   });
 });
 
