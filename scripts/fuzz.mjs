@@ -1,4 +1,5 @@
-// Fuzz the BUILT CLI (bin/llmdeploy.js): mutate argv, spec YAML, plan YAML, config.json,
+// Fuzz the BUILT CLI (bin/llmdeploy.js): mutate argv, spec YAML, plan YAML, config.json, the answers
+// of a hostile OpenAI-compatible server that bench measures (HTTP status, headers, SSE bytes, JSON),
 // safetensors headers, GGUF headers and vLLM logs, run the CLI on each in a temporary folder, and
 // count what must never happen:
 //   stack trace        a JS stack on stderr (runs with --debug excluded: they print one on purpose)
@@ -615,9 +616,11 @@ function makeCase(seed, index, env) {
     "gguf",
     "gguf",
     "log",
+    "server",
   ]);
   const files = {};
   const sizes = {};
+  let c_hostile = null;
   let argv;
   let invalid = false;
   const notes = [];
@@ -755,6 +758,25 @@ function makeCase(seed, index, env) {
       ["estimate", "model", "--gpu", "h100"],
       ["plan", "--model", "model", "--defaults", "--json"],
     ]);
+  } else if (kind === "server") {
+    // bench against a hostile server on loopback: its answers are mutated, the CLI must stay sound.
+    c_hostile = hostileServerCase(r, notes);
+    argv = [
+      "bench",
+      "--url",
+      HOSTILE_URL,
+      "--requests",
+      String(1 + r.int(4)),
+      "--concurrency",
+      String(1 + r.int(3)),
+      "--input-tokens",
+      "16",
+      "--output-tokens",
+      "4",
+      "--timeout",
+      "3",
+      ...(r.chance(0.5) ? ["--json"] : []),
+    ];
   } else if (kind === "gguf") {
     let head = Buffer.from(GGUF.head);
     let size = GGUF.size;
@@ -833,7 +855,128 @@ function makeCase(seed, index, env) {
     .map((x) => (/^\/|(^|[=/])\.\.(\/|$)/.test(x) ? "inside" : x));
   // --help and --version print and exit 0 before any value is read: nothing is invalid then.
   if (argv.some((x) => ["--help", "-h", "--version", "-V", "help"].includes(x))) invalid = false;
-  return { index, kind, argv, files, sizes, invalid, note: notes.join("; ") };
+  return { index, kind, argv, files, sizes, invalid, hostile: c_hostile, note: notes.join("; ") };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A hostile OpenAI-compatible server: a well-formed answer, then damaged at the HTTP, SSE or JSON
+// level, cut into random pieces, or cut off. Raw sockets, so headers may lie (length, type, status).
+
+const HOSTILE_URL = "@HOSTILE_SERVER@";
+
+/** One streamed completion as bench asks for it: a role chunk, text chunks, usage, [DONE]. */
+function sseEvents(tokens) {
+  const ev = [
+    { id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta: { role: "assistant" } }] },
+  ];
+  for (let i = 0; i < tokens; i++)
+    ev.push({
+      id: "c",
+      object: "chat.completion.chunk",
+      choices: [
+        {
+          index: 0,
+          delta: { content: "tok" },
+          text: "tok",
+          finish_reason: i === tokens - 1 ? "length" : null,
+        },
+      ],
+    });
+  ev.push({
+    id: "c",
+    choices: [],
+    usage: { prompt_tokens: 16, completion_tokens: tokens, total_tokens: 16 + tokens },
+  });
+  return ev;
+}
+
+/** What the case's server answers: the mutation is chosen here, from the case's RNG. */
+function hostileServerCase(r, notes) {
+  const events = sseEvents(1 + r.int(6));
+  const eol = r.pick(["\n", "\r\n", "\r"]);
+  let what = r.pick(["json", "json", "bytes", "status", "headers", "cut", "models", "split"]);
+  if (what === "json") {
+    const e = r.pick(events);
+    const m = mutateTree(r, e);
+    notes.push(`event json: ${m.note}`);
+  }
+  let stream = Buffer.from(
+    events.map((e) => `data: ${JSON.stringify(e)}${eol}${eol}`).join("") + `data: [DONE]${eol}${eol}`,
+  );
+  if (what === "bytes") {
+    const m = mutateBytes(r, stream);
+    stream = m.bytes;
+    notes.push(`stream bytes: ${m.op}`);
+  }
+  const status = what === "status" ? r.pick([201, 204, 301, 400, 401, 404, 429, 500, 502, 503, 599]) : 200;
+  const type =
+    what === "headers"
+      ? r.pick(["application/json", "text/html", "", "text/event-stream; charset=latin1"])
+      : "text/event-stream";
+  const lieLength = what === "headers" && r.chance(0.5) ? r.int(stream.length * 2 + 2) : null;
+  const cutAt = what === "cut" ? r.int(stream.length + 1) : null;
+  const pieces = what === "split" ? 2 + r.int(40) : 1;
+  const models =
+    what === "models"
+      ? r.pick([
+          '{"data":[]}',
+          '{"data":null}',
+          "[]",
+          "not json",
+          '{"data":[{"id":""}]}',
+          '{"data":[{"id":null}]}',
+          "",
+        ])
+      : '{"object":"list","data":[{"id":"fake-model","object":"model"}]}';
+  if (what !== "json" && what !== "bytes") notes.push(`server ${what}`);
+  return { stream: stream.toString("latin1"), status, type, lieLength, cutAt, pieces, models };
+}
+
+/** Starts the case's server on 127.0.0.1 (an ephemeral port); close() ends it and its sockets. */
+async function startHostileServer(h) {
+  const { createServer } = await import("node:net");
+  const sockets = new Set();
+  const server = createServer((sock) => {
+    sockets.add(sock);
+    sock.on("close", () => sockets.delete(sock));
+    sock.on("error", () => {});
+    let head = "";
+    sock.on("data", (d) => {
+      if (head.includes("\r\n\r\n")) return;
+      head += d.toString("latin1");
+      if (!head.includes("\r\n\r\n")) return;
+      const isModels = /^GET [^ ]*\/v1\/models/.test(head);
+      const body = Buffer.from(isModels ? h.models : h.stream, "latin1");
+      const length = h.lieLength ?? body.length;
+      const lines = [
+        `HTTP/1.1 ${isModels ? 200 : h.status} X`,
+        `content-type: ${isModels ? "application/json" : h.type}`,
+        ...(isModels || h.lieLength !== null ? [`content-length: ${length}`] : []),
+        "connection: close",
+      ];
+      sock.write(`${lines.join("\r\n")}\r\n\r\n`);
+      const data = h.cutAt !== null && !isModels ? body.subarray(0, h.cutAt) : body;
+      const step = Math.max(1, Math.ceil(data.length / (isModels ? 1 : h.pieces)));
+      let at = 0;
+      const send = () => {
+        if (sock.destroyed) return;
+        if (at >= data.length) return void (h.cutAt !== null && !isModels ? sock.destroy() : sock.end());
+        sock.write(data.subarray(at, at + step));
+        at += step;
+        setTimeout(send, 1);
+      };
+      send();
+    });
+  });
+  await new Promise((res) => server.listen(0, "127.0.0.1", res));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () =>
+      new Promise((res) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => res());
+      }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -842,7 +985,7 @@ function makeCase(seed, index, env) {
 const BAD = /(?<![A-Za-z0-9_])(NaN|-?Infinity|undefined)(?![A-Za-z0-9_])|\[object [A-Za-z]+\]/g;
 const STACK = /^\s+at .+(\(.+:\d+:\d+\)|:\d+:\d+)$/m;
 
-function runCase(c, work, env) {
+async function runCase(c, work, env) {
   const dir = join(work, `case-${c.index}`);
   mkdirSync(dir, { recursive: true });
   for (const [name, content] of Object.entries(c.files)) {
@@ -851,10 +994,12 @@ function runCase(c, work, env) {
     // Sparse: the header is what is read; the tensor data only has to be there in size.
     if (c.sizes[name] > Buffer.byteLength(content)) truncateSync(join(dir, name), c.sizes[name]);
   }
-  return new Promise((resolve) => {
+  const hostile = c.hostile ? await startHostileServer(c.hostile) : null;
+  const argv = hostile ? c.argv.map((x) => (x === HOSTILE_URL ? hostile.url : x)) : c.argv;
+  const res = await new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ["--max-old-space-size=1024", "--import", env.guardUrl, BIN, ...c.argv],
+      ["--max-old-space-size=1024", "--import", env.guardUrl, BIN, ...argv],
       {
         cwd: dir,
         env: {
@@ -884,6 +1029,8 @@ function runCase(c, work, env) {
       resolve({ code, signal, hung, stdout, stderr, dir });
     });
   });
+  await hostile?.close();
+  return res;
 }
 
 function judge(c, res) {
@@ -893,7 +1040,7 @@ function judge(c, res) {
     ...Object.values(c.files).map((f) => Buffer.from(f).toString("latin1")),
   ].join("\n");
   if (res.hung) found.push(["hang", `no exit within ${TIMEOUT_MS / 1000} s`]);
-  else if (res.signal || ![0, 1, 2, 3, 130].includes(res.code))
+  else if (res.signal || ![0, 1, 2, 3, 4, 130].includes(res.code))
     found.push([
       "crash",
       `signal ${res.signal}, exit ${res.code}: ${res.stderr.split("\n").find((l) => l.trim()) ?? ""}`,
