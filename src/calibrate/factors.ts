@@ -48,13 +48,13 @@ export const FACTORS: Readonly<Record<FactorName, FactorInfo>> = {
   stepOverheadMs: {
     label: "step overhead",
     unit: "ms",
-    fittedFrom: "TPOT at two or more workloads",
+    fittedFrom: "TPOT at two or more workloads, or what the bandwidth share cannot explain",
     bounds: [0, 50],
   },
   requestOverheadMs: {
     label: "serving overhead per request",
     unit: "ms",
-    fittedFrom: "TTFT at two or more prompt lengths",
+    fittedFrom: "TTFT at two or more prompt lengths, or what the compute share cannot explain",
     bounds: [0, 5000],
   },
   nonTorchBytes: {

@@ -9,7 +9,8 @@
  * from TTFT at two or more prompt lengths (a fixed latency against prefill work that grows with the
  * prompt); and a factor whose effect on the figures the runs cannot tell apart from the factors
  * before it (normalised sensitivities nearly parallel) is left out too. The rest keep the engine's
- * values, each with the reason.
+ * values, each with the reason. When a share ends at its lower bound and its fixed cost could not be
+ * fitted on its own (one prompt length, one workload), the fixed cost is fitted in its place (SWAPS).
  *
  * The solver is Levenberg–Marquardt on the factors scaled to [0, 1] within their bounds, with a
  * forward-difference Jacobian and an active set for factors held at a bound, started from the
@@ -165,6 +166,15 @@ function det(A: number[][]): number {
  * without it is that sin².
  */
 const SEPARABLE = 1e-3;
+
+/**
+ * A share of the peak and the fixed cost that adds to the same figure: prefill compute and the
+ * serving overhead per request (TTFT), memory bandwidth and the overhead per step (TPOT).
+ */
+const SWAPS: readonly (readonly [PerfFactor, PerfFactor])[] = [
+  ["compute", "requestOverheadMs"],
+  ["bandwidth", "stepOverheadMs"],
+];
 const STEP = 1e-6;
 
 /** The fit's problem over a set of factors: residuals as a function of the scaled values u ∈ [0, 1]ⁿ. */
@@ -315,13 +325,47 @@ export function fitFactors(req: FitRequest): FitOutcome {
       residual: residualOf(rBefore),
       residualBefore: residualOf(rBefore),
     };
-  const { p, u: fromDefaults } = start(kept);
-  let best = levenbergMarquardt(p, fromDefaults);
-  const fromMiddle = levenbergMarquardt(
-    p,
-    kept.map(() => 0.5),
-  );
-  if (fromMiddle.cost < best.cost) best = fromMiddle;
+  const solveFor = (fs: readonly PerfFactor[]) => {
+    const { p, u: fromDefaults } = start(fs);
+    const a = levenbergMarquardt(p, fromDefaults);
+    const b = levenbergMarquardt(
+      p,
+      fs.map(() => 0.5),
+    );
+    return { p, best: b.cost < a.cost ? b : a };
+  };
+  let { p, best } = solveFor(kept);
+  // One prompt length (or one workload) cannot split a latency between a share of the peak and a
+  // fixed cost: both are one factor for the same figure. The share is tried first; the fixed cost in
+  // its place (the share held at the engine's value) is kept when it explains the runs clearly
+  // better, e.g. a serving path that adds a latency whatever the load, which a slower GPU would turn
+  // into prefill interference the runs do not show, or a share that had to stop at its bound.
+  if (!req.requested) {
+    for (const [share, fixed] of SWAPS) {
+      const i = kept.indexOf(share);
+      if (i < 0 || kept.includes(fixed)) continue;
+      const swapped = kept.map((f) => (f === share ? fixed : f));
+      const trial = solveFor(swapped);
+      const rShare = residualOf(p.residuals(best.u));
+      const rFixed = residualOf(trial.p.residuals(trial.best.u));
+      // Clearly better: a tenth smaller and two points of residual at least (ties keep the share).
+      if (!(rFixed < rShare * 0.9 && rShare - rFixed > 0.02)) continue;
+      const bound = best.u[i]! <= 1e-9 ? `, stopping at its bound of ${FACTORS[share].bounds![0]}` : "";
+      const pct = (r: number) => `${Math.round(r * 100)} %`;
+      const reason =
+        `held at the engine's value: the ${FACTORS[fixed].label} explains the runs better (residual ` +
+        `${pct(rFixed)}, against ${pct(rShare)} with the ${FACTORS[share].label}${bound})`;
+      kept.splice(i, 1, fixed);
+      ({ p, best } = trial);
+      const at = notFitted.findIndex((n) => n.factor === fixed);
+      if (at >= 0) notFitted.splice(at, 1);
+      notFitted.push({ factor: share, reason });
+      // A factor left out as inseparable is now measured against the factors kept after the swap.
+      for (const n of notFitted)
+        if (n.reason.startsWith("the runs do not tell it apart"))
+          n.reason = `the runs do not tell it apart from the ${kept.map((k) => FACTORS[k].label).join(" and ")}`;
+    }
+  }
   const values = Object.fromEntries(
     Object.entries(p.valuesOf(best.u)).map(([f, v]) => [f, roundFactor(f as PerfFactor, v)]),
   ) as Partial<Record<PerfFactor, number>>;

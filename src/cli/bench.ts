@@ -204,11 +204,11 @@ export async function runBench(flags: BenchFlags): Promise<void> {
   if (endpoint !== "chat" && endpoint !== "completions")
     throw new UserError(`--endpoint is chat or completions, got "${endpoint}"`);
   const prediction = flags.plan ? await readPrediction(flags.plan) : null;
-  // With --plan, the flags not given take the plan's own workload (its load, lengths, replayed run).
+  // With --plan, the flags not given take the plan's own workload: its prompt and answer lengths
+  // always, its load and replayed run only when no load flag (--concurrency, --request-rate) is given.
+  const planShape = prediction ? planRunShape(prediction) : null;
   const fromPlan =
-    prediction && flags.concurrency === undefined && flags.requestRate === undefined
-      ? planRunShape(prediction)
-      : null;
+    planShape && flags.concurrency === undefined && flags.requestRate === undefined ? planShape : null;
   const concurrency =
     num("--concurrency", flags.concurrency, true, MAX_CONCURRENCY) ?? fromPlan?.concurrency ?? null;
   const requestRate =
@@ -224,9 +224,9 @@ export async function runBench(flags: BenchFlags): Promise<void> {
   const requests = requestsFlag ?? (duration === null ? 100 : null);
   const timeoutMs = (num("--timeout", flags.timeout, false, MAX_DURATION_S) ?? 300) * 1000;
   const inputTokens =
-    num("--input-tokens", flags.inputTokens, true, 1_000_000) ?? fromPlan?.inputTokens ?? 256;
+    num("--input-tokens", flags.inputTokens, true, 1_000_000) ?? planShape?.inputTokens ?? 256;
   const outputTokensFlag =
-    num("--output-tokens", flags.outputTokens, true, 1_000_000) ?? fromPlan?.outputTokens ?? null;
+    num("--output-tokens", flags.outputTokens, true, 1_000_000) ?? planShape?.outputTokens ?? null;
   // With --prompts and no --output-tokens, the server decides when each answer ends.
   const maxTokens = flags.prompts && outputTokensFlag === null ? null : (outputTokensFlag ?? 128);
   const seed = num("--seed", flags.seed, true) ?? 1;

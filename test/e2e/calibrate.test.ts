@@ -136,6 +136,69 @@ describe("calibrate against a fake streaming server with known delays", () => {
   }, 60_000);
 });
 
+describe("calibrate when the serving path adds a fixed latency", () => {
+  it("TTFT 300 ms at one prompt length, two loads: the excess is a fixed cost per request, both runs within 15 %", async () => {
+    // A server slower to its first token than any prefill share explains (300 ms for 512 tokens on an
+    // A100, where the model predicts tens of ms): benched at 1 and 4 users, one prompt length. The
+    // compute share would stop at its bound of 0.1 and leave TTFT 25-40 % off; the fit puts the rest
+    // into the serving overhead per request instead.
+    const dir = mkdtempSync(join(tmpdir(), "llmdeploy-calibrate-"));
+    const planned = await cli([
+      ...["plan", "--model", "qwen2.5-7b", "--gpu", "a100-80g", "--input-tokens", "512"],
+      ...["--output-tokens", "24", "--concurrency", "4", "--defaults", "--yaml"],
+    ]);
+    expect(planned.exitCode, planned.stderr).toBe(0);
+    const planFile = join(dir, "plan.yaml");
+    writeFileSync(planFile, planned.stdout);
+    const served = parse(planned.stdout).recommendation.engine.servedModelName as string;
+    const server = await startFakeServer({ ttftMs: 300, itlMs: 15, models: [served] });
+    const measured: Record<number, { ttftMs: number; tpotMs: number }> = {};
+    try {
+      for (const concurrency of [1, 4]) {
+        const b = await cli([
+          ...["bench", "--url", server.url, "--plan", planFile, "--requests", "6"],
+          ...["--concurrency", String(concurrency), "--json"],
+        ]);
+        expect(b.exitCode, b.stderr).toBe(0);
+        writeFileSync(join(dir, `run-c${concurrency}.json`), b.stdout);
+        const run = JSON.parse(b.stdout);
+        // --concurrency replaces the plan's load only: the prompt and answer lengths stay the plan's
+        expect(run.workload).toMatchObject({ concurrency, inputTokens: 512, maxTokens: 24 });
+        measured[concurrency] = { ttftMs: run.ttftMs.mean, tpotMs: run.tpotMs.mean };
+      }
+    } finally {
+      await server.close();
+    }
+    const profile = join(dir, "profile.json");
+    const c = await cli([
+      ...["calibrate", "--bench", join(dir, "run-c1.json"), "--bench", join(dir, "run-c4.json")],
+      ...["--plan", planFile, "--out", profile],
+    ]);
+    expect(c.exitCode, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(
+      /prefill compute share .*held at the engine's value: the serving overhead per request explains the runs better \(residual (\d+) %, against (\d+) % with the prefill compute share/,
+    );
+    const p = JSON.parse(readFileSync(profile, "utf8"));
+    expect(Object.keys(p.factors)).toContain("requestOverheadMs");
+    for (const concurrency of [1, 4]) {
+      const before = await estimateAt(concurrency, "none");
+      const after = await estimateAt(concurrency, profile);
+      const m = measured[concurrency]!;
+      expect(off(after.ttftMs, m.ttftMs), `TTFT at ${concurrency}`).toBeLessThan(0.15);
+      expect(off(before.ttftMs, m.ttftMs), `TTFT at ${concurrency}, uncalibrated`).toBeGreaterThan(0.5);
+      // TPOT moves toward the measurement at 1 user; at 4 users the model keeps the prefill passes
+      // that real engines interleave with decoding (issue #16), and this fake server does not slow
+      // down for them, so the fit trades some TPOT there for TTFT: not asserted.
+      if (concurrency === 1)
+        expect(off(after.tpotMs, m.tpotMs), "TPOT at 1").toBeLessThan(off(before.tpotMs, m.tpotMs));
+    }
+    const [, withFixed, withShare] = /explains the runs better \(residual (\d+) %, against (\d+) %/.exec(
+      c.stdout,
+    )!;
+    expect(Number(withFixed)).toBeLessThan(Number(withShare) / 2);
+  }, 90_000);
+});
+
 describe("where estimate and plan find a profile", () => {
   it("LLMDEPLOY_CALIBRATION, then $XDG_CONFIG_HOME/llmdeploy/calibration.json; --calibration none turns it off", async () => {
     const home = mkdtempSync(join(tmpdir(), "llmdeploy-xdg-"));

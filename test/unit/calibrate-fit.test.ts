@@ -93,10 +93,19 @@ describe("fitting the factors to runs made by the model itself", () => {
     // 5× slower decoding than the committed bandwidth share predicts: below 0.3 of peak
     const [run] = synthetic({}, [w(4, 512, 64)]);
     const slow = { ...run!, measured: { ttftMs: null, tpotMs: run!.measured.tpotMs! * 5 } };
-    const fit = fitFactors({ runs: [slow], base, device, defaults });
+    const fit = fitFactors({ runs: [slow], base, device, defaults, requested: ["bandwidth"] });
     expect(fit.values.bandwidth).toBe(0.3);
     expect(fit.atBound).toEqual(["bandwidth"]);
     expect(fit.residual).toBeGreaterThan(0.5);
+    // Left to choose, the fit puts what the bandwidth share cannot give into the step overhead; 200×
+    // slower is more than that can give too (bounded at 50 ms), and it says so.
+    const swapped = fitFactors({ runs: [slow], base, device, defaults });
+    expect(Object.keys(swapped.values)).toEqual(["stepOverheadMs"]);
+    expect(swapped.residual).toBeLessThan(fit.residual);
+    const hopeless = { ...run!, measured: { ttftMs: null, tpotMs: run!.measured.tpotMs! * 200 } };
+    const stuck = fitFactors({ runs: [hopeless], base, device, defaults });
+    expect(stuck.atBound).toEqual(["stepOverheadMs"]);
+    expect(stuck.values.stepOverheadMs).toBe(50);
   });
 
   it("refuses factors asked for (--factors) that the runs cannot identify", () => {
@@ -174,5 +183,32 @@ describe("numerics", () => {
     // ln ratios ±ln 1.1: RMS ln 1.1 → 10 %
     expect(residualOf([Math.log(1.1), -Math.log(1.1)])).toBeCloseTo(0.1, 12);
     expect(residualOf([])).toBe(0);
+  });
+});
+
+describe("a latency the shares cannot explain", () => {
+  it("one prompt length, TTFT far above what any prefill share gives: fitted as a fixed cost per request", () => {
+    // A deployment whose TTFT carries 400 ms of serving overhead (tokenisation, a queue in front of the
+    // engine) at one prompt length: the compute share alone would have to fall below its bound of 0.1
+    // (the slowest prefill any engine was measured at), so the excess is a fixed cost, and the
+    // prediction at that workload is the measurement again.
+    const runs = synthetic({ requestOverheadMs: 400 }, [w(1, 512, 32), w(4, 512, 32)]);
+    const onlyCompute = fitFactors({ runs, base, device, defaults, requested: ["compute"] });
+    expect(onlyCompute.atBound).toEqual(["compute"]); // what happened before the swap
+    const fit = fitFactors({ runs, base, device, defaults });
+    expect(fit.values.compute).toBeUndefined();
+    expect(Math.abs(fit.values.requestOverheadMs! / 400 - 1)).toBeLessThan(0.02);
+    expect(fit.notFitted.find((n) => n.factor === "compute")?.reason).toMatch(
+      /held at the engine's value: the serving overhead per request explains the runs better \(residual \d+ %, against \d+ % with the prefill compute share, stopping at its bound of 0\.1\)/,
+    );
+    for (const [i, r] of runs.entries())
+      expect(Math.abs(fit.after[i]!.ttftMs! / r.measured.ttftMs! - 1)).toBeLessThan(0.02);
+    expect(fit.residual).toBeLessThan(onlyCompute.residual);
+  });
+  it("a share inside its bounds is kept: the swap only happens at the lower bound", () => {
+    const runs = synthetic({ compute: 0.3 }, [w(1, 512, 32)]);
+    const fit = fitFactors({ runs, base, device, defaults });
+    expect(Math.abs(fit.values.compute! / 0.3 - 1)).toBeLessThan(0.01);
+    expect(fit.values.requestOverheadMs).toBeUndefined();
   });
 });
