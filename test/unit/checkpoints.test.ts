@@ -123,6 +123,24 @@ describe("resolution: the checkpoint each engine loads for a precision", () => {
     expect(ok(resolve("qwen2.5-14b", "fp8", "sglang")).quantization).toBe("fp8");
     expect(ok(resolve("qwen2.5-14b", "fp8", "tgi")).quantization).toBe("fp8");
   });
+  it("the 2026 models resolve to their published checkpoints: the vendor's own first, a quantizer's where none", () => {
+    // Qwen's FP8 release, not vLLM's in-flight fp8 on the 16-bit repository.
+    expect(ok(resolve("qwen3-next-80b-a3b", "fp8", "vllm"))).toMatchObject({
+      source: "catalog",
+      modelRef: "Qwen/Qwen3-Next-80B-A3B-Instruct-FP8",
+      format: "fp8",
+      quantization: null,
+    });
+    // Qwen publishes GPTQ-Int4 for Qwen3.5, so it is preferred to no int4 at all (there is no vendor AWQ).
+    expect(ok(resolve("qwen3.5-27b", "int4", "vllm")).modelRef).toBe("Qwen/Qwen3.5-27B-GPTQ-Int4");
+    expect(ok(resolve("llama-4-scout", "int4", "vllm"))).toMatchObject({
+      format: "w4a16",
+      modelRef: "RedHatAI/Llama-4-Scout-17B-16E-Instruct-quantized.w4a16",
+    });
+    expect(ok(resolve("qwen3.6-35b-a3b", "int4", "vllm")).modelRef).toBe("QuantTrio/Qwen3.6-35B-A3B-AWQ");
+    // Natively FP8 models keep their own checkpoint for fp8.
+    expect(ok(resolve("deepseek-v3.2", "fp8", "vllm"))).toMatchObject({ source: "model" });
+  });
   it("nf4: a bitsandbytes checkpoint, else bitsandbytes in flight where the engine has it", () => {
     expect(ok(resolve("qwen2.5-7b", "nf4", "vllm")).modelRef).toBe("unsloth/Qwen2.5-7B-Instruct-bnb-4bit");
     expect(ok(resolve("mixtral-8x7b", "nf4", "vllm"))).toMatchObject({

@@ -281,7 +281,7 @@ describe("which GPUs a plan may use", () => {
   it("a provider keeps its own GPUs, and refuses when it rents none of the named ones", () => {
     const r = screenDevices(devices, { ...base, allowConsumerGpus: false, provider: "aws" });
     expect(new Set(r.devices.map((d) => d.id))).toEqual(
-      new Set(["h100-sxm", "h200", "a100-40g", "a100-80g", "b200", "l40s", "l4", "a10g"]),
+      new Set(["h100-sxm", "h200", "a100-40g", "a100-80g", "b200", "b300", "l40s", "l4", "a10g", "t4"]),
     );
     expect(() =>
       screenDevices([findGpu("h100-pcie")], {
