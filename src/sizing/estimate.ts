@@ -53,6 +53,39 @@ function splits(count: number): { tp: number; pp: number }[] {
   return out;
 }
 
+/**
+ * --gpus, --tp and --pp as one split of the GPUs (GPUs = TP × PP): a UserError naming the flags when
+ * no split of whole numbers has them, e.g. --tp 4 on --gpus 2 (it would leave PP 0.5).
+ */
+export function checkSplitFlags(
+  gpus: number | undefined,
+  tp: number | undefined,
+  pp: number | undefined,
+): void {
+  if (gpus === undefined) return;
+  const hint = "--gpus is --tp × --pp: give --tp and --pp that divide --gpus, or leave them out";
+  for (const [flag, v] of [
+    ["--tp", tp],
+    ["--pp", pp],
+  ] as const) {
+    if (v === undefined) continue;
+    if (v > gpus)
+      throw new UserError(`${flag} ${v} is more than --gpus ${gpus}`, hint, 1, flag === "--tp" ? "tp" : "pp");
+    if (gpus % v !== 0)
+      throw new UserError(
+        `${flag} ${v} does not divide --gpus ${gpus}`,
+        hint,
+        1,
+        flag === "--tp" ? "tp" : "pp",
+      );
+  }
+  if (tp !== undefined && pp !== undefined && tp * pp !== gpus)
+    throw new UserError(
+      `--tp ${tp} × --pp ${pp} is not --gpus ${gpus}`,
+      "give --gpus alone, or --tp and --pp that multiply to it",
+    );
+}
+
 /** GPU counts tried per replica, smallest first. */
 export const GPU_COUNTS = [1, 2, 4, 8, 16, 24, 32, 48, 64] as const;
 
@@ -306,6 +339,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
     notes,
   };
 
+  checkSplitFlags(req.gpus, req.tp, req.pp);
   if (req.gpu) {
     const explicit = req.gpus !== undefined || req.tp !== undefined || req.pp !== undefined;
     if (explicit) {
@@ -320,12 +354,6 @@ export function estimate(req: EstimateRequest): EstimateResult {
           pp = valid?.pp ?? n / tp;
         } else if (tp === undefined) tp = n / pp!;
         else if (pp === undefined) pp = n / tp;
-        if (tp * pp! !== n) {
-          throw new UserError(
-            `--tp ${tp} × --pp ${pp} is not --gpus ${n}`,
-            "give --gpus alone, or --tp and --pp that multiply to it",
-          );
-        }
       }
       tp ??= 1;
       pp ??= 1;

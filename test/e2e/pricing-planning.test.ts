@@ -1,0 +1,53 @@
+/**
+ * Defects a fresh-eyes user test found in pricing and planning, through the built CLI: each case
+ * says what the CLI did before.
+ */
+import { describe, expect, it } from "vitest";
+import { cli } from "./helpers.js";
+
+/** Exit 1, exactly one `error:` line (plus its hint), no NaN/undefined/fraction leak, no stack. */
+function expectOneLine(r: { exitCode?: number; stdout: string; stderr: string }, message: string | RegExp) {
+  expect(r.exitCode).toBe(1);
+  const errors = r.stderr.split("\n").filter((l) => l.startsWith("error:"));
+  expect(errors).toHaveLength(1);
+  if (typeof message === "string") expect(errors[0]).toContain(message);
+  else expect(errors[0]).toMatch(message);
+  expect(r.stderr).toMatch(/\nhint: \S/);
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at |NaN|undefined/);
+  expect(r.stdout).toBe("");
+}
+
+describe("impossible TP/PP/GPU combinations are refused, naming the flags", () => {
+  it("--tp above --gpus: was 'pipeline parallel size must be a positive integer, got 0.5'", async () => {
+    const r = await cli(["estimate", "8b", "--gpu", "h100", "--tp", "4", "--gpus", "2"]);
+    expectOneLine(r, "--tp 4 is more than --gpus 2");
+    expect(r.stderr).not.toMatch(/0\.5/);
+  });
+  it("--pp that does not divide --gpus: was 'tensor parallel size ... got 0.666'", async () => {
+    expectOneLine(
+      await cli(["estimate", "8b", "--gpu", "h100", "--pp", "3", "--gpus", "6", "--tp", "3"]),
+      /--tp 3/,
+    );
+    const r = await cli(["estimate", "8b", "--gpu", "h100", "--pp", "4", "--gpus", "6"]);
+    expectOneLine(r, "--pp 4 does not divide --gpus 6");
+  });
+  it("without --gpu, --tp 4 --gpus 2 was sized silently on 4 GPUs", async () => {
+    expectOneLine(await cli(["estimate", "8b", "--tp", "4", "--gpus", "2"]), "--tp 4 is more than --gpus 2");
+  });
+});
+
+describe("vLLM's start-up checks", () => {
+  it("--max-num-batched-tokens below --max-num-seqs: was accepted, vLLM refuses it", async () => {
+    const r = await cli([
+      "estimate",
+      "8b",
+      "--gpu",
+      "h100",
+      "--max-num-batched-tokens",
+      "64",
+      "--max-num-seqs",
+      "128",
+    ]);
+    expectOneLine(r, "--max-num-batched-tokens 64 is less than --max-num-seqs 128");
+  });
+});
