@@ -23,10 +23,10 @@ describe("impossible TP/PP/GPU combinations are refused, naming the flags", () =
     expectOneLine(r, "--tp 4 is more than --gpus 2");
     expect(r.stderr).not.toMatch(/0\.5/);
   });
-  it("--pp that does not divide --gpus: was 'tensor parallel size ... got 0.666'", async () => {
+  it("--pp that does not divide --gpus: was 'tensor parallel size must be a positive integer, got 1.5'", async () => {
     expectOneLine(
       await cli(["estimate", "8b", "--gpu", "h100", "--pp", "3", "--gpus", "6", "--tp", "3"]),
-      /--tp 3/,
+      "--tp 3 × --pp 3 is not --gpus 6",
     );
     const r = await cli(["estimate", "8b", "--gpu", "h100", "--pp", "4", "--gpus", "6"]);
     expectOneLine(r, "--pp 4 does not divide --gpus 6");
