@@ -117,7 +117,13 @@ export async function collectEstimate(
   });
 }
 
-export async function runEstimate(modelArg: string, rawOpts: Record<string, unknown>): Promise<void> {
+/**
+ * Exit code of `estimate`: 2 when a --gpu placement does not fit (as `plan` exits 2 when no plan
+ * meets the targets), 0 otherwise; without --gpu the table is the answer, so 0.
+ */
+export const EXIT_DOES_NOT_FIT = 2;
+
+export async function runEstimate(modelArg: string, rawOpts: Record<string, unknown>): Promise<number> {
   const reportPath = estimateOptions(rawOpts).report;
   // A bad --report path fails before any work, and the report module loads only when asked for.
   const report = reportPath !== undefined ? await import("./report-file.js") : null;
@@ -130,6 +136,7 @@ export async function runEstimate(modelArg: string, rawOpts: Record<string, unkn
     for (const n of r.notes) if (n.startsWith("calibration profile")) info(`note: ${n}`);
   } else printEstimate(r);
   if (report) await report.writeEstimateReport(r, reportPath!);
+  return r.placement && !r.placement.fits ? EXIT_DOES_NOT_FIT : 0;
 }
 
 function printModel(r: EstimateResult): void {

@@ -51,3 +51,24 @@ describe("vLLM's start-up checks", () => {
     expectOneLine(r, "--max-num-batched-tokens 64 is less than --max-num-seqs 128");
   });
 });
+
+describe("estimate's exit code says whether the --gpu placement fits", () => {
+  it("exits 2 when it does not (was 0), with the result and the reason still printed", async () => {
+    const r = await cli(["estimate", "llama-3.1-405b", "--gpu", "l4", "--gpus", "1"]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toMatch(/does not fit: weights and activations exceed the memory budget/);
+    // --gpu alone searches for the fewest GPUs that fit: a T4 (sm75) runs no FP8 checkpoint at all.
+    const t4 = await cli(["estimate", "kimi-k2-instruct", "--gpu", "t4", "--json"]);
+    expect(t4.exitCode).toBe(2);
+    expect(JSON.parse(t4.stdout).placement.fits).toBe(false);
+  });
+  it("exits 0 when it fits, and for the table without --gpu (some rows may not fit)", async () => {
+    expect((await cli(["estimate", "8b", "--gpu", "h100"])).exitCode).toBe(0);
+    const table = await cli(["estimate", "llama-3.1-405b", "--json"]);
+    expect(table.exitCode).toBe(0);
+    expect(JSON.parse(table.stdout).gpus.some((g: { fits: boolean }) => !g.fits)).toBe(true);
+  });
+  it("estimate --help documents it", async () => {
+    expect((await cli(["estimate", "--help"])).stdout).toMatch(/2 the --gpu placement\s+does\s+not\s+fit/);
+  });
+});
