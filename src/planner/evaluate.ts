@@ -50,7 +50,11 @@ export function targetMisses(
         : `${METRIC_NAME[t.metric]} ${fmtMs(t.predictedMs)} is within ${fmtMs(t.targetMs)} but not with its error band (${fmtMs(t.pessimisticMs)} at +${Math.round(t.band * 100)} %)`,
     );
   }
-  if (spec.budgetPerHourUsd !== null && hourly !== null && hourly > spec.budgetPerHourUsd) {
+  // A deployment without a price cannot be shown to meet a budget: it misses it (its score, the
+  // distance to the latency targets, is left as it is).
+  if (spec.budgetPerHourUsd !== null && hourly === null) {
+    misses.push(`no price: cannot be shown to meet the budget of $${spec.budgetPerHourUsd}/h`);
+  } else if (spec.budgetPerHourUsd !== null && hourly !== null && hourly > spec.budgetPerHourUsd) {
     misses.push(`cost $${hourly.toFixed(2)}/h > budget $${spec.budgetPerHourUsd}/h`);
     ratios.push(hourly / spec.budgetPerHourUsd);
   }

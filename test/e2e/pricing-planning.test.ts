@@ -72,3 +72,63 @@ describe("estimate's exit code says whether the --gpu placement fits", () => {
     expect((await cli(["estimate", "--help"])).stdout).toMatch(/2 the --gpu placement\s+does\s+not\s+fit/);
   });
 });
+
+describe("--budget-per-hour and GPUs without a price", () => {
+  it("an unpriced GPU is not recommended as meeting a budget (was exit 0, recommended at no price)", async () => {
+    const r = await cli([
+      "plan",
+      "-m",
+      "8b",
+      "--defaults",
+      "--budget-per-hour",
+      "0.5",
+      "--gpu",
+      "rtx-4090",
+      "--json",
+    ]);
+    expect(r.exitCode).toBe(2);
+    const j = JSON.parse(r.stdout);
+    expect(j.feasible).toBe(false);
+    expect(j.recommendation.meetsTargets).toBe(false);
+    expect(j.recommendation.misses).toContain("no price: cannot be shown to meet the budget of $0.5/h");
+    expect(j.notes.join("\n")).toMatch(
+      /no price for rtx-4090 .*cannot be shown to meet the budget.*--gpu-price rtx-4090=/,
+    );
+  });
+  it("a priced GPU under the budget is recommended over an unpriced one", async () => {
+    const r = await cli([
+      "plan",
+      "-m",
+      "8b",
+      "--defaults",
+      "--budget-per-hour",
+      "5",
+      "--gpu",
+      "rtx-4090",
+      "--gpu",
+      "l4",
+      "--json",
+    ]);
+    expect(r.exitCode).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.recommendation.gpu).toBe("l4");
+    expect(j.recommendation.cost.perHourUsd).toBeLessThanOrEqual(5);
+  });
+  it("with --gpu-price the same GPU can meet the budget", async () => {
+    const r = await cli([
+      "plan",
+      "-m",
+      "8b",
+      "--defaults",
+      "--budget-per-hour",
+      "2",
+      "--gpu",
+      "rtx-4090",
+      "--gpu-price",
+      "rtx-4090=0.4",
+      "--json",
+    ]);
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout).recommendation.meetsTargets).toBe(true);
+  });
+});
