@@ -193,6 +193,13 @@ function printPlacement(p: PlacementResult, r: EstimateResult): void {
       `max concurrency at ${r.maxModelLen} tokens: ${p.maxConcurrency}x` +
       (p.costPerHourUsd !== null ? `; ~$${p.costPerHourUsd.toFixed(2)}/h (${p.priceSource})` : ""),
   );
+  if (p.instance?.unusedGpus)
+    out(
+      c.dim(
+        `  ${p.instance.unusedGpus} of the ${p.instance.count * p.instance.gpusPerInstance} GPUs rented are unused but paid for: ` +
+          `the cheapest instance that holds the placement has more (instances are rented whole)`,
+      ),
+    );
 }
 
 /** The block size, and for hybrid pools how vLLM laid them out. */
@@ -255,7 +262,7 @@ function printGpuTable(list: PlacementResult[], r: EstimateResult): void {
   }
   out(
     c.dim(
-      `GiB = 1024^3 bytes. ✗: does not fit within the GPUs tried, or the engine's image cannot run it (the reason above; --json: fits false, reason). TPOT at ${r.workload.requestRate !== null ? `${r.workload.requestRate} req/s` : `${r.workload.concurrency} concurrent`}, ${r.workload.inputTokens} in / ${r.workload.outputTokens} out. --gpu ID shows one placement in detail.`,
+      `GiB = 1024^3 bytes. $/h: the cheapest whole on-demand instance of AWS, Google Cloud or Azure that holds the placement (--json: instance). ✗: does not fit within the GPUs tried, or the engine's image cannot run it (the reason above; --json: fits false, reason). TPOT at ${r.workload.requestRate !== null ? `${r.workload.requestRate} req/s` : `${r.workload.concurrency} concurrent`}, ${r.workload.inputTokens} in / ${r.workload.outputTokens} out. --gpu ID shows one placement in detail.`,
     ),
   );
 }

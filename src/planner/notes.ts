@@ -35,7 +35,8 @@ export function pricingNote(spec: Pick<PlanSpec, "pricing" | "provider">): strin
     );
   const clouds = MAJOR_CLOUDS.map(providerName).join(", ");
   return spec.pricing === "spot"
-    ? "priced at the cheapest spot or marketplace offer per GPU-hour where there is one (spot capacity and marketplace offers come and go), else on-demand"
+    ? "priced as whole spot or marketplace instances: for each GPU type, the cheapest spot instance of any provider, marketplace instance (RunPod Community Cloud) or 1-GPU marketplace lease (Akash floors) that holds each node (spot capacity and marketplace offers come and go; provider, type and date in recommendation.instance), else on-demand instances of " +
+        clouds
     : `priced as whole on-demand instances: for each GPU type, the cheapest instance among ${clouds} that holds each node (data/instances/; provider, type, region and date in recommendation.instance); marketplace and spot prices only with --pricing spot or --provider runpod-community`;
 }
 

@@ -16,7 +16,8 @@ import {
 import type { EngineModule } from "../engines/types.js";
 import { UserError } from "../errors.js";
 import { checkpointBrief } from "../models/checkpoint.js";
-import { defaultGpuPrice } from "../catalog/prices.js";
+import { hostNeeds } from "../planner/host.js";
+import { DEFAULT_PRICING, gpuPrice, priceDeployment } from "../planner/pricing.js";
 import { contextProblem, defaultMaxModelLen } from "./context.js";
 import { architectureNotes, hybridSummary } from "./estimate-notes.js";
 import { stateBytesPerSequence } from "./hybrid.js";
@@ -205,6 +206,8 @@ export function estimate(req: EstimateRequest): EstimateResult {
   // A calibration profile applies to the placements on its GPU × engine; the first use is reported.
   const calibration = calibrationSession(req.calibration, engine, engineVersion);
 
+  // What every node downloads: the checkpoint the engine loads (for the host an instance must have).
+  const checkpointBytes = modelWeightsBytes(model, served);
   const place = (gpu: DeviceEntry, tp: number, pp: number): PlacementResult => {
     const settings = engine.settings(gpu, {
       gpuMemoryUtilization: req.gpuMemoryUtilization,
@@ -251,8 +254,18 @@ export function estimate(req: EstimateRequest): EstimateResult {
       fits = false;
       reason = `${Math.floor(m.maxConcurrency)} sequences of ${maxModelLen} tokens fit, ${req.concurrency} requested`;
     }
-    const price = defaultGpuPrice(gpu);
     const count = tp * pp;
+    // Priced as `plan` prices one replica: the cheapest on-demand instance of AWS, Google Cloud or
+    // Azure that holds each node (and its host needs), rented whole.
+    const gpusPerNode = Math.min(count, GPUS_PER_NODE);
+    const weightsPerReplica = m.stages.reduce((s, st) => s + st.bytesPerGpu * tp, 0);
+    const host = hostNeeds(gpusPerNode, sized.nodes, checkpointBytes, weightsPerReplica / sized.nodes);
+    const priced = priceDeployment(gpuPrice(gpu, DEFAULT_PRICING), {
+      gpusPerNode,
+      nodes: sized.nodes,
+      replicas: 1,
+      host,
+    });
     return {
       gpu: gpu.id,
       gpuName: gpu.name,
@@ -270,8 +283,9 @@ export function estimate(req: EstimateRequest): EstimateResult {
       ...(m.offloadedLayers !== undefined ? { offloadedLayers: m.offloadedLayers } : {}),
       ...(m.blockSize !== undefined ? { blockSize: m.blockSize } : {}),
       ...(m.hybridKv ? { hybridKv: hybridSummary(m.hybridKv, maxModelLen) } : {}),
-      costPerHourUsd: price ? Math.round(price.usdPerGpuHour * count * 100) / 100 : null,
-      priceSource: price ? price.basis : null,
+      costPerHourUsd: priced.hourly === null ? null : Math.round(priced.hourly * 100) / 100,
+      priceSource: priced.basis,
+      instance: priced.instance,
       performance: unsupported ? null : sized.performance,
     };
   };
@@ -327,7 +341,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       memoryModel: engine.memoryModelFor(engineVersion),
     },
     memory: {
-      weightsBytes: modelWeightsBytes(model, served),
+      weightsBytes: checkpointBytes,
       kvCacheBytesPerToken: kvBytesPerToken(arch, req.kvCacheDtype),
       kvCacheBytesPerSequence: kvPerSeq,
       stateBytesPerSequence: statePerSeq,

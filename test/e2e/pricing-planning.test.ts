@@ -132,3 +132,40 @@ describe("--budget-per-hour and GPUs without a price", () => {
     expect(JSON.parse(r.stdout).recommendation.meetsTargets).toBe(true);
   });
 });
+
+describe("estimate prices whole instances, as plan does", () => {
+  it("2× H100: the 2-GPU instance (was 2 × the 1-GPU price, $13.76/h)", async () => {
+    const r = await cli(["estimate", "70b", "--int4", "--gpu", "h100", "--gpus", "2", "--json"]);
+    expect(r.exitCode).toBe(0);
+    const p = JSON.parse(r.stdout).placement;
+    expect(p.costPerHourUsd).toBe(22.12);
+    expect(p.instance).toMatchObject({ provider: "gcp", type: "a3-highgpu-2g", count: 1 });
+    const text = await cli(["estimate", "70b", "--int4", "--gpu", "h100", "--gpus", "2"]);
+    expect(text.stdout).toMatch(/~\$22\.12\/h \(1× a3-highgpu-2g \(2 GPUs/);
+  });
+});
+
+describe("--pricing spot bills what is rented", () => {
+  it("1 A100 40GB: a 1-GPU spot instance, not 1/8 of Azure's 8-GPU one (was $0.37/h)", async () => {
+    const r = await cli([
+      "plan",
+      "-m",
+      "8b",
+      "--defaults",
+      "--pricing",
+      "spot",
+      "--gpu",
+      "a100-40g",
+      "--json",
+    ]);
+    expect(r.exitCode).toBe(0);
+    const rec = JSON.parse(r.stdout).recommendation;
+    expect(rec.instance.pricing).toBe("spot");
+    // Every GPU rented is paid for: the cost is whole instances, whatever the replicas.
+    expect(rec.cost.perHourUsd).toBeCloseTo(rec.instance.count * rec.instance.usdPerHour, 2);
+    // 8B on one A100 40GB: Google Cloud a2-highgpu-1g spot, $1.92802/h.
+    expect(rec.gpuCount * rec.replicas).toBe(1);
+    expect(rec.instance.type).toBe("a2-highgpu-1g");
+    expect(rec.cost.perHourUsd).toBe(1.93);
+  });
+});
