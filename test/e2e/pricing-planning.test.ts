@@ -169,3 +169,50 @@ describe("--pricing spot bills what is rented", () => {
     expect(rec.cost.perHourUsd).toBe(1.93);
   });
 });
+
+describe("--provider values and combinations: one line, a hint, exit 1", () => {
+  it("an unknown provider names the known ones", async () => {
+    expectOneLine(
+      await cli(["plan", "-m", "8b", "--defaults", "--provider", "runpod_community"]),
+      'unknown provider "runpod_community"',
+    );
+  });
+  it("runpod-community with a model its 1-GPU pods cannot hold (was 'does not fit on 64 or fewer')", async () => {
+    expectOneLine(
+      await cli(["plan", "-m", "70b", "--defaults", "--provider", "runpod-community"]),
+      /fits on none of the instances offered: RunPod Community Cloud rents .* at most 1 GPU per instance/,
+    );
+  });
+  it("a provider without spot instances under --pricing spot (was 'its GPUs: none')", async () => {
+    expectOneLine(
+      await cli(["plan", "-m", "8b", "--defaults", "--provider", "lambda", "--pricing", "spot"]),
+      "Lambda has no spot instances",
+    );
+  });
+  it("a provider with on-prem pricing (was: the provider silently ignored, exit 0)", async () => {
+    expectOneLine(
+      await cli(["plan", "-m", "8b", "--defaults", "--provider", "aws", "--pricing", "onprem"]),
+      "--provider aws rents instances, and --pricing onprem prices GPUs you own",
+    );
+    expectOneLine(
+      await cli(["plan", "-m", "8b", "--defaults", "--provider", "aws", "--gpu-purchase", "h100-sxm=20000"]),
+      "--gpu-purchase prices GPUs you own",
+    );
+  });
+  it("runpod-community itself plans what its pods hold, on and off spot", async () => {
+    for (const extra of [[], ["--pricing", "spot"]]) {
+      const r = await cli([
+        "plan",
+        "-m",
+        "8b",
+        "--defaults",
+        "--provider",
+        "runpod-community",
+        "--json",
+        ...extra,
+      ]);
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout).recommendation.instance.provider).toBe("runpod-community");
+    }
+  });
+});

@@ -22,6 +22,7 @@ import { planDeployment } from "../../src/planner/index.js";
 import { DEFAULT_PRICING, gpuPrice, priceDeployment } from "../../src/planner/pricing.js";
 import { billInstances, instancesNeeded } from "../../src/planner/providers.js";
 import { targetChecks } from "../../src/planner/targets.js";
+import type { UserError } from "../../src/errors.js";
 import { contextProblem, defaultMaxModelLen } from "../../src/sizing/context.js";
 import { estimate } from "../../src/sizing/estimate.js";
 import { userLoad } from "../../src/sizing/users.js";
@@ -382,6 +383,22 @@ describe("which GPUs a plan may use", () => {
       }),
     ).toThrow(/AWS rents none of h100-pcie on-demand/);
   });
+  it("--pricing spot with a provider without spot instances says so (was 'its GPUs: none')", () => {
+    const spot = { ...base, pricing: "spot" as const, allowConsumerGpus: false };
+    const go = () => screenDevices(devices, { ...spot, provider: "lambda" });
+    expect(go).toThrow("Lambda has no spot instances in llmdeploy's instance catalog");
+    try {
+      go();
+    } catch (e) {
+      expect((e as UserError).hint).toMatch(
+        /drop --pricing spot.*aws, gcp, azure, nebius, runpod, runpod-community/,
+      );
+    }
+    // A marketplace's own offers are market prices: RunPod Community Cloud under spot keeps its GPUs.
+    expect(
+      screenDevices(devices, { ...spot, provider: "runpod-community" }).devices.map((d) => d.id),
+    ).toEqual(["h100-sxm", "a100-80g", "l40s"]);
+  });
   it("one note per GPU type the engine cannot run, with the precisions when only some are refused", () => {
     const log = new SupportLog();
     log.refuse(findGpu("v100"), "bf16", "V100: CUDA 13");
@@ -410,6 +427,28 @@ describe("the planner, in-process", () => {
       generatedBy: "test",
     });
   };
+
+  it("a provider with pricing onprem (or a purchase price) is refused: a plan is priced one way", () => {
+    // Was: the provider silently ignored, every GPU "no price".
+    expect(() => plan("llama-3.1-8b", { provider: "aws", pricing: "onprem" })).toThrow(
+      "--provider aws rents instances, and --pricing onprem prices GPUs you own",
+    );
+    expect(() => plan("llama-3.1-8b", { provider: "aws", gpuPurchaseUsd: { "h100-sxm": 20000 } })).toThrow(
+      /--gpu-purchase prices GPUs you own/,
+    );
+  });
+
+  it("70B bf16 on RunPod Community's 1-GPU pods: the instances are named as the limit, not the GPU count", () => {
+    // Was "llama-3.3-70b does not fit on 64 or fewer of h100-sxm, a100-80g, l40s": 141 GB of bf16
+    // weights need 2+ GPUs on one node, and the catalog prices Community Cloud pods of 1 GPU.
+    expect(() => plan("llama-3.3-70b", { provider: "runpod-community" })).toThrow(
+      "llama-3.3-70b fits on none of the instances offered: RunPod Community Cloud rents h100-sxm, a100-80g, l40s with at most 1 GPU per instance",
+    );
+    // INT4 fits one 80 GB GPU, so the same provider plans it.
+    expect(
+      plan("llama-3.3-70b", { provider: "runpod-community", precision: "int4" }).recommendation.instance,
+    ).toMatchObject({ provider: "runpod-community", gpusPerInstance: 1 });
+  });
 
   it("8B with the defaults: a datacenter GPU, priced from a major cloud's on-demand instance, named", () => {
     const p = plan("llama-3.1-8b");
