@@ -84,17 +84,55 @@ export function majorCloudPrice(gpuId: string): ProviderOffer | null {
 }
 
 /**
- * Interruptible and market prices of a GPU, per GPU-hour, cheapest first: every provider's spot
- * offers, marketplace on-demand offers (RunPod Community Cloud) and the device's marketplace prices
- * (Akash "starting at" floors). Only `--pricing spot` uses them.
+ * The device's own marketplace prices (data/devices/<id>.json `prices`, kind "marketplace": Akash's
+ * "starting at" floors) from sellers the instance catalog does not have, as offers of one GPU: the
+ * price is per GPU, and no multi-GPU lease is priced in the catalog, so it prices 1-GPU nodes only.
  */
-export function spotPrices(g: DeviceEntry): { usd: number; label: string }[] {
-  const fromInstances = [
+function marketplaceListOffers(g: DeviceEntry): ProviderOffer[] {
+  const known = (seller: string) =>
+    providers.some((p) => p.name.toLowerCase().startsWith(seller.toLowerCase()));
+  return g.prices
+    .filter((p: GpuPrice) => p.kind === "marketplace" && !known(p.provider))
+    .map((p) => ({
+      type: `1-GPU lease (${p.basis})`,
+      gpu: g.id,
+      gpusPerInstance: 1,
+      vcpus: null,
+      ramGiB: null,
+      localDiskGB: null,
+      networkGbps: null,
+      pricing: "on-demand" as const,
+      usdPerHour: p.usdPerGpuHour,
+      region: null,
+      date: p.date,
+      source: p.source,
+      note: "a per-GPU marketplace price from the device catalog, priced as a 1-GPU lease",
+      provider: p.provider.toLowerCase().replace(/[^a-z0-9]+/g, "-"),
+      providerName: p.provider,
+      providerKind: "marketplace" as const,
+    }));
+}
+
+/**
+ * What `--pricing spot` rents a GPU as, whole instances: every provider's spot instances, the
+ * marketplaces' on-demand ones (RunPod Community Cloud), and the device's marketplace floors as 1-GPU
+ * leases (Akash). A deployment is billed from them like any instances (planner/providers.ts
+ * billInstances): a 1-GPU deployment never pays the per-GPU share of an 8-GPU spot instance.
+ */
+export function spotOffers(g: DeviceEntry): ProviderOffer[] {
+  return [
     ...offersFor(g.id, "spot"),
     ...offersFor(g.id, "on-demand").filter((o) => o.providerKind === "marketplace"),
-  ].map((o) => ({ usd: perGpuHour(o), label: offerLabel(o) }));
-  const fromList = g.prices
-    .filter((p: GpuPrice) => p.kind === "marketplace")
-    .map((p) => ({ usd: p.usdPerGpuHour, label: `${p.provider} ${p.basis} (marketplace), ${p.date}` }));
-  return [...fromInstances, ...fromList].sort((a, b) => a.usd - b.usd);
+    ...marketplaceListOffers(g),
+  ];
+}
+
+/**
+ * Interruptible and market prices of a GPU, per GPU-hour, cheapest first (for display: a deployment
+ * is billed in whole instances from `spotOffers`).
+ */
+export function spotPrices(g: DeviceEntry): { usd: number; label: string; gpusPerInstance: number }[] {
+  return spotOffers(g)
+    .map((o) => ({ usd: perGpuHour(o), label: offerLabel(o), gpusPerInstance: o.gpusPerInstance }))
+    .sort((a, b) => a.usd - b.usd);
 }

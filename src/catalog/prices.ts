@@ -4,7 +4,8 @@ import type { DeviceEntry, GpuEntry } from "./types.js";
 /**
  * The cheapest price in a device's own list (data/devices/<id>.json `prices`) from a hyperscaler or a
  * GPU cloud; marketplace floors and sellers of unknown kind are left out. A lookup for library users;
- * `plan`, `estimate` and `llmdeploy gpus` price a GPU with `defaultGpuPrice` (the instance catalog).
+ * `llmdeploy gpus` shows `defaultGpuPrice` per GPU-hour, and `plan` and `estimate` price deployments
+ * in whole instances (planner/pricing.ts priceDeployment).
  */
 export function cheapestPrice(g: GpuEntry): GpuEntry["prices"][number] | null {
   return (
@@ -24,9 +25,11 @@ export interface DefaultPrice {
 const cloudNames = () => MAJOR_CLOUDS.map((id) => providers.find((p) => p.id === id)?.name ?? id).join(", ");
 
 /**
- * What `plan` and `estimate` charge for one GPU-hour when the user names no provider and gives no
- * price: the cheapest per-GPU-hour on-demand offer among AWS, Google Cloud and Azure (instance price
+ * The default price of one GPU-hour, for display (`llmdeploy gpus`, the per-GPU figure of a plan's
+ * price): the cheapest per-GPU-hour on-demand offer among AWS, Google Cloud and Azure (instance price
  * ÷ GPUs per instance), or null when none of them rents the GPU ("no price": `--gpu-price` adds one).
+ * A deployment is billed in whole instances (planner/pricing.ts priceDeployment), never at this
+ * share × GPUs: one H200 costs a whole 8-GPU instance where no smaller one is offered.
  */
 export function defaultGpuPrice(g: DeviceEntry): DefaultPrice | null {
   const o = majorCloudPrice(g.id);

@@ -117,7 +117,13 @@ export async function collectEstimate(
   });
 }
 
-export async function runEstimate(modelArg: string, rawOpts: Record<string, unknown>): Promise<void> {
+/**
+ * Exit code of `estimate`: 2 when a --gpu placement does not fit (as `plan` exits 2 when no plan
+ * meets the targets), 0 otherwise; without --gpu the table is the answer, so 0.
+ */
+export const EXIT_DOES_NOT_FIT = 2;
+
+export async function runEstimate(modelArg: string, rawOpts: Record<string, unknown>): Promise<number> {
   const reportPath = estimateOptions(rawOpts).report;
   // A bad --report path fails before any work, and the report module loads only when asked for.
   const report = reportPath !== undefined ? await import("./report-file.js") : null;
@@ -130,6 +136,7 @@ export async function runEstimate(modelArg: string, rawOpts: Record<string, unkn
     for (const n of r.notes) if (n.startsWith("calibration profile")) info(`note: ${n}`);
   } else printEstimate(r);
   if (report) await report.writeEstimateReport(r, reportPath!);
+  return r.placement && !r.placement.fits ? EXIT_DOES_NOT_FIT : 0;
 }
 
 function printModel(r: EstimateResult): void {
@@ -186,6 +193,13 @@ function printPlacement(p: PlacementResult, r: EstimateResult): void {
       `max concurrency at ${r.maxModelLen} tokens: ${p.maxConcurrency}x` +
       (p.costPerHourUsd !== null ? `; ~$${p.costPerHourUsd.toFixed(2)}/h (${p.priceSource})` : ""),
   );
+  if (p.instance?.unusedGpus)
+    out(
+      c.dim(
+        `  ${p.instance.unusedGpus} of the ${p.instance.count * p.instance.gpusPerInstance} GPUs rented are unused but paid for: ` +
+          `the cheapest instance that holds the placement has more (instances are rented whole)`,
+      ),
+    );
 }
 
 /** The block size, and for hybrid pools how vLLM laid them out. */
@@ -248,7 +262,7 @@ function printGpuTable(list: PlacementResult[], r: EstimateResult): void {
   }
   out(
     c.dim(
-      `GiB = 1024^3 bytes. ✗: does not fit within the GPUs tried, or the engine's image cannot run it (the reason above; --json: fits false, reason). TPOT at ${r.workload.requestRate !== null ? `${r.workload.requestRate} req/s` : `${r.workload.concurrency} concurrent`}, ${r.workload.inputTokens} in / ${r.workload.outputTokens} out. --gpu ID shows one placement in detail.`,
+      `GiB = 1024^3 bytes. $/h: the cheapest whole on-demand instance of AWS, Google Cloud or Azure that holds the placement (--json: instance). ✗: does not fit within the GPUs tried, or the engine's image cannot run it (the reason above; --json: fits false, reason). TPOT at ${r.workload.requestRate !== null ? `${r.workload.requestRate} req/s` : `${r.workload.concurrency} concurrent`}, ${r.workload.inputTokens} in / ${r.workload.outputTokens} out. --gpu ID shows one placement in detail.`,
     ),
   );
 }

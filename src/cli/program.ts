@@ -69,7 +69,9 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .description(
       "Compute the memory ledger of serving <model> with an engine (vLLM by default): weights, KV cache,\nactivations, engine overhead, as that engine allocates them; " +
         "then, for every catalog GPU, how many are needed and how\nmany sequences fit.\n" +
-        "With --gpu, the placement on that GPU in detail.",
+        "With --gpu, the placement on that GPU in detail.\n" +
+        "Exit codes: 0 done (with --gpu: the placement fits); 2 the --gpu placement does not fit (the result " +
+        "is still printed, with the reason); 1 bad input.",
     )
     .argument(
       "<model>",

@@ -209,6 +209,18 @@ export function normalizeSpec(input: SpecInput, model: SpecModel): PlanSpec {
   const inputTokens = input.inputTokens ?? SPEC_DEFAULTS.inputTokens;
   const outputTokens = input.outputTokens ?? SPEC_DEFAULTS.outputTokens;
   const provider = input.provider === undefined ? null : findProvider(input.provider).id;
+  const pricing = input.pricing ?? (input.gpuPurchaseUsd ? "onprem" : SPEC_DEFAULTS.pricing);
+  if (provider && pricing === "onprem") {
+    // A provider's instances are rented; on-prem GPUs are bought: one plan cannot be priced as both.
+    throw new UserError(
+      `--provider ${provider} rents instances, and ${input.pricing === "onprem" ? "--pricing onprem" : "--gpu-purchase"} prices GPUs you own: a plan is priced one way`,
+      input.pricing === "onprem"
+        ? "drop --provider for on-prem GPUs, or drop --pricing onprem to price the provider's instances"
+        : "drop --provider for on-prem GPUs, or drop --gpu-purchase to price the provider's instances",
+      1,
+      "provider",
+    );
+  }
   if (typeof input.engineVersion === "number") {
     throw new UserError(
       `engineVersion ${input.engineVersion} is a number in the spec (YAML reads 0.10 as 0.1)`,
@@ -237,7 +249,7 @@ export function normalizeSpec(input: SpecInput, model: SpecModel): PlanSpec {
     gpus: asList(input.gpus) ?? [],
     maxGpus: input.maxGpus ?? SPEC_DEFAULTS.maxGpus,
     budgetPerHourUsd: input.budgetPerHour ?? null,
-    pricing: input.pricing ?? (input.gpuPurchaseUsd ? "onprem" : SPEC_DEFAULTS.pricing),
+    pricing,
     gpuPurchaseUsd: input.gpuPurchaseUsd ?? {},
     amortizationMonths: input.amortizationMonths ?? SPEC_DEFAULTS.amortizationMonths,
     engine: module.name as PlanSpec["engine"],

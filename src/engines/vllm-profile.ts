@@ -5,7 +5,8 @@
  */
 import type { ModelArch } from "../models/arch.js";
 import { mixerActivationWidth } from "../sizing/hybrid.js";
-import type { RuntimeSettings } from "./types.js";
+import { UserError } from "../errors.js";
+import type { RuntimeSettings, SettingsOverrides } from "./types.js";
 import { parseVersion, ruleFor, versionFromLog, versionRange } from "./version.js";
 import {
   BATCH_DEFAULTS,
@@ -206,4 +207,48 @@ export function effectiveBlockSize(arch: ModelArch, s: RuntimeSettings, computeC
   if (computeCapability >= 10 && computeCapability < 11) return b.blackwell;
   if (computeCapability >= 9 && computeCapability < 10) return b.hopper;
   return s.blockSize;
+}
+
+/**
+ * The settings vLLM runs with on a GPU (`defaultVllmSettings`) under the user's overrides, as vLLM's
+ * own argument handling combines them. From V1 on, a max_num_seqs left to its default is capped at
+ * max_num_batched_tokens (engine/arg_utils.py: "self.max_num_seqs = min(default_max_num_seqs[
+ * usage_context], self.max_num_batched_tokens or sys.maxsize)"), so `--max-num-batched-tokens 64`
+ * alone runs 64 sequences at most; V0's default (256) is not capped.
+ *
+ * Throws a UserError (field maxNumBatchedTokens) for what vLLM refuses at start-up: fewer batched
+ * tokens than sequences. vllm/config/scheduler.py, SchedulerConfig.verify_max_model_len
+ * (https://github.com/vllm-project/vllm/blob/01230b40128e570a58e54e75f7e55c4d5cd9246d/vllm/config/scheduler.py):
+ * "if self.max_num_batched_tokens < self.max_num_seqs: raise ValueError(f"max_num_batched_tokens
+ * ({self.max_num_batched_tokens}) must be greater than or equal to max_num_seqs ({self.max_num_seqs}).")";
+ * the same check is in SchedulerConfig._verify_args of the V0 releases.
+ */
+export function vllmSettings(gpuMemoryBytes: number, gpuName: string, o: SettingsOverrides): RuntimeSettings {
+  const base = defaultVllmSettings(gpuMemoryBytes, gpuName, {
+    version: o.engineVersion,
+    maxModelLen: o.maxModelLen,
+    entryPoint: o.entryPoint,
+  });
+  const v1 = vllmBehaviour(base.engineVersion).batch.kind === "v1";
+  const maxNumBatchedTokens = o.maxNumBatchedTokens ?? base.maxNumBatchedTokens;
+  const maxNumSeqs = o.maxNumSeqs ?? (v1 ? Math.min(base.maxNumSeqs, maxNumBatchedTokens) : base.maxNumSeqs);
+  if (maxNumBatchedTokens < maxNumSeqs) {
+    const seqs =
+      o.maxNumSeqs !== undefined
+        ? `--max-num-seqs ${maxNumSeqs}`
+        : `max-num-seqs ${maxNumSeqs} (vLLM ${base.engineVersion}'s default)`;
+    throw new UserError(
+      `--max-num-batched-tokens ${maxNumBatchedTokens} is less than ${seqs}: vLLM refuses to start ("max_num_batched_tokens must be greater than or equal to max_num_seqs")`,
+      `raise --max-num-batched-tokens to at least ${maxNumSeqs}, or lower --max-num-seqs to at most ${maxNumBatchedTokens}`,
+      1,
+      "maxNumBatchedTokens",
+    );
+  }
+  return {
+    ...base,
+    gpuMemoryUtilization: o.gpuMemoryUtilization ?? base.gpuMemoryUtilization,
+    maxNumBatchedTokens,
+    maxNumSeqs,
+    enforceEager: o.enforceEager ?? base.enforceEager,
+  };
 }

@@ -7,7 +7,6 @@ import { imageProblem, type OtherVendorBuilds } from "./hardware.js";
 import type { DeviceEntry } from "../catalog/types.js";
 import type { Plan } from "../contract/plan.js";
 import {
-  applyOverrides,
   argReader,
   efficiency,
   FIT,
@@ -28,7 +27,7 @@ import type {
   LaunchedSettings,
 } from "./types.js";
 
-import { defaultVllmSettings, VLLM, VLLM_RANGE, vllmBehaviour } from "./vllm-profile.js";
+import { VLLM, VLLM_RANGE, vllmBehaviour, vllmSettings } from "./vllm-profile.js";
 
 export {
   activationPeakBytes,
@@ -41,6 +40,7 @@ export {
   VLLM_RANGE,
   type VllmBehaviour,
   vllmBehaviour,
+  vllmSettings,
   type VllmSettings,
 } from "./vllm-profile.js";
 
@@ -232,15 +232,7 @@ export const vllm: EngineModule = {
   efficiency: efficiency(VLLM_SHARES, SCHEDULER, FIT),
   memoryModel: vllmMemoryModel(VLLM_PINNED),
   memoryModelFor: vllmMemoryModel,
-  settings: (device: DeviceEntry, o) =>
-    applyOverrides(
-      defaultVllmSettings(device.memoryBytes.value, device.name, {
-        version: o.engineVersion,
-        maxModelLen: o.maxModelLen,
-        entryPoint: o.entryPoint,
-      }),
-      o,
-    ),
+  settings: (device: DeviceEntry, o) => vllmSettings(device.memoryBytes.value, device.name, o),
   supportProblem: (device, p) => imageProblem(vllm, VLLM_OTHER_VENDORS, device) ?? hfEngineSupport(device, p),
   memory: (req) => vllmMemory(req),
   sizesHybridCache: true,

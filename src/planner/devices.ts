@@ -38,6 +38,18 @@ export function screenDevices(
     const p = providers.find((x) => x.id === spec.provider);
     const offered = devices.filter((g) => providerOffers(g, spec).length > 0);
     const pricing = spec.pricing === "spot" ? "spot" : "on-demand";
+    const anyOfKind = p ? p.instances.some((o) => o.pricing === pricing || p.kind === "marketplace") : false;
+    if (!anyOfKind) {
+      const withSpot = providers.filter(
+        (x) => x.instances.some((o) => o.pricing === "spot") || x.kind === "marketplace",
+      );
+      throw new UserError(
+        `${p?.name ?? spec.provider} has no spot instances in llmdeploy's instance catalog`,
+        `drop --pricing spot to price its on-demand instances, or choose a provider with spot or marketplace offers: ${withSpot.map((x) => x.id).join(", ")}`,
+        1,
+        "provider",
+      );
+    }
     if (!offered.length) {
       throw new UserError(
         `${p?.name ?? spec.provider} rents none of ${spec.gpus.length ? names(devices) : "the allowed GPUs"} ${pricing} in llmdeploy's instance catalog`,
@@ -107,4 +119,29 @@ export class SupportLog {
   allReasons(): string[] {
     return [...new Set([...this.reasons.values()].flatMap((e) => [...e.byPrecision.values()]))];
   }
+}
+
+/**
+ * The error when nothing fits and some GPU types were tried only up to the largest instance offered
+ * (`limits`: GPU id -> GPUs per instance): the instances, not the GPU count, are what stops the plan.
+ */
+export function instanceLimitError(
+  modelId: string,
+  spec: PricingSpec,
+  limits: ReadonlyMap<string, number>,
+  smallerAllowed: boolean,
+): UserError {
+  const who = spec.provider
+    ? (providers.find((x) => x.id === spec.provider)?.name ?? spec.provider)
+    : spec.pricing === "spot"
+      ? "the spot and marketplace offers"
+      : "AWS, Google Cloud and Azure";
+  const most = Math.max(...limits.values());
+  return new UserError(
+    `${modelId} fits on none of the instances offered: ${who} rent${spec.provider ? "s" : ""} ${[...limits.keys()].join(", ")} ` +
+      `with at most ${most} GPU${most > 1 ? "s" : ""} per instance, and a node cannot span instances`,
+    `${spec.provider ? "choose a --provider with larger instances, " : ""}${smallerAllowed ? "" : "allow a smaller precision (--precision int4), "}lower --max-model-len, or give a --gpu-price to size any node`,
+    1,
+    spec.provider ? "provider" : "gpus",
+  );
 }

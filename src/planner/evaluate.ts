@@ -10,8 +10,7 @@ import type { ModelArch } from "../models/arch.js";
 import { type PlacementRequest, performanceOf, type SizedPlacement } from "../sizing/size.js";
 import { GPUS_PER_NODE } from "../sizing/size.js";
 import { hostNeeds } from "./host.js";
-import { costOfHourly, type GpuPrice } from "./pricing.js";
-import { billInstances, instanceLabel } from "./providers.js";
+import { costOfHourly, type GpuPrice, priceDeployment } from "./pricing.js";
 import { modeOf } from "./shapes.js";
 import { judgedMs, METRIC_NAME, targetChecks } from "./targets.js";
 
@@ -50,7 +49,11 @@ export function targetMisses(
         : `${METRIC_NAME[t.metric]} ${fmtMs(t.predictedMs)} is within ${fmtMs(t.targetMs)} but not with its error band (${fmtMs(t.pessimisticMs)} at +${Math.round(t.band * 100)} %)`,
     );
   }
-  if (spec.budgetPerHourUsd !== null && hourly !== null && hourly > spec.budgetPerHourUsd) {
+  // A deployment without a price cannot be shown to meet a budget: it misses it (its score, the
+  // distance to the latency targets, is left as it is).
+  if (spec.budgetPerHourUsd !== null && hourly === null) {
+    misses.push(`no price: cannot be shown to meet the budget of $${spec.budgetPerHourUsd}/h`);
+  } else if (spec.budgetPerHourUsd !== null && hourly !== null && hourly > spec.budgetPerHourUsd) {
     misses.push(`cost $${hourly.toFixed(2)}/h > budget $${spec.budgetPerHourUsd}/h`);
     ratios.push(hourly / spec.budgetPerHourUsd);
   }
@@ -88,14 +91,12 @@ export function evaluateCandidate(
   const perf = performanceOf(req, sized, replicas);
   const total = count * replicas;
   const gpusPerNode = Math.min(count, GPUS_PER_NODE);
-  // With a provider, whole instances are rented (providers.ts); else GPUs at a price per GPU-hour.
+  // Instance offers are rented whole (providers.ts); a per-GPU price is paid per GPU (pricing.ts).
   const m = sized.memory;
   const weightsPerReplica = m.stages.reduce((s, st) => s + st.bytesPerGpu * req.tp, 0);
   const host = hostNeeds(gpusPerNode, sized.nodes, c.checkpointBytes, weightsPerReplica / sized.nodes);
-  const billed = c.price?.offers
-    ? billInstances(c.price.offers, { gpusPerNode, nodes: sized.nodes, replicas, host })
-    : null;
-  const hourly = billed ? billed.hourly : c.price && !c.price.offers ? c.price.usd * total : null;
+  const priced = priceDeployment(c.price, { gpusPerNode, nodes: sized.nodes, replicas, host });
+  const hourly = priced.hourly;
   const { misses, score, targets } = targetMisses(spec, perf, hourly);
   const s = req.settings;
   const d: Deployment = {
@@ -150,12 +151,12 @@ export function evaluateCandidate(
       total,
       perf.outputTokensPerSec,
       spec.pricing,
-      billed ? instanceLabel(billed.instance) : null,
+      c.price?.offers ? priced.basis : null,
     ),
     host,
     meetsTargets: misses.length === 0,
     misses,
-    ...(c.price?.offers ? { instance: billed?.instance ?? null } : {}),
+    ...(c.price?.offers ? { instance: priced.instance } : {}),
     targets,
   };
   return { d, score, hourly };

@@ -43,7 +43,7 @@ import {
 } from "../sizing/size.js";
 import { checkpointPrecision, lookupPrecision, mxfp4Backend, storedWeightsBytes } from "../sizing/weights.js";
 import { contextProblem } from "../sizing/context.js";
-import { isConsumerGpu, screenDevices, SupportLog } from "./devices.js";
+import { instanceLimitError, isConsumerGpu, screenDevices, SupportLog } from "./devices.js";
 import { type Candidate, type CandidateContext, chooseReplicas } from "./evaluate.js";
 import {
   composeHostNote,
@@ -250,6 +250,8 @@ export function planDeployment(input: PlanInput): Plan {
   };
 
   const candidates: Candidate[] = [];
+  // GPU types whose placements were cut at the largest instance offered (GPUs per instance).
+  const instanceLimits = new Map<string, number>();
   const shapes = replicaShapes(spec.maxGpus);
   // The calibration profile, per device: its constants and overheads where it applies.
   const calibration = calibrationSession(input.calibration, engine, spec.engineVersion);
@@ -301,7 +303,10 @@ export function planDeployment(input: PlanInput): Plan {
         let cheapestSuccess = Infinity;
         for (const { count, tp, pp } of shapes) {
           if (count >= cheapestSuccess) break;
-          if (Math.min(count, GPUS_PER_NODE) > largestInstance) continue;
+          if (Math.min(count, GPUS_PER_NODE) > largestInstance) {
+            instanceLimits.set(device.id, largestInstance);
+            continue;
+          }
           if (parallelismProblem(candArch, tp, pp, served.precision)) continue;
           if (splitProblem(engine, device, tp, pp)) continue;
           // Several nodes need a datacenter network (RDMA at hundreds of Gb/s per GPU); workstation
@@ -343,6 +348,7 @@ export function planDeployment(input: PlanInput): Plan {
       );
     }
     const smaller = ["int4", "awq", "gptq", "q4_k_m"].some((p) => spec.precisions.includes(p));
+    if (instanceLimits.size) throw instanceLimitError(model.id, spec, instanceLimits, smaller);
     throw new UserError(
       `${model.id} does not fit on ${spec.maxGpus} or fewer of ${spec.gpus.length ? spec.gpus.join(", ") : devices.map((d) => d.id).join(", ")} at max model len ${spec.maxModelLen}`,
       `raise --max-gpus, ${smaller ? "" : "allow a smaller precision (--precision int4), "}choose bigger GPUs, or lower --max-model-len` +

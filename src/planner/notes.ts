@@ -35,25 +35,32 @@ export function pricingNote(spec: Pick<PlanSpec, "pricing" | "provider">): strin
     );
   const clouds = MAJOR_CLOUDS.map(providerName).join(", ");
   return spec.pricing === "spot"
-    ? "priced at the cheapest spot or marketplace offer per GPU-hour where there is one (spot capacity and marketplace offers come and go), else on-demand"
+    ? "priced as whole spot or marketplace instances: for each GPU type, the cheapest spot instance of any provider, marketplace instance (RunPod Community Cloud) or 1-GPU marketplace lease (Akash floors) that holds each node (spot capacity and marketplace offers come and go; provider, type and date in recommendation.instance), else on-demand instances of " +
+        clouds
     : `priced as whole on-demand instances: for each GPU type, the cheapest instance among ${clouds} that holds each node (data/instances/; provider, type, region and date in recommendation.instance); marketplace and spot prices only with --pricing spot or --provider runpod-community`;
 }
 
-/** GPUs the plan considered without a price: they rank after priced GPUs. */
+/**
+ * GPUs the plan considered without a price: they rank after priced GPUs, and under a budget they
+ * cannot be shown to meet it, so none of them is recommended as meeting the targets.
+ */
 export function noPriceNote(
   unpriced: readonly DeviceEntry[],
-  spec: Pick<PlanSpec, "pricing">,
+  spec: Pick<PlanSpec, "pricing" | "budgetPerHourUsd">,
 ): string | null {
   if (!unpriced.length) return null;
   const ids = unpriced.map((g) => g.id);
   const why =
     spec.pricing === "onprem"
       ? "no price given"
-      : "no on-demand price from AWS, Google Cloud or Azure in the catalog";
-  return (
-    `no price for ${ids.join(", ")} (${why}): they stay in the results, marked "no price", ranked after priced GPUs; ` +
-    `add one with --gpu-price ${ids[0]}=USD_PER_GPU_HOUR`
-  );
+      : spec.pricing === "spot"
+        ? "no spot or marketplace instance, nor an on-demand one from AWS, Google Cloud or Azure, in the catalog"
+        : "no on-demand price from AWS, Google Cloud or Azure in the catalog";
+  const fate =
+    spec.budgetPerHourUsd !== null
+      ? `they cannot be shown to meet the budget of $${spec.budgetPerHourUsd}/h, so none of them is recommended as meeting the targets`
+      : 'they stay in the results, marked "no price", ranked after priced GPUs';
+  return `no price for ${ids.join(", ")} (${why}): ${fate}; add one with --gpu-price ${ids[0]}=USD_PER_GPU_HOUR`;
 }
 
 /** What a recommendation on rented instances pays for beyond its GPUs, and what it lacks. */

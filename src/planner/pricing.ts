@@ -12,11 +12,14 @@ import {
   offersFor,
   perGpuHour,
   type ProviderOffer,
-  spotPrices,
+  providers,
+  spotOffers,
 } from "../catalog/instances.js";
 import { defaultGpuPrice } from "../catalog/prices.js";
 import type { DeviceEntry } from "../catalog/types.js";
-import type { Cost, PlanSpec } from "../contract/plan.js";
+import type { Cost, InstanceChoice, PlanSpec } from "../contract/plan.js";
+import { DEFAULTS } from "../defaults.js";
+import { billInstances, type DeploymentShape, instanceLabel } from "./providers.js";
 
 /** Hours in an average month (8766 h / 12), for $/month. */
 export const HOURS_PER_MONTH = 730.5;
@@ -40,10 +43,29 @@ export type PricingSpec = Pick<PlanSpec, "gpuPurchaseUsd" | "amortizationMonths"
   provider?: string | null | undefined;
 };
 
-/** The instances of this GPU the spec's provider rents (on demand, or spot under `pricing: spot`). */
+/**
+ * The default pricing: on-demand instances of AWS, Google Cloud and Azure, no provider named, no
+ * price given (what `estimate` prices with, and `plan` without --provider, --pricing or prices).
+ */
+export const DEFAULT_PRICING: PricingSpec = {
+  pricing: DEFAULTS.pricing,
+  provider: null,
+  gpuPurchaseUsd: {},
+  amortizationMonths: DEFAULTS.amortizationMonths,
+};
+
+/**
+ * The instances of this GPU the spec's provider rents: on demand, or under `pricing: spot` its spot
+ * instances (and a marketplace's on-demand ones, which are market offers already).
+ */
 export function providerOffers(g: DeviceEntry, spec: PricingSpec): ProviderOffer[] {
   if (!spec.provider) return [];
-  return offersFor(g.id, spec.pricing === "spot" ? "spot" : "on-demand", [spec.provider]);
+  if (spec.pricing !== "spot") return offersFor(g.id, "on-demand", [spec.provider]);
+  const market = providers.find((p) => p.id === spec.provider)?.kind === "marketplace";
+  return [
+    ...offersFor(g.id, "spot", [spec.provider]),
+    ...(market ? offersFor(g.id, "on-demand", [spec.provider]) : []),
+  ];
 }
 
 /** The price of one GPU-hour of this device under the spec, or null when there is none. */
@@ -76,11 +98,21 @@ export function gpuPrice(
     return { usd: perGpuHour(best), basis: offerLabel(best), purchase: null, offers };
   }
   if (spec.pricing === "spot") {
-    const spot = spotPrices(g)[0];
-    if (spot)
-      return { usd: spot.usd, basis: `${spot.label} (cheapest spot or marketplace offer)`, purchase: null };
+    // Whole spot or marketplace instances, the cheapest that holds each node; else on demand.
+    const offers = spotOffers(g);
+    const best = cheapestPerGpu(offers);
+    if (best)
+      return {
+        usd: perGpuHour(best),
+        basis: `${offerLabel(best)} (cheapest spot or marketplace offer per GPU-hour)`,
+        purchase: null,
+        offers,
+      };
     const d = defaultGpuPrice(g);
-    return d ? { usd: d.usdPerGpuHour, basis: `no spot offer: ${d.basis}`, purchase: null } : null;
+    const onDemand = offersFor(g.id, "on-demand", MAJOR_CLOUDS);
+    return d && onDemand.length
+      ? { usd: d.usdPerGpuHour, basis: `no spot offer: ${d.basis}`, purchase: null, offers: onDemand }
+      : null;
   }
   // Whole instances from the major clouds: the cheapest on-demand type that holds each node.
   const offers = offersFor(g.id, "on-demand", MAJOR_CLOUDS);
@@ -117,6 +149,40 @@ export function costOfHourly(
         : pricing === "onprem"
           ? "no price given (--gpu-price)"
           : "no price: no on-demand offer from AWS, Google Cloud or Azure in the catalog (--gpu-price GPU=USD adds one)"),
+  };
+}
+
+/** What a deployment costs an hour, and what is rented for it. */
+export interface DeploymentPrice {
+  /** US dollars per hour for the whole deployment; null: no price. */
+  hourly: number | null;
+  /** The instances rented when the price comes from instance offers (null: none holds a node). */
+  instance: InstanceChoice | null;
+  /** Where the price comes from, in one phrase (the instances, or the per-GPU price's basis). */
+  basis: string | null;
+}
+
+/**
+ * The price of a deployment of this shape, the one function `plan` and `estimate` price with: from
+ * instance offers (a provider's, spot, or by default the major clouds' on-demand ones), the cheapest
+ * instance type that holds each node, billed whole (providers.ts billInstances); from a per-GPU price
+ * (on-prem, --gpu-price), that price × the GPUs. Null hourly when there is no price, or when no
+ * offered instance type has GPUs enough for one node (basis says so).
+ */
+export function priceDeployment(price: GpuPrice | null, shape: DeploymentShape): DeploymentPrice {
+  if (!price) return { hourly: null, instance: null, basis: null };
+  if (!price.offers) {
+    const gpus = shape.gpusPerNode * shape.nodes * shape.replicas;
+    return { hourly: price.usd * gpus, instance: null, basis: price.basis };
+  }
+  const billed = billInstances(price.offers, shape);
+  if (billed)
+    return { hourly: billed.hourly, instance: billed.instance, basis: instanceLabel(billed.instance) };
+  const largest = Math.max(...price.offers.map((o) => o.gpusPerInstance));
+  return {
+    hourly: null,
+    instance: null,
+    basis: `no price: no instance offered holds ${shape.gpusPerNode} GPUs on one node (the largest has ${largest})`,
   };
 }
 

@@ -8,7 +8,7 @@ import type { CheckpointReport } from "../checkpoints/sizing.js";
 import type { GpuLedger, LedgerLine, RuntimeSettings } from "../engines/types.js";
 import type { ModelArch } from "../models/arch.js";
 import type { CheckpointSummary, checkpointBrief } from "../models/checkpoint.js";
-import type { Performance } from "../contract/plan.js";
+import type { InstanceChoice, Performance } from "../contract/plan.js";
 import { DEFAULTS } from "../defaults.js";
 import type { ParamCount } from "./inventory.js";
 import type { HybridKvSummary } from "./estimate-notes.js";
@@ -84,8 +84,16 @@ export interface PlacementResult {
   blockSize?: number;
   /** vLLM's hybrid pool (models with per-sequence state or DeepSeek sparse attention). */
   hybridKv?: HybridKvSummary;
+  /**
+   * US dollars an hour for this placement, priced as `plan` prices one replica (planner/pricing.ts
+   * priceDeployment): the cheapest on-demand instance of AWS, Google Cloud or Azure that holds each
+   * node, rented whole; null when none rents this GPU, or none holds a node.
+   */
   costPerHourUsd: number | null;
+  /** Where costPerHourUsd comes from: the instances rented ("1× a3-highgpu-2g (2 GPUs, ...)"), or why none. */
   priceSource: string | null;
+  /** The instances priced (provider, type, count, GPUs unused); null when none was. */
+  instance: InstanceChoice | null;
   /** Predicted latency and throughput at the request's load (when the placement fits). */
   performance: Performance | null;
 }

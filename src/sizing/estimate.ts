@@ -16,7 +16,8 @@ import {
 import type { EngineModule } from "../engines/types.js";
 import { UserError } from "../errors.js";
 import { checkpointBrief } from "../models/checkpoint.js";
-import { defaultGpuPrice } from "../catalog/prices.js";
+import { hostNeeds } from "../planner/host.js";
+import { DEFAULT_PRICING, gpuPrice, priceDeployment } from "../planner/pricing.js";
 import { contextProblem, defaultMaxModelLen } from "./context.js";
 import { architectureNotes, hybridSummary } from "./estimate-notes.js";
 import { stateBytesPerSequence } from "./hybrid.js";
@@ -51,6 +52,39 @@ function splits(count: number): { tp: number; pp: number }[] {
     if (count % tp === 0) out.push({ tp, pp: count / tp });
   }
   return out;
+}
+
+/**
+ * --gpus, --tp and --pp as one split of the GPUs (GPUs = TP × PP): a UserError naming the flags when
+ * no split of whole numbers has them, e.g. --tp 4 on --gpus 2 (it would leave PP 0.5).
+ */
+export function checkSplitFlags(
+  gpus: number | undefined,
+  tp: number | undefined,
+  pp: number | undefined,
+): void {
+  if (gpus === undefined) return;
+  const hint = "--gpus is --tp × --pp: give --tp and --pp that divide --gpus, or leave them out";
+  for (const [flag, v] of [
+    ["--tp", tp],
+    ["--pp", pp],
+  ] as const) {
+    if (v === undefined) continue;
+    if (v > gpus)
+      throw new UserError(`${flag} ${v} is more than --gpus ${gpus}`, hint, 1, flag === "--tp" ? "tp" : "pp");
+    if (gpus % v !== 0)
+      throw new UserError(
+        `${flag} ${v} does not divide --gpus ${gpus}`,
+        hint,
+        1,
+        flag === "--tp" ? "tp" : "pp",
+      );
+  }
+  if (tp !== undefined && pp !== undefined && tp * pp !== gpus)
+    throw new UserError(
+      `--tp ${tp} × --pp ${pp} is not --gpus ${gpus}`,
+      "give --gpus alone, or --tp and --pp that multiply to it",
+    );
 }
 
 /** GPU counts tried per replica, smallest first. */
@@ -172,6 +206,8 @@ export function estimate(req: EstimateRequest): EstimateResult {
   // A calibration profile applies to the placements on its GPU × engine; the first use is reported.
   const calibration = calibrationSession(req.calibration, engine, engineVersion);
 
+  // What every node downloads: the checkpoint the engine loads (for the host an instance must have).
+  const checkpointBytes = modelWeightsBytes(model, served);
   const place = (gpu: DeviceEntry, tp: number, pp: number): PlacementResult => {
     const settings = engine.settings(gpu, {
       gpuMemoryUtilization: req.gpuMemoryUtilization,
@@ -218,8 +254,18 @@ export function estimate(req: EstimateRequest): EstimateResult {
       fits = false;
       reason = `${Math.floor(m.maxConcurrency)} sequences of ${maxModelLen} tokens fit, ${req.concurrency} requested`;
     }
-    const price = defaultGpuPrice(gpu);
     const count = tp * pp;
+    // Priced as `plan` prices one replica: the cheapest on-demand instance of AWS, Google Cloud or
+    // Azure that holds each node (and its host needs), rented whole.
+    const gpusPerNode = Math.min(count, GPUS_PER_NODE);
+    const weightsPerReplica = m.stages.reduce((s, st) => s + st.bytesPerGpu * tp, 0);
+    const host = hostNeeds(gpusPerNode, sized.nodes, checkpointBytes, weightsPerReplica / sized.nodes);
+    const priced = priceDeployment(gpuPrice(gpu, DEFAULT_PRICING), {
+      gpusPerNode,
+      nodes: sized.nodes,
+      replicas: 1,
+      host,
+    });
     return {
       gpu: gpu.id,
       gpuName: gpu.name,
@@ -237,8 +283,9 @@ export function estimate(req: EstimateRequest): EstimateResult {
       ...(m.offloadedLayers !== undefined ? { offloadedLayers: m.offloadedLayers } : {}),
       ...(m.blockSize !== undefined ? { blockSize: m.blockSize } : {}),
       ...(m.hybridKv ? { hybridKv: hybridSummary(m.hybridKv, maxModelLen) } : {}),
-      costPerHourUsd: price ? Math.round(price.usdPerGpuHour * count * 100) / 100 : null,
-      priceSource: price ? price.basis : null,
+      costPerHourUsd: priced.hourly === null ? null : Math.round(priced.hourly * 100) / 100,
+      priceSource: priced.basis,
+      instance: priced.instance,
       performance: unsupported ? null : sized.performance,
     };
   };
@@ -294,7 +341,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
       memoryModel: engine.memoryModelFor(engineVersion),
     },
     memory: {
-      weightsBytes: modelWeightsBytes(model, served),
+      weightsBytes: checkpointBytes,
       kvCacheBytesPerToken: kvBytesPerToken(arch, req.kvCacheDtype),
       kvCacheBytesPerSequence: kvPerSeq,
       stateBytesPerSequence: statePerSeq,
@@ -306,6 +353,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
     notes,
   };
 
+  checkSplitFlags(req.gpus, req.tp, req.pp);
   if (req.gpu) {
     const explicit = req.gpus !== undefined || req.tp !== undefined || req.pp !== undefined;
     if (explicit) {
@@ -320,12 +368,6 @@ export function estimate(req: EstimateRequest): EstimateResult {
           pp = valid?.pp ?? n / tp;
         } else if (tp === undefined) tp = n / pp!;
         else if (pp === undefined) pp = n / tp;
-        if (tp * pp! !== n) {
-          throw new UserError(
-            `--tp ${tp} × --pp ${pp} is not --gpus ${n}`,
-            "give --gpus alone, or --tp and --pp that multiply to it",
-          );
-        }
       }
       tp ??= 1;
       pp ??= 1;

@@ -49,9 +49,9 @@ describe("llmdeploy estimate (built bin)", () => {
     expect(j.gpus.length).toBeGreaterThanOrEqual(20);
   });
 
-  it("a placement that does not fit says so", async () => {
+  it("a placement that does not fit says so, and exits 2", async () => {
     const r = await cli(["estimate", "llama-3.1-405b", "--gpu", "l4", "--gpus", "2", "--json"]);
-    expect(r.exitCode).toBe(0);
+    expect(r.exitCode).toBe(2);
     const j = JSON.parse(r.stdout);
     expect(j.placement.fits).toBe(false);
     expect(j.placement.reason).toMatch(/exceed/);

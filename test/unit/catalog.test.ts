@@ -76,6 +76,28 @@ describe("GPU catalog", () => {
     ).toEqual(["h20", "rtx-4080", "mi325x", "mi355x", "gaudi2", "gaudi3"]);
   });
 
+  it("the link between GPUs follows the form factor: SXM, HGX and NVL72 modules on NVLink, PCIe cards on PCIe", () => {
+    for (const g of gpus) {
+      if (/SXM|HGX|GB200/.test(g.name)) expect(g.interconnect.kind, g.id).toBe("nvlink");
+      if (/PCIe/.test(g.name)) expect(g.interconnect.kind, g.id).toBe("pcie");
+      if (g.interconnect.kind === "nvlink")
+        expect(g.interconnect.gbsUnidirectional.sources.length, g.id).toBeGreaterThan(0);
+    }
+    // A100 SXM4 40GB: NVLink 3, 12 links, 600 GB/s both ways (NVIDIA's NVLink page), 300 GB/s per
+    // direction, the same link as the 80GB module.
+    const a100 = gpus.find((g) => g.id === "a100-40g")!;
+    expect(a100.interconnect).toMatchObject({ kind: "nvlink", gen: 3, gbsUnidirectional: { value: 300 } });
+    expect(a100.interconnect.gbsUnidirectional.value).toBe(
+      gpus.find((g) => g.id === "a100-80g")!.interconnect.gbsUnidirectional.value,
+    );
+    // The GPUs whose PCIe figure is still derived from the generation alone, without a source.
+    expect(
+      gpus
+        .filter((g) => g.kind !== "cpu" && g.interconnect.gbsUnidirectional.sources.length === 0)
+        .map((g) => g.id),
+    ).toEqual(["h100-nvl", "rtx-a6000", "rtx-4090", "rtx-3090"]);
+  });
+
   it("includes the GPUs users ask for", () => {
     const ids = new Set(gpus.flatMap((g) => [g.id, ...(g.aliases ?? [])]));
     for (const id of [

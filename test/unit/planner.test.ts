@@ -105,6 +105,15 @@ describe("targets", () => {
     const r = targetMisses({ ...s, budgetPerHourUsd: 2 }, perf({}), 3);
     expect(r.misses).toEqual(["cost $3.00/h > budget $2/h"]);
   });
+  it("a deployment without a price cannot be shown to meet a budget: it misses it", () => {
+    // Was: no miss, so an unpriced GPU was recommended under --budget-per-hour.
+    const r = targetMisses({ ...s, budgetPerHourUsd: 2 }, perf({}), null);
+    expect(r.misses).toEqual(["no price: cannot be shown to meet the budget of $2/h"]);
+    // Its distance to the latency targets is unchanged (TPOT 20/25).
+    expect(r.score).toBe(0.8);
+    // Without a budget, no price is no miss.
+    expect(targetMisses(s, perf({}), null).misses).toEqual([]);
+  });
 });
 
 describe("ranking", () => {

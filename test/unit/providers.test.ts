@@ -1,7 +1,7 @@
 // Providers and instances, datacenter defaults, hardware limits, long prompts, targets with margin and
 // load in users (issue #17): each step on its own, then the planner in-process.
 import { describe, expect, it } from "vitest";
-import { devices, findGpu, models } from "../../src/catalog/index.js";
+import { devices, findGpu, gpus, models } from "../../src/catalog/index.js";
 import {
   cheapestPerGpu,
   majorCloudPrice,
@@ -19,10 +19,12 @@ import { hfEngineSupport } from "../../src/engines/common.js";
 import { parseHfConfig } from "../../src/models/hfconfig.js";
 import { screenDevices, SupportLog } from "../../src/planner/devices.js";
 import { planDeployment } from "../../src/planner/index.js";
-import { gpuPrice } from "../../src/planner/pricing.js";
+import { DEFAULT_PRICING, gpuPrice, priceDeployment } from "../../src/planner/pricing.js";
 import { billInstances, instancesNeeded } from "../../src/planner/providers.js";
 import { targetChecks } from "../../src/planner/targets.js";
+import type { UserError } from "../../src/errors.js";
 import { contextProblem, defaultMaxModelLen } from "../../src/sizing/context.js";
+import { estimate } from "../../src/sizing/estimate.js";
 import { userLoad } from "../../src/sizing/users.js";
 import { lookupPrecision } from "../../src/sizing/weights.js";
 
@@ -82,6 +84,95 @@ describe("instance catalog", () => {
     expect(cheapestPerGpu(offersFor("h100-pcie", "on-demand", ["lambda"]))).toMatchObject({
       usdPerHour: 3.29,
     });
+  });
+});
+
+describe("one price for plan and estimate: whole instances (priceDeployment)", () => {
+  const est = (gpu: string, n: number) =>
+    estimate({
+      model: {
+        id: "llama-3.3-70b",
+        name: "Llama 3.3 70B",
+        hfId: null,
+        arch: arch("llama-3.3-70b"),
+        resolvedFrom: "test",
+        source: null,
+      },
+      precision: "int4",
+      kvCacheDtype: "auto",
+      concurrency: 1,
+      catalog: gpus,
+      gpu: findGpu(gpu),
+      gpus: n,
+    }).placement!;
+
+  it("2× H100 (TP 2, one node) is the 2-GPU instance that holds them, not 2 × the 1-GPU share", () => {
+    // Was 2 × $6.88 (AWS p5.4xlarge, 1 GPU) = $13.76: two 1-GPU instances cannot hold one TP-2 node.
+    // The instances with 2+ H100s: Google Cloud a3-highgpu-2g $22.1225 (2 GPUs), a3-highgpu-4g
+    // $44.245, a3-highgpu-8g $88.49, AWS p5.48xlarge $55.04, Azure ND96isr H100 v5 $98.32 (8 each):
+    // the cheapest is a3-highgpu-2g, $22.12/h.
+    const p = est("h100", 2);
+    expect(p.costPerHourUsd).toBe(22.12);
+    expect(p.instance).toMatchObject({ provider: "gcp", type: "a3-highgpu-2g", count: 1, unusedGpus: 0 });
+    expect(p.priceSource).toMatch(/^1× a3-highgpu-2g \(2 GPUs, \$22\.12\/h each, Google Cloud on-demand/);
+  });
+
+  it("1× H200 rents a whole 8-GPU instance where no smaller one is offered, and says so", () => {
+    // The major clouds rent H200 only in 8-GPU instances; the cheapest holds the one GPU with 7 unused.
+    const p = est("h200", 1);
+    expect(p.instance).toMatchObject({ gpusPerInstance: 8, count: 1, unusedGpus: 7 });
+    expect(p.costPerHourUsd).toBe(Math.round(p.instance!.usdPerHour * 100) / 100);
+  });
+
+  it("estimate and plan charge the same for the same shape: both call priceDeployment", () => {
+    const p = est("h100", 2);
+    const shape = { gpusPerNode: 2, nodes: 1, replicas: 1 };
+    const direct = priceDeployment(gpuPrice(findGpu("h100"), DEFAULT_PRICING), shape);
+    expect(direct.instance!.type).toBe(p.instance!.type);
+    expect(Math.round(direct.hourly! * 100) / 100).toBe(p.costPerHourUsd);
+  });
+
+  it("a per-GPU price (on-prem, --gpu-price) is that price × the GPUs; no price is no price", () => {
+    const shape = { gpusPerNode: 4, nodes: 2, replicas: 1 };
+    expect(priceDeployment({ usd: 1.5, basis: "given", purchase: null }, shape)).toEqual({
+      hourly: 12,
+      instance: null,
+      basis: "given",
+    });
+    expect(priceDeployment(null, shape).hourly).toBeNull();
+  });
+});
+
+describe("--pricing spot rents whole instances too", () => {
+  const spot = { ...DEFAULT_PRICING, pricing: "spot" as const };
+
+  it("1 A100 40GB is a 1-GPU spot instance, not 1/8 of an 8-GPU one", () => {
+    // Was $0.37/h: Azure Standard_ND96asr_v4 spot $2.99167 for 8 GPUs, ÷ 8, billed for one GPU.
+    // Whole spot instances holding one A100 40GB: Google Cloud a2-highgpu-1g $1.92802, Azure
+    // ND96asr_v4 $2.99167, AWS p4d.24xlarge $6.289: the cheapest is a2-highgpu-1g.
+    const one = priceDeployment(gpuPrice(findGpu("a100-40g"), spot), {
+      gpusPerNode: 1,
+      nodes: 1,
+      replicas: 1,
+    });
+    expect(one.instance).toMatchObject({ provider: "gcp", type: "a2-highgpu-1g", pricing: "spot" });
+    expect(one.hourly).toBeCloseTo(1.92802, 3); // billInstances rounds to 1e-4 $
+    // 8 of them fill the Azure instance: $2.99167 for all 8 (8 replicas of 1 GPU share it).
+    const eight = priceDeployment(gpuPrice(findGpu("a100-40g"), spot), {
+      gpusPerNode: 1,
+      nodes: 1,
+      replicas: 8,
+    });
+    expect(eight.instance).toMatchObject({ type: "Standard_ND96asr_v4", count: 1, unusedGpus: 0 });
+  });
+
+  it("a marketplace floor per GPU (Akash) prices 1-GPU nodes only", () => {
+    // RTX 3090: Akash's "starting at" $0.16 per GPU, no multi-GPU lease priced in the catalog.
+    const price = gpuPrice(findGpu("rtx-3090"), spot)!;
+    expect(priceDeployment(price, { gpusPerNode: 1, nodes: 1, replicas: 3 }).hourly).toBeCloseTo(0.48, 10);
+    const two = priceDeployment(price, { gpusPerNode: 2, nodes: 1, replicas: 1 });
+    expect(two.hourly).toBeNull();
+    expect(two.basis).toMatch(/no instance offered holds 2 GPUs on one node \(the largest has 1\)/);
   });
 });
 
@@ -292,6 +383,22 @@ describe("which GPUs a plan may use", () => {
       }),
     ).toThrow(/AWS rents none of h100-pcie on-demand/);
   });
+  it("--pricing spot with a provider without spot instances says so (was 'its GPUs: none')", () => {
+    const spot = { ...base, pricing: "spot" as const, allowConsumerGpus: false };
+    const go = () => screenDevices(devices, { ...spot, provider: "lambda" });
+    expect(go).toThrow("Lambda has no spot instances in llmdeploy's instance catalog");
+    try {
+      go();
+    } catch (e) {
+      expect((e as UserError).hint).toMatch(
+        /drop --pricing spot.*aws, gcp, azure, nebius, runpod, runpod-community/,
+      );
+    }
+    // A marketplace's own offers are market prices: RunPod Community Cloud under spot keeps its GPUs.
+    expect(
+      screenDevices(devices, { ...spot, provider: "runpod-community" }).devices.map((d) => d.id),
+    ).toEqual(["h100-sxm", "a100-80g", "l40s"]);
+  });
   it("one note per GPU type the engine cannot run, with the precisions when only some are refused", () => {
     const log = new SupportLog();
     log.refuse(findGpu("v100"), "bf16", "V100: CUDA 13");
@@ -320,6 +427,28 @@ describe("the planner, in-process", () => {
       generatedBy: "test",
     });
   };
+
+  it("a provider with pricing onprem (or a purchase price) is refused: a plan is priced one way", () => {
+    // Was: the provider silently ignored, every GPU "no price".
+    expect(() => plan("llama-3.1-8b", { provider: "aws", pricing: "onprem" })).toThrow(
+      "--provider aws rents instances, and --pricing onprem prices GPUs you own",
+    );
+    expect(() => plan("llama-3.1-8b", { provider: "aws", gpuPurchaseUsd: { "h100-sxm": 20000 } })).toThrow(
+      /--gpu-purchase prices GPUs you own/,
+    );
+  });
+
+  it("70B bf16 on RunPod Community's 1-GPU pods: the instances are named as the limit, not the GPU count", () => {
+    // Was "llama-3.3-70b does not fit on 64 or fewer of h100-sxm, a100-80g, l40s": 141 GB of bf16
+    // weights need 2+ GPUs on one node, and the catalog prices Community Cloud pods of 1 GPU.
+    expect(() => plan("llama-3.3-70b", { provider: "runpod-community" })).toThrow(
+      "llama-3.3-70b fits on none of the instances offered: RunPod Community Cloud rents h100-sxm, a100-80g, l40s with at most 1 GPU per instance",
+    );
+    // INT4 fits one 80 GB GPU, so the same provider plans it.
+    expect(
+      plan("llama-3.3-70b", { provider: "runpod-community", precision: "int4" }).recommendation.instance,
+    ).toMatchObject({ provider: "runpod-community", gpusPerInstance: 1 });
+  });
 
   it("8B with the defaults: a datacenter GPU, priced from a major cloud's on-demand instance, named", () => {
     const p = plan("llama-3.1-8b");
