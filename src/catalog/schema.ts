@@ -58,6 +58,8 @@ const interconnect = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("scale-out-ethernet"), gbsUnidirectional: sourcedNumber }),
 ]);
 
+const memoryBasis = z.enum(["cuda", "rocm", "hpu", "nvidia-smi", "rocm-smi", "marketed", "host"]);
+
 const sellerKind = z.enum(["hyperscaler", "gpu-cloud", "marketplace", "unknown"]);
 
 const price = z.strictObject({
@@ -90,6 +92,19 @@ export const deviceSchema: z.ZodMiniType<DeviceEntry> = z.strictObject({
     value: z.int().check(z.positive()),
     sources: z.array(sourceSchema).check(z.minLength(1)),
     note: z.optional(text),
+    basis: memoryBasis,
+    basisSource: z.strictObject({ url, quote: text }),
+    derived: z.optional(
+      z.strictObject({
+        from: z.strictObject({
+          value: z.int().check(z.positive()),
+          basis: memoryBasis,
+          source: sourceSchema,
+        }),
+        rule: text,
+        sources: z.array(sourceSchema).check(z.minLength(1)),
+      }),
+    ),
   }),
   memoryBandwidthGBs: sourcedNumber,
   tflops: z.strictObject({

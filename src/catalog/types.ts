@@ -10,6 +10,33 @@ export interface Source {
 }
 
 /**
+ * What a device's memory total is: "cuda" / "rocm" / "hpu" the total the device's runtime reports to
+ * the engine (cudaMemGetInfo, as torch and vLLM read it; HIP; Habana's HPU runtime), "nvidia-smi" /
+ * "rocm-smi" the management tool's figure (NVML's, 250-900 MiB above CUDA's on NVIDIA GPUs),
+ * "marketed" the vendor's size, "host" a CPU host's RAM.
+ */
+export type MemoryBasis = "cuda" | "rocm" | "hpu" | "nvidia-smi" | "rocm-smi" | "marketed" | "host";
+
+/** A device's memory total (see DeviceEntry.memoryBytes). */
+export interface DeviceMemory extends SourcedNumber {
+  value: number;
+  basis: MemoryBasis;
+  /** The quote (and where) that shows the basis of `value`. */
+  basisSource: Source & { quote: string };
+  /**
+   * When `value` is not published for this device but worked out from a figure on another basis
+   * (nvidia-smi's, rocm-smi's, the marketed size) by a rule measured on the same GPU family.
+   */
+  derived?: {
+    from: { value: number; basis: MemoryBasis; source: Source };
+    /** The rule, with the arithmetic. */
+    rule: string;
+    /** Where the rule's measurements come from. */
+    sources: Source[];
+  };
+}
+
+/**
  * A model in the catalog. `config` is a verbatim subset of the model's Hugging Face `config.json`
  * (every architecture field; token ids and the like may be left out), so catalog models go through
  * exactly the same parser as a local `config.json` does.
@@ -187,8 +214,13 @@ export interface DeviceEntry {
   computeCapability?: number;
   /** Marketed memory as the vendor states it, in the vendor's unit (GB or GiB as marketed). */
   memoryMarketed: { value: number; unit: "GB" | "GiB" } & { sources: Source[] };
-  /** Total device memory in bytes as the driver exposes it to CUDA (torch.cuda.mem_get_info()[1]); data/README.md says which figure when none is published. */
-  memoryBytes: SourcedNumber;
+  /**
+   * Total device memory in bytes as the driver exposes it to CUDA (torch.cuda.mem_get_info()[1], vLLM's
+   * total_gpu_memory; HIP on ROCm, HPU on Gaudi): the total every engine's budget is a share of.
+   * `basis` says what kind of figure `value` is; `derived` says how it was worked out when no
+   * device-visible figure is published for the GPU itself (data/README.md).
+   */
+  memoryBytes: DeviceMemory;
   /** Peak memory bandwidth, decimal GB/s. */
   memoryBandwidthGBs: SourcedNumber;
   /** Dense tensor-core peak, 10^12 FLOP/s (or OP/s for int). Missing when the GPU has no such path. */

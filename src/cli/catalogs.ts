@@ -59,6 +59,9 @@ export function collectGpus() {
       memoryBytes: g.memoryBytes.value,
       memoryBytesSource: g.memoryBytes.sources[0]?.url ?? null,
       memoryBytesNote: g.memoryBytes.note ?? null,
+      /** What memoryBytes is (cuda, rocm, hpu, marketed ...), and whether it was derived from another figure. */
+      memoryBasis: g.memoryBytes.basis,
+      memoryDerived: g.memoryBytes.derived !== undefined,
       memoryBandwidthGBs: g.memoryBandwidthGBs.value,
       bf16Tflops: (g.tflops.bf16 ?? g.tflops.fp16).value,
       fp8Tflops: g.tflops.fp8?.value ?? null,

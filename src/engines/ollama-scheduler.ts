@@ -6,9 +6,10 @@
  *   per layer   the layer's weights + its KV cache for OLLAMA_CONTEXT_LENGTH × OLLAMA_NUM_PARALLEL
  *               tokens (f16, or q8_0 with a quantized cache), the output layer (output norm and output
  *               matrix, or the tied token embedding) as one more layer;
- *   reserved    one layer (blk.0 and its cache) as a buffer, the vision projector, 457 MiB
- *               (DeviceInfo.MinimumMemory) and the compute graph (fs/ggml/ggml.go GraphSize,
- *               per-architecture formulas of the batch of 512, the context and the vocabulary);
+ *   reserved    one layer (blk.0 and its cache) as a buffer, the vision projector's weights and
+ *               its compute graph (ollamaVisionGraph), 457 MiB (DeviceInfo.MinimumMemory) and the
+ *               compute graph (fs/ggml/ggml.go GraphSize, per-architecture formulas of the batch of
+ *               512, the context and the vocabulary);
  *   placement   layers from the output down while they fit in the GPU's free memory; when not all fit,
  *               the output layer is left to the CPU first ("prefer offloading layers other than the
  *               output layer").
@@ -42,6 +43,8 @@ export interface OllamaEstimate {
   weightsBytes: number;
   kvBytes: number;
   graphBytes: number;
+  /** The vision encoder's compute graph (ollamaVisionGraph), reserved with the projector. */
+  visionGraphBytes: number;
   /** Free memory at the start, and what is reserved of it besides layers, projector and graph. */
   freeBytes: number;
   reservedBytes: number;
@@ -119,6 +122,25 @@ export function ollamaGraph(
   return { full: partial, partial };
 }
 
+/**
+ * The vision encoder's compute graph, which Ollama reserves on the GPU beside the projector's weights
+ * (fs/ggml/ggml.go VisionGraphSize, "case \"gemma3\", \"mistral3\": graphSize = 4 * (imageSize*imageSize*numChannels
+ * + embeddingLength*patchSize + numPatches*numPatches*headCount)", numPatches = (imageSize / patchSize)²;
+ * llm/memory.go EstimateGPULayers adds it to the projector's weights: "projectorWeights, projectorGraph =
+ * f.VisionGraphSize()", "gpuZeroOverhead := projectorWeights + projectorGraph", at v0.6.0). Logged as
+ * "projector.weights=\"795.9 MiB\" projector.graph=\"1.0 GiB\"" for gemma3:27b
+ * (https://github.com/ollama/ollama/issues/9818). Bytes; 0 for a model without a vision tower.
+ */
+export function ollamaVisionGraph(arch: ModelArch): number {
+  const v = arch.vision;
+  if (!v) return 0;
+  const patches = Math.floor(v.imageSize / v.patchSize) ** 2;
+  return (
+    4 *
+    (v.imageSize * v.imageSize * v.numChannels + v.hiddenSize * v.patchSize + patches * patches * v.numHeads)
+  );
+}
+
 /** How many layers of `sizes` fit in `space`, taking them from the last one down (greedyFit). */
 function fitFromTop(sizes: number[], space: number): number {
   let n = 0;
@@ -173,7 +195,8 @@ export function ollamaSchedule(args: {
   const free = Math.max(0, args.totalBytes - OLLAMA_IDLE_USED_BYTES);
   // One layer as a buffer and the minimum, besides the projector and the graph.
   const reserved = (blocks[0] ?? 0) + (kv[0] ?? 0) + OLLAMA_MINIMUM_BYTES;
-  const space = free - reserved - projector - Math.max(graph.full, graph.partial);
+  const visionGraph = projector > 0 ? ollamaVisionGraph(arch) : 0;
+  const space = free - reserved - projector - visionGraph - Math.max(graph.full, graph.partial);
   let gpuLayers = fitFromTop(layers, space);
   let onGpu: number[] = layers.map((_, i) => i).slice(layers.length - gpuLayers);
   if (gpuLayers < layers.length) {
@@ -195,6 +218,7 @@ export function ollamaSchedule(args: {
     weightsBytes: Math.round(weights),
     kvBytes: Math.round(kvBytes),
     graphBytes: Math.round(all ? graph.full : graph.partial),
+    visionGraphBytes: visionGraph,
     freeBytes: free,
     reservedBytes: Math.round(reserved),
   };

@@ -72,7 +72,7 @@ export function ollamaMemory(req: MemoryRequest): MemoryPlacement {
       totalBytes: total,
       budgetBytes: e.freeBytes,
       weightsBytes: e.weightsBytes,
-      activationBytes: e.graphBytes,
+      activationBytes: e.graphBytes + e.visionGraphBytes,
       nonTorchBytes: e.reservedBytes,
       kvCacheBytes: e.kvBytes,
       cudaGraphBytes: 0,
@@ -89,6 +89,9 @@ export function ollamaMemory(req: MemoryRequest): MemoryPlacement {
         bytes: e.kvBytes,
       },
       { label: `  compute graph (${e.offloadedLayers ? "partial" : "full"} offload)`, bytes: e.graphBytes },
+      ...(e.visionGraphBytes
+        ? [{ label: "  vision encoder's compute graph", bytes: e.visionGraphBytes }]
+        : []),
       { label: "  reserve: one layer as a buffer and 457 MiB minimum", bytes: e.reservedBytes },
     ],
     stages: req.stageWeights,

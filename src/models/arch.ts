@@ -130,6 +130,8 @@ export interface VisionArch {
   patchSize: number;
   imageSize: number;
   numChannels: number;
+  /** Attention heads of the vision tower (its attention scores are numPatches² per head). */
+  numHeads: number;
   /** Projector: Linear(visionHidden -> textHidden) without bias + RMSNorm(visionHidden) (Gemma 3). */
   projector: "gemma3";
 }

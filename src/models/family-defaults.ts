@@ -81,4 +81,5 @@ export const SIGLIP_DEFAULTS: Json = {
   patch_size: 16,
   image_size: 224,
   num_channels: 3,
+  num_attention_heads: 12,
 };

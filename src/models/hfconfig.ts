@@ -111,6 +111,7 @@ function parseVision(v: unknown, label: string): VisionArch | null {
     patchSize: n("patch_size"),
     imageSize: n("image_size"),
     numChannels: n("num_channels"),
+    numHeads: n("num_attention_heads"),
     projector: "gemma3",
   };
 }

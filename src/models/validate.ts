@@ -248,6 +248,7 @@ export function validateArch(
       ["patch_size", v.patchSize],
       ["image_size", v.imageSize],
       ["num_channels", v.numChannels],
+      ["num_attention_heads", v.numHeads],
     ];
     for (const [k, x] of vision) count(`vision_config.${k}`, x, LIMITS.vision);
   }

@@ -36,7 +36,7 @@ args=(
   --context-length
   8192
   --mem-fraction-static
-  0.851
+  0.849
   --max-running-requests
   256
   --chunked-prefill-size
