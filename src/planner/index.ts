@@ -24,7 +24,7 @@ import {
 } from "../checkpoints/resolve.js";
 import { checkpointSizing } from "../checkpoints/sizing.js";
 import type { Plan, PlanSpec } from "../contract/plan.js";
-import { engineModule } from "../engines/index.js";
+import { ENGINE_NAMES, engineModule } from "../engines/index.js";
 import type { EngineModule } from "../engines/types.js";
 import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
@@ -252,6 +252,10 @@ export function planDeployment(input: PlanInput): Plan {
   const candidates: Candidate[] = [];
   // GPU types whose placements were cut at the largest instance offered (GPUs per instance).
   const instanceLimits = new Map<string, number>();
+  // Shapes the engine cannot run (splitProblem), with the largest GPU count it could: a model that
+  // fits nowhere is then said to be limited by the engine, not by --max-gpus.
+  const engineLimits = new Set<string>();
+  let largestSized = 0;
   const shapes = replicaShapes(spec.maxGpus);
   // The calibration profile, per device: its constants and overheads where it applies.
   const calibration = calibrationSession(input.calibration, engine, spec.engineVersion);
@@ -308,7 +312,11 @@ export function planDeployment(input: PlanInput): Plan {
             continue;
           }
           if (parallelismProblem(candArch, tp, pp, served.precision)) continue;
-          if (splitProblem(engine, device, tp, pp)) continue;
+          const split = splitProblem(engine, device, tp, pp);
+          if (split) {
+            engineLimits.add(split);
+            continue;
+          }
           // Several nodes need a datacenter network (RDMA at hundreds of Gb/s per GPU); workstation
           // cards (GeForce) are planned within one machine only.
           if (tp * pp > GPUS_PER_NODE && isWorkstationGpu(device)) continue;
@@ -327,6 +335,7 @@ export function planDeployment(input: PlanInput): Plan {
             overheads: cal?.overheads,
           };
           const sized = sizePlacement({ ...req, workload: undefined });
+          largestSized = Math.max(largestSized, count);
           if (!sized.memory.fits) continue;
           const best = chooseReplicas(ctx, req, sized, cheapestSuccess);
           if (!best) continue;
@@ -349,8 +358,22 @@ export function planDeployment(input: PlanInput): Plan {
     }
     const smaller = ["int4", "awq", "gptq", "q4_k_m"].some((p) => spec.precisions.includes(p));
     if (instanceLimits.size) throw instanceLimitError(model.id, spec, instanceLimits, smaller);
+    const on = spec.gpus.length ? spec.gpus.join(", ") : devices.map((d) => d.id).join(", ");
+    if (engineLimits.size && largestSized > 0 && largestSized < spec.maxGpus) {
+      throw new UserError(
+        `${model.id} does not fit on ${largestSized} or fewer of ${on} at max model len ${spec.maxModelLen}, ` +
+          `the most ${engine.label} can use: ${[...engineLimits].join("; ")}`,
+        `choose an engine that runs on several nodes (${ENGINE_NAMES.filter(
+          (n) => engineModule(n).parallel.multiNode !== null,
+        )
+          .map((n) => `--engine ${n}`)
+          .join(", ")}), bigger GPUs, or lower --max-model-len`,
+        1,
+        "engine",
+      );
+    }
     throw new UserError(
-      `${model.id} does not fit on ${spec.maxGpus} or fewer of ${spec.gpus.length ? spec.gpus.join(", ") : devices.map((d) => d.id).join(", ")} at max model len ${spec.maxModelLen}`,
+      `${model.id} does not fit on ${spec.maxGpus} or fewer of ${on} at max model len ${spec.maxModelLen}`,
       `raise --max-gpus, ${smaller ? "" : "allow a smaller precision (--precision int4), "}choose bigger GPUs, or lower --max-model-len` +
         (support.notes().length ? ` (${support.notes().join("; ")})` : ""),
     );

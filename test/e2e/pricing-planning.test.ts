@@ -183,6 +183,31 @@ describe("--provider values and combinations: one line, a hint, exit 1", () => {
       /fits on none of the instances offered: RunPod Community Cloud rents .* at most 1 GPU per instance/,
     );
   });
+  it("a model bigger than one node with a one-node engine: the engine is the limit, not --max-gpus (was 'does not fit on 64 or fewer', hint int4)", async () => {
+    // TGI has tensor parallelism on one node and no pipeline parallelism; TensorRT-LLM's module here
+    // runs on one node. DeepSeek-V3's 627 GiB of FP8 weights need more than 8 H100s.
+    for (const [engine, why] of [
+      ["tgi", "TGI cannot split layers over GPUs"],
+      ["trtllm", "TensorRT-LLM runs on one node only"],
+    ] as const) {
+      const r = await cli([
+        "plan",
+        "-m",
+        "deepseek-v3",
+        "--engine",
+        engine,
+        "--gpu",
+        "h100-sxm",
+        "--defaults",
+      ]);
+      expectOneLine(r, `does not fit on 8 or fewer of h100-sxm at max model len 8192, the most `);
+      expect(r.stderr).toContain(why);
+      expect(r.stderr).toMatch(
+        /hint: choose an engine that runs on several nodes \(--engine vllm, --engine sglang\)/,
+      );
+      expect(r.stderr).not.toContain("--precision int4");
+    }
+  });
   it("a provider without spot instances under --pricing spot (was 'its GPUs: none')", async () => {
     expectOneLine(
       await cli(["plan", "-m", "8b", "--defaults", "--provider", "lambda", "--pricing", "spot"]),
