@@ -16,6 +16,7 @@ import { discoverModel, MODELS_TIMEOUT_MS } from "../bench/discover.js";
 import { parsePrompts } from "../bench/prompts.js";
 import { type BenchResult, MAX_CONCURRENCY, MAX_DURATION_S, MAX_REQUESTS, runLoad } from "../bench/run.js";
 import { UserError } from "../errors.js";
+import { parseYamlFile } from "./yaml-io.js";
 import { redact } from "../redact.js";
 import { intFlag, numFlag } from "./flags.js";
 import { c, ce, info, out, printJson } from "./output.js";
@@ -86,13 +87,11 @@ async function readPrediction(path: string): Promise<PlanPrediction> {
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "plan.yaml");
   if (!existsSync(file))
     throw new UserError(`plan file ${file} does not exist`, "make one with llmdeploy plan --out DIR");
-  let doc: unknown;
-  try {
-    const { parse } = await import("yaml");
-    doc = parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new UserError(`${file} is not valid YAML: ${String((e as Error).message).split("\n")[0]}`);
-  }
+  const doc = await parseYamlFile(
+    readFileSync(file, "utf8"),
+    file,
+    "regenerate it with llmdeploy plan --out DIR, or drop --plan",
+  );
   const r = planPrediction(doc);
   if ("problem" in r)
     throw new UserError(

@@ -3,8 +3,7 @@
  * resolve the model, run the planner, print the plan (table, --json or --yaml) and write it with --out.
  * Exit codes: 0 a plan meets every target, 2 none does (the closest is shown), 1 bad input.
  */
-import { existsSync, readFileSync } from "node:fs";
-import type * as YamlModule from "yaml";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import pkg from "../../package.json" with { type: "json" };
 import { devices, findGpu, gpus as gpuCatalog, models as modelCatalog } from "../catalog/index.js";
 import { UserError } from "../errors.js";
@@ -34,6 +33,8 @@ import {
   noTtyError,
 } from "./prompts.js";
 import { printPlan } from "./plan-print.js";
+import { shown } from "./safe-text.js";
+import { parseYamlFile, yamlText } from "./yaml-io.js";
 
 export interface PlanFlags {
   config?: string;
@@ -145,35 +146,43 @@ function parseSpec(raw: unknown, where: string): SpecInput {
   throw new UserError(`${where}: ${field}: ${msg}`, "llmdeploy schema prints the spec's JSON Schema");
 }
 
-type YamlLib = typeof YamlModule;
-/** yaml is CommonJS: its bundled namespace carries the API on `default`. */
-async function yamlLib(): Promise<YamlLib> {
-  const m = (await import("yaml")) as YamlLib & { default?: YamlLib };
-  return m.default ?? m;
+/** A spec file is a few hundred bytes; anything past 1 MiB is not one. */
+const MAX_SPEC_BYTES = 1024 * 1024;
+
+/** The text of --config: a UserError (not an errno) for a folder, a huge file, or one that cannot be read. */
+function readSpecText(path: string): string {
+  const hint = "pass the path of a YAML spec (see examples/specs/)";
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new UserError(`spec file ${path} is not a file`, hint);
+    if (st.size > MAX_SPEC_BYTES)
+      throw new UserError(
+        `spec file ${path} is ${st.size} bytes: too large for a spec (1 MiB at most)`,
+        hint,
+      );
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(
+      `cannot read spec file ${path} (${(e as NodeJS.ErrnoException).code ?? "read error"})`,
+      hint,
+    );
+  }
 }
 
 async function loadConfig(path: string): Promise<SpecInput> {
   if (!existsSync(path)) {
     throw new UserError(
       `spec file ${path} does not exist`,
-      "pass the path of a YAML spec (see examples/*.yaml)",
+      "pass the path of a YAML spec (see examples/specs/)",
     );
   }
-  const text = readFileSync(path, "utf8");
-  let raw: unknown;
-  try {
-    raw = (await yamlLib()).parse(text);
-  } catch (e) {
-    const first = ((e as Error).message ?? "").split("\n")[0];
-    throw new UserError(
-      `${path} is not valid YAML: ${first}`,
-      "check the indentation and quoting at that line",
-    );
-  }
+  const text = readSpecText(path);
+  const raw = await parseYamlFile(text, path, "check the indentation and quoting at that line");
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new UserError(
-      `${path} must hold a mapping of spec fields`,
-      "e.g. model: llama-3.1-8b (see examples/*.yaml)",
+      `${path} must hold a mapping of spec fields (${raw == null ? "it is empty" : `it holds ${typeof raw === "string" ? "a single string" : shown(raw)}`})`,
+      "e.g. model: llama-3.1-8b (see examples/specs/)",
     );
   }
   return parseSpec(raw, path);
@@ -365,7 +374,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
     for (const n of plan.notes) if (n.startsWith("calibration profile")) info(`note: ${n}`);
   if (flags.json) printJson(plan);
   else if (flags.yaml) {
-    process.stdout.write((await yamlLib()).stringify(plan));
+    process.stdout.write(await yamlText(plan));
   } else printPlan(plan);
   let outDir = flags.out;
   if (!outDir && interactive && !flags.json && !flags.yaml) {

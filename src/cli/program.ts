@@ -7,8 +7,9 @@
 import { Command, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { ENGINE_NAMES } from "../engines/index.js";
-import { UserError } from "../errors.js";
+import { refuseEmptyValues } from "./flags.js";
 import { ce, setQuiet } from "./output.js";
+import { printable } from "./safe-text.js";
 
 export type Raw = Record<string, unknown>;
 type Code = Promise<number | void>;
@@ -33,34 +34,6 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 const CALIBRATION_HELP =
   "calibration profile from llmdeploy calibrate (none: no profile; default: $LLMDEPLOY_CALIBRATION, else $XDG_CONFIG_HOME/llmdeploy/calibration.json or ~/.config/llmdeploy/calibration.json when it exists)";
 
-const blank = (v: unknown): boolean =>
-  typeof v === "string" ? v.trim() === "" : Array.isArray(v) && v.some(blank);
-
-/**
- * An option or argument given an empty (or blank) value is refused, never taken as "not given": `--out ""`
- * (or `--out "$DIR"` with DIR unset) would otherwise fall back to a default the user did not ask for.
- * Throws a UserError naming the flag, with the value it takes.
- */
-export function refuseEmptyValues(cmd: Command): void {
-  for (const o of cmd.options) {
-    const name = o.long ?? o.short ?? o.flags;
-    if (!o.required && !o.optional) continue; // a switch: no value
-    if (!blank(cmd.getOptionValue(o.attributeName()))) continue;
-    const takes = /<[^>]+>|\[[^\]]+\]/.exec(o.flags)?.[0] ?? "VALUE";
-    throw new UserError(
-      `${name} was given an empty value`,
-      `pass ${name} ${takes}, or leave ${name} out (an empty shell variable, as in ${name} "$VAR", passes "")`,
-    );
-  }
-  cmd.registeredArguments.forEach((a, i) => {
-    if (blank(cmd.args[i]))
-      throw new UserError(
-        `the ${a.name()} argument is empty`,
-        `see llmdeploy ${cmd.name()} --help for what <${a.name()}> takes`,
-      );
-  });
-}
-
 /** The program; `run` receives each action's promise (main.ts sets the exit code from it). */
 export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
   const run = async (p: Code): Promise<void> => {
@@ -79,7 +52,7 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
       // Commander's own usage errors (unknown option, missing argument): one line, then a hint.
       outputError: (str, write) =>
         write(
-          `${ce.red(str.trimEnd())}\n${ce.dim("hint:")} run llmdeploy --help, or llmdeploy <command> --help\n`,
+          `${ce.red(str.trimEnd().split("\n").map(printable).join("\n"))}\n${ce.dim("hint:")} run llmdeploy --help, or llmdeploy <command> --help\n`,
         ),
     })
     .hook("preAction", (cmd, action) => {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { findGpu } from "../catalog/index.js";
 import { engineModule } from "../engines/index.js";
 import { UserError } from "../errors.js";
+import { parseYamlFile } from "./yaml-io.js";
 import { fractionFlag, intFlag } from "./flags.js";
 import { resolveModel } from "../models/resolve.js";
 import { ledgerForLog } from "../verify/computed-ledger.js";
@@ -62,13 +63,11 @@ async function readPlanLedger(path: string) {
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "plan.yaml");
   if (!existsSync(file))
     throw new UserError(`plan file ${file} does not exist`, "make one with llmdeploy plan --out DIR");
-  let doc: unknown;
-  try {
-    const { parse } = await import("yaml");
-    doc = parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new UserError(`${file} is not valid YAML: ${String((e as Error).message).split("\n")[0]}`);
-  }
+  const doc = await parseYamlFile(
+    readFileSync(file, "utf8"),
+    file,
+    "regenerate it with llmdeploy plan --out DIR",
+  );
   const r = ledgerFromPlan(doc);
   if ("problem" in r)
     throw new UserError(

@@ -70,3 +70,77 @@ describe("symbolic links at --out", () => {
     expect(existsSync(join(dir, "deploy", "Dockerfile"))).toBe(false);
   });
 });
+
+describe("errors name the file, the line and the problem; they never echo the file or a hostile string", () => {
+  const SECRET = "sk-live-SECRET0123456789";
+  const ESC = "\u001b[31m";
+  /** Stderr holds neither the secret, nor an escape character, nor a line of the file. */
+  const clean = (r: { stderr: string }) => {
+    expect(r.stderr).not.toContain("SECRET");
+    expect(r.stderr).not.toContain("hunter2");
+    // eslint-disable-next-line no-control-regex
+    expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  };
+
+  it("a YAML spec with a syntax error, a tag, or no mapping (was: the yaml package's warning quoted the line)", async () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, "syntax.yaml"),
+      `model: 8b\napi_key: ${SECRET}\n  password: [hunter2\n${ESC}x: 1\n`,
+    );
+    writeFileSync(join(dir, "tag.yaml"), `model: !${SECRET} 8b\n`);
+    writeFileSync(join(dir, "passwd"), `root:x:0:0:root:/root:/bin/bash ${SECRET}\n`);
+    let r = await cli(["plan", "--config", "syntax.yaml", "--defaults"], { cwd: dir });
+    expect(oneLine(r)).toMatch(/^error: syntax\.yaml is not valid YAML: line 2, column \d+: [\w ]+$/);
+    clean(r);
+    r = await cli(["plan", "--config", "tag.yaml", "--defaults"], { cwd: dir });
+    expect(oneLine(r)).toBe(
+      "error: tag.yaml: line 1, column 8: Unresolved tag; llmdeploy reads plain YAML (no tags)",
+    );
+    clean(r);
+    r = await cli(["plan", "--config", "passwd", "--defaults"], { cwd: dir });
+    expect(oneLine(r)).toBe("error: passwd must hold a mapping of spec fields (it holds a single string)");
+    clean(r);
+    for (const args of [
+      ["render", "syntax.yaml", "--out", "deploy"],
+      ["verify", "--log", "passwd", "--plan", "tag.yaml"],
+      ["bench", "--url", "http://127.0.0.1:9", "--plan", "syntax.yaml"],
+    ]) {
+      r = await cli(args, { cwd: dir });
+      expect(r.exitCode).toBe(1);
+      clean(r);
+    }
+  });
+
+  it("a JSON file (was: V8's message quoted 10 characters either side: the secret)", async () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, "cal.json"),
+      `{"version": 1,\n"token": ${SECRET}${ESC}, "password": "hunter2"}\n`,
+    );
+    let r = await cli(["estimate", "8b", "--calibration", "cal.json"], { cwd: dir });
+    expect(oneLine(r)).toBe(
+      "error: calibration profile cal.json is not JSON: line 2, column 10: Unexpected token 's' (--calibration)",
+    );
+    clean(r);
+    r = await cli(["calibrate", "--bench", "cal.json", "--plan", "cal.json"], { cwd: dir });
+    expect(r.exitCode).toBe(1);
+    clean(r);
+    // a model folder's config.json is read outside the CLI: the error line is cleaned all the same
+    mkdirSync(join(dir, "model"));
+    writeFileSync(join(dir, "model", "config.json"), `{"hidden_size": ${SECRET}}`);
+    r = await cli(["estimate", "./model"], { cwd: dir });
+    expect(oneLine(r)).toMatch(/config\.json is not valid JSON: Unexpected token 's'/);
+    clean(r);
+  });
+
+  it("a hostile model name or option: escape sequences removed, a 5000-character name cut", async () => {
+    let r = await cli(["estimate", `${ESC}\u001b]0;title\u0007${"a".repeat(5000)}`]);
+    const line = oneLine(r);
+    clean(r);
+    expect(line.length).toBeLessThan(300);
+    r = await cli(["plan", `--${ESC}x`]);
+    expect(r.exitCode).toBe(1);
+    clean(r);
+  });
+});
