@@ -9,12 +9,14 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { cli } from "./helpers.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "llmdeploy-e2e-hard-"));
@@ -142,5 +144,27 @@ describe("errors name the file, the line and the problem; they never echo the fi
     r = await cli(["plan", `--${ESC}x`]);
     expect(r.exitCode).toBe(1);
     clean(r);
+  });
+});
+
+describe("plan.yaml reads back as the plan under YAML 1.2 and YAML 1.1", () => {
+  // Before: `date: 2026-07-30` (the price's date) and `serviceName: yes` were written plain, and a
+  // YAML 1.1 reader (PyYAML, js-yaml, Go's yaml.v2) read a Date and the boolean true.
+  it("plan --out and plan --yaml hold what plan --json prints", async () => {
+    const dir = tmp();
+    const args = [...PLAN, "--service-name", "yes", "--engine-version", "0.10", "--provider", "gcp"];
+    const json = await cli([...args, "--json"]);
+    expect(json.exitCode, json.stderr).toBe(0);
+    const plan = JSON.parse(json.stdout);
+    expect(plan.spec.serviceName).toBe("yes");
+    expect(JSON.stringify(plan)).toMatch(/"date":"\d{4}-\d{2}-\d{2}"/);
+    const yaml = await cli([...args, "--yaml"]);
+    expect(await cli([...args, "--out", "deploy"], { cwd: dir })).toMatchObject({ exitCode: 0 });
+    const written = readFileSync(join(dir, "deploy", "plan.yaml"), "utf8");
+    for (const text of [yaml.stdout, written]) {
+      expect(text).toMatch(/date: "\d{4}-\d{2}-\d{2}"/);
+      expect(parse(text)).toEqual(plan);
+      expect(parse(text, { version: "1.1" })).toEqual(plan);
+    }
   });
 });
