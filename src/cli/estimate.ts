@@ -177,7 +177,13 @@ function printPlacement(p: PlacementResult, r: EstimateResult): void {
       (p.nodes > 1 ? ` across ${p.nodes} nodes` : "") +
       `  —  ${p.fits ? c.green("fits") : c.red(`does not fit: ${p.reason}`)}`,
   );
-  const rows = p.ledger.map((l) => [l.label, (l.bytes / 1024 ** 3).toFixed(2)]);
+  // What is left for the KV cache is negative when nothing fits: shown as none, and by how much it is short.
+  const rows = p.ledger.map((l) => [
+    l.label,
+    l.bytes < 0
+      ? `none: ${(-l.bytes / 1024 ** 3).toFixed(2)} over the budget`
+      : (l.bytes / 1024 ** 3).toFixed(2),
+  ]);
   out(renderTable([c.bold(`per GPU (${r.engine.name} ${r.engine.version})`), c.bold("GiB")], rows));
   for (const line of ledgerBar(p.perGpu, { width: lineWidth() - 2, unicode: unicodeOn() })) out(`  ${line}`);
   out(c.dim(`memory model: ${r.engine.memoryModel}`));

@@ -168,3 +168,14 @@ describe("plan.yaml reads back as the plan under YAML 1.2 and YAML 1.1", () => {
     }
   });
 });
+
+describe("what a new user trips over", () => {
+  it("estimate on a GPU too small: the ledger says the KV cache has none, not a negative size", async () => {
+    // Before: "KV cache │ -737.19" in the per-GPU table.
+    const r = await cli(["estimate", "405b", "--gpu", "l4", "--gpus", "1"]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain("does not fit");
+    expect(r.stdout).toMatch(/│\s+KV cache\s+│ none: \d+\.\d\d over the budget\s+│/);
+    expect(r.stdout).not.toMatch(/│\s+-\d/);
+  });
+});
