@@ -131,15 +131,40 @@ export function specFromFlags(f: PlanFlags): SpecInput {
   return s as SpecInput;
 }
 
+interface SpecIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
+  errors?: SpecIssue[][];
+}
+
+/**
+ * The issue to report: for a value that matches no branch of a union (zod's bare "Invalid input"), the
+ * branch's issue that got furthest into the value (kvCacheDtype: [fp4] -> kvCacheDtype.0: Invalid
+ * option: expected one of "auto"|"fp8").
+ */
+function specificIssue(i: SpecIssue): SpecIssue {
+  if (i.code !== "invalid_union" || !i.errors?.length) return i;
+  const firsts = i.errors.map((e) => e[0]).filter((e): e is SpecIssue => e !== undefined);
+  const best = firsts.reduce<SpecIssue | undefined>(
+    (a, e) => (!a || e.path.length > a.path.length ? e : a),
+    undefined,
+  );
+  return best ? specificIssue({ ...best, path: [...i.path, ...best.path] }) : i;
+}
+
 function parseSpec(raw: unknown, where: string): SpecInput {
   const r = specSchema.safeParse(raw);
   if (r.success) return r.data;
-  const i = r.error.issues[0]!;
+  const i = specificIssue(r.error.issues[0] as SpecIssue);
   const msg =
-    i.code === "unrecognized_keys" ? `unknown field ${i.keys.map((k) => `"${k}"`).join(", ")}` : i.message;
+    i.code === "unrecognized_keys"
+      ? `unknown field ${(i.keys ?? []).map((k) => shown(k, 40)).join(", ")}`
+      : i.message;
   if (where === "flags") {
     // Name the flag as it was typed: targets.tpotMs -> --tpot-ms, gpuPrices -> --gpu-price
-    const flag = flagFor(i.path.map(String).join("."));
+    const flag = flagFor(i.path.filter((p) => typeof p === "string").join("."));
     throw new UserError(`${flag}: ${msg}`, `llmdeploy plan --help lists the accepted values`);
   }
   const field = i.path.length ? i.path.join(".") : "(top level)";

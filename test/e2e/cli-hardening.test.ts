@@ -178,4 +178,16 @@ describe("what a new user trips over", () => {
     expect(r.stdout).toMatch(/│\s+KV cache\s+│ none: \d+\.\d\d over the budget\s+│/);
     expect(r.stdout).not.toMatch(/│\s+-\d/);
   });
+
+  it("a value no branch of the spec accepts names what is accepted (was: 'Invalid input')", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "kv.yaml"), "model: 8b\nkvCacheDtype: [fp4]\ntargets:\n  ttftMs: 100\n");
+    let r = await cli(["plan", "--config", "kv.yaml", "--defaults"], { cwd: dir });
+    expect(oneLine(r)).toBe('error: kv.yaml: kvCacheDtype.0: Invalid option: expected one of "auto"|"fp8"');
+    r = await cli(["plan", "--model", "8b", "--defaults", "--kv-cache-dtype", "fp4"]);
+    expect(oneLine(r)).toBe('error: --kv-cache-dtype: Invalid option: expected one of "auto"|"fp8"');
+    writeFileSync(join(dir, "t.yaml"), "model: 8b\ntargets:\n  ttftMs: -5\n");
+    r = await cli(["plan", "--config", "t.yaml", "--defaults"], { cwd: dir });
+    expect(oneLine(r)).toBe("error: t.yaml: targets.ttftMs: Too small: expected number to be >0");
+  });
 });
