@@ -190,4 +190,11 @@ describe("what a new user trips over", () => {
     r = await cli(["plan", "--config", "t.yaml", "--defaults"], { cwd: dir });
     expect(oneLine(r)).toBe("error: t.yaml: targets.ttftMs: Too small: expected number to be >0");
   });
+
+  it("CI=false and no terminal: the refusal says why (was: 'CI is set')", async () => {
+    const r = await cli(["plan", "--model", "8b"], { env: { CI: "false" } });
+    expect(oneLine(r)).toContain("(no terminal (stdin/stdout is not a TTY), so llmdeploy does not prompt)");
+    const ci = await cli(["plan", "--model", "8b"]);
+    expect(oneLine(ci)).toContain("(CI is set, so llmdeploy does not prompt)");
+  });
 });
