@@ -6,6 +6,7 @@ import { describeUse } from "../calibrate/apply.js";
 import { findGpu, gpus as gpuCatalog } from "../catalog/index.js";
 import { ENGINE_NAMES } from "../engines/index.js";
 import { UserError } from "../errors.js";
+import { checkModelArg } from "./model-arg.js";
 import { resolveModel } from "../models/resolve.js";
 import { estimate, type EstimateResult, type PlacementResult } from "../sizing/estimate.js";
 import { parseKvDtype } from "../sizing/kv.js";
@@ -80,6 +81,7 @@ export async function collectEstimate(
   rawOpts: Record<string, unknown>,
 ): Promise<EstimateResult> {
   const o = estimateOptions(rawOpts);
+  checkModelArg(modelArg, "model");
   const model = await resolveModel(modelArg);
   if (model.note) info(model.note);
   if ((o.tp !== undefined || o.pp !== undefined) && !o.gpu && o.gpus === undefined) {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import pkg from "../../package.json" with { type: "json" };
 import { devices, findGpu, gpus as gpuCatalog, models as modelCatalog } from "../catalog/index.js";
 import { UserError } from "../errors.js";
+import { checkModelArg } from "./model-arg.js";
 import { resolveModel } from "../models/resolve.js";
 import {
   normalizeSpec,
@@ -322,6 +323,8 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
       "closed loop (users) or open loop (rate)",
     );
   }
+  checkModelArg(spec.model!, "--model");
+  if (spec.modelRef) checkModelArg(spec.modelRef, "--model-ref");
   const model = await resolveModel(spec.model!);
   if (model.note) info(model.note);
   const own = spec.modelRef ? await resolveModel(spec.modelRef) : null;

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { findGpu } from "../catalog/index.js";
 import { engineModule } from "../engines/index.js";
 import { UserError } from "../errors.js";
+import { checkModelArg } from "./model-arg.js";
 import { parseYamlFile } from "./yaml-io.js";
 import { fractionFlag, intFlag } from "./flags.js";
 import { resolveModel } from "../models/resolve.js";
@@ -108,6 +109,7 @@ async function computedLedger(
   }
   let model: Awaited<ReturnType<typeof resolveModel>>;
   try {
+    checkModelArg(modelArg, "--model");
     model = await resolveModel(modelArg);
   } catch (e) {
     if (e instanceof UserError && !flags.model) {

@@ -11,6 +11,7 @@ import {
   readdirSync,
   readFileSync,
   symlinkSync,
+  truncateSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -196,5 +197,17 @@ describe("what a new user trips over", () => {
     expect(oneLine(r)).toContain("(no terminal (stdin/stdout is not a TTY), so llmdeploy does not prompt)");
     const ci = await cli(["plan", "--model", "8b"]);
     expect(oneLine(ci)).toContain("(CI is set, so llmdeploy does not prompt)");
+  });
+
+  it("a device or a huge file as the model: one line (was: /dev/zero read until the process aborted, exit 134)", async () => {
+    let r = await cli(["estimate", "/dev/zero"]);
+    expect(oneLine(r)).toBe("error: model /dev/zero is not a regular file or a folder");
+    r = await cli(["plan", "--model", "8b", "--model-ref", "/dev/zero", "--defaults"]);
+    expect(oneLine(r)).toBe("error: --model-ref /dev/zero is not a regular file or a folder");
+    const dir = tmp();
+    writeFileSync(join(dir, "config.json"), "");
+    truncateSync(join(dir, "config.json"), 20 * 1024 * 1024);
+    r = await cli(["estimate", join(dir, "config.json")]);
+    expect(oneLine(r)).toMatch(/config\.json is 20 MiB: not a config\.json/);
   });
 });
