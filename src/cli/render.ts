@@ -11,6 +11,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../errors.js";
+import { MAX_PLAN_BYTES, readTextFile } from "./read-file.js";
 import { shown } from "./safe-text.js";
 import { parseYamlFile } from "./yaml-io.js";
 import type { Plan } from "../contract/plan.js";
@@ -74,11 +75,8 @@ export async function readPlanFile(path: string): Promise<Plan> {
     if (existsSync(inside)) return readPlanFile(inside);
     throw new UserError(`${path} is a folder without plan.yaml`, "pass the plan.yaml file");
   }
-  const raw = await parseYamlFile(
-    readFileSync(path, "utf8"),
-    path,
-    "check the file, or regenerate it with llmdeploy plan --out DIR",
-  );
+  const hint = "check the file, or regenerate it with llmdeploy plan --out DIR";
+  const raw = await parseYamlFile(readTextFile(path, "plan file", hint, MAX_PLAN_BYTES), path, hint);
   return checkPlan(raw, path);
 }
 

@@ -210,4 +210,23 @@ describe("what a new user trips over", () => {
     r = await cli(["estimate", join(dir, "config.json")]);
     expect(oneLine(r)).toMatch(/config\.json is 20 MiB: not a config\.json/);
   });
+
+  it("a device given as a plan, a log or prompts: one line (was: read without end, or blocked on a FIFO)", async () => {
+    const cases: [string[], string][] = [
+      [["render", "/dev/zero", "--out", "x"], "plan file /dev/zero is not a regular file"],
+      [
+        ["verify", "--log", "/dev/zero", "--model", "8b", "--gpu", "l4"],
+        "log file /dev/zero is not a regular file",
+      ],
+      [
+        ["bench", "--url", "http://127.0.0.1:9", "--plan", "/dev/zero"],
+        "plan file /dev/zero is not a regular file",
+      ],
+      [
+        ["bench", "--url", "http://127.0.0.1:9", "--prompts", "/dev/zero"],
+        "prompts file /dev/zero is not a regular file",
+      ],
+    ];
+    for (const [args, message] of cases) expect(oneLine(await cli(args))).toBe(`error: ${message}`);
+  });
 });
