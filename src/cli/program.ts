@@ -254,7 +254,7 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .option("--calibration <file>", CALIBRATION_HELP)
     .option("--defaults", "fill every unanswered question with the documented defaults; never prompt")
     .option("--json", "print the plan object as JSON on stdout")
-    .option("--yaml", "print the plan object as YAML on stdout")
+    .addOption(new Option("--yaml", "print the plan object as YAML on stdout").conflicts("json"))
     .option("-o, --out <dir>", "write plan.yaml (and the deployment files) into this folder")
     .option("--force", "overwrite files in --out that differ")
     .option("--dry-run", "with --out: list what would be written, changed or removed; write nothing")

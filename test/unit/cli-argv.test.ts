@@ -253,3 +253,11 @@ describe("an empty value is refused, never taken as 'not given'", () => {
     await expect(parse(["plan", "--out"])).rejects.toThrow(/argument missing/);
   });
 });
+
+describe("plan: one output format", () => {
+  it("--json and --yaml together are refused (was: --yaml silently ignored)", async () => {
+    await expect(parse(["plan", "--model", "8b", "--defaults", "--json", "--yaml"])).rejects.toThrow(
+      /option '--yaml' cannot be used with option '--json'/,
+    );
+  });
+});
