@@ -38,6 +38,10 @@ function charName(ch: string): string {
 export function printable(s: string): string {
   let t = cleanText(s.replace(/[\r\n\t\v\f\u0085\u2028\u2029]+/g, " "));
   t = t.replace(V8_JSON_SNIPPET, (_m, tok: string) => `Unexpected token ${charName(tok)} (not valid JSON)`);
+  // ...and its start alone, when a caller kept only the message's first line: the rest is the file's.
+  t = t.replace(/Unexpected token '([\s\S])', (\.\.\.)?"[\s\S]*$/, (_m, tok: string) => {
+    return `Unexpected token ${charName(tok)} (not valid JSON)`;
+  });
   t = t.replace(new RegExp(`\\S{${LONGEST_WORD + 1},}`, "g"), (w) => `${w.slice(0, 120)}…`);
   return t.length > LONGEST_LINE ? `${t.slice(0, LONGEST_LINE)}…` : t;
 }

@@ -89,6 +89,15 @@ describe("printable", () => {
     }
     expect(message).toContain("hunter2");
     expect(printable(message)).toBe("config.json is not valid JSON: Unexpected token 'h' (not valid JSON)");
+    // a caller that kept the first line only, when the quoted context held a line break
+    let cut = "";
+    try {
+      JSON.parse(`{"password":\nhunter2hunter2}`);
+    } catch (e) {
+      cut = `hub: ${(e as Error).message.split("\n")[0]}`;
+    }
+    expect(cut).toContain("assword");
+    expect(printable(cut)).toBe("hub: Unexpected token 'h' (not valid JSON)");
   });
 });
 
