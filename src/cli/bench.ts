@@ -2,7 +2,7 @@
  * `llmdeploy bench --url URL`: load-test an OpenAI-compatible endpoint and report latency percentiles,
  * throughput and errors; with --plan, compare them with what the plan predicted.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { authorization, makeAgent, type Prompt, type Target } from "../bench/client.js";
 import {
@@ -16,6 +16,8 @@ import { discoverModel, MODELS_TIMEOUT_MS } from "../bench/discover.js";
 import { parsePrompts } from "../bench/prompts.js";
 import { type BenchResult, MAX_CONCURRENCY, MAX_DURATION_S, MAX_REQUESTS, runLoad } from "../bench/run.js";
 import { UserError } from "../errors.js";
+import { MAX_PLAN_BYTES, readTextFile } from "./read-file.js";
+import { parseYamlFile } from "./yaml-io.js";
 import { redact } from "../redact.js";
 import { intFlag, numFlag } from "./flags.js";
 import { c, ce, info, out, printJson } from "./output.js";
@@ -63,18 +65,13 @@ const MAX_PROMPTS_BYTES = 64 * 1024 * 1024;
 const IN_FLIGHT_PROMPT_CHARS = 48 * 1024 * 1024;
 
 function readPrompts(path: string): Prompt[] {
-  if (!existsSync(path) || !statSync(path).isFile())
-    throw new UserError(
-      `prompts file ${path} does not exist`,
-      'a JSONL file: one {"prompt": ...} or {"messages": [...]} per line',
-    );
-  const size = statSync(path).size;
-  if (size > MAX_PROMPTS_BYTES)
-    throw new UserError(
-      `prompts file ${path} is ${(size / 1024 / 1024).toFixed(0)} MiB, over the 64 MiB bench reads`,
-      "a sample of a few thousand prompts measures as well",
-    );
-  return parsePrompts(readFileSync(path, "utf8"), path);
+  const text = readTextFile(
+    path,
+    "prompts file",
+    'a JSONL file: one {"prompt": ...} or {"messages": [...]} per line; a sample of a few thousand prompts measures as well',
+    MAX_PROMPTS_BYTES,
+  );
+  return parsePrompts(text, path);
 }
 
 const promptChars = (p: Prompt) =>
@@ -86,13 +83,8 @@ async function readPrediction(path: string): Promise<PlanPrediction> {
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "plan.yaml");
   if (!existsSync(file))
     throw new UserError(`plan file ${file} does not exist`, "make one with llmdeploy plan --out DIR");
-  let doc: unknown;
-  try {
-    const { parse } = await import("yaml");
-    doc = parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new UserError(`${file} is not valid YAML: ${String((e as Error).message).split("\n")[0]}`);
-  }
+  const hint = "regenerate it with llmdeploy plan --out DIR, or drop --plan";
+  const doc = await parseYamlFile(readTextFile(file, "plan file", hint, MAX_PLAN_BYTES), file, hint);
   const r = planPrediction(doc);
   if ("problem" in r)
     throw new UserError(

@@ -18,6 +18,7 @@ import { FACTORS, type FactorName, PERF_FACTORS, type PerfFactor } from "../cali
 import { type BenchRun, describeWorkload, readBenchResult } from "../calibrate/runs.js";
 import { devices } from "../catalog/index.js";
 import { UserError } from "../errors.js";
+import { jsonProblem } from "./safe-text.js";
 import { resolveModel } from "../models/resolve.js";
 import type { PlanModel } from "../planner/index.js";
 import { parseVllmLog } from "../verify/vllm-log.js";
@@ -88,12 +89,7 @@ function readRun(path: string): BenchRun {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new UserError(
-      `${path} is not JSON: ${String((e as Error).message).split("\n")[0]}`,
-      hint,
-      1,
-      "bench",
-    );
+    throw new UserError(`${path} is not JSON: ${jsonProblem(e, text)}`, hint, 1, "bench");
   }
   return readBenchResult(raw, basename(path));
 }

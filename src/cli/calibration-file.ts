@@ -11,6 +11,7 @@ import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import type { LoadedProfile } from "../calibrate/apply.js";
 import { UserError } from "../errors.js";
+import { jsonProblem } from "./safe-text.js";
 
 export const CALIBRATION_ENV = "LLMDEPLOY_CALIBRATION";
 /** The largest profile read: 16 MiB (a profile of thousands of runs is a few hundred KiB). */
@@ -55,11 +56,18 @@ export async function readProfile(path: string, source: LoadedProfile["source"])
       field,
     );
   let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "read error";
+    throw new UserError(`cannot read calibration profile ${path} (${code})`, named, 1, field);
+  }
+  try {
+    raw = JSON.parse(text);
   } catch (e) {
     throw new UserError(
-      `calibration profile ${path} is not JSON: ${String((e as Error).message).split("\n")[0]}`,
+      `calibration profile ${path} is not JSON: ${jsonProblem(e, text)}`,
       `llmdeploy calibrate writes it; ${named}`,
       1,
       field,

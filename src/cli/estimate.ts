@@ -6,6 +6,7 @@ import { describeUse } from "../calibrate/apply.js";
 import { findGpu, gpus as gpuCatalog } from "../catalog/index.js";
 import { ENGINE_NAMES } from "../engines/index.js";
 import { UserError } from "../errors.js";
+import { checkModelArg } from "./model-arg.js";
 import { resolveModel } from "../models/resolve.js";
 import { estimate, type EstimateResult, type PlacementResult } from "../sizing/estimate.js";
 import { parseKvDtype } from "../sizing/kv.js";
@@ -80,6 +81,7 @@ export async function collectEstimate(
   rawOpts: Record<string, unknown>,
 ): Promise<EstimateResult> {
   const o = estimateOptions(rawOpts);
+  checkModelArg(modelArg, "model");
   const model = await resolveModel(modelArg);
   if (model.note) info(model.note);
   if ((o.tp !== undefined || o.pp !== undefined) && !o.gpu && o.gpus === undefined) {
@@ -184,7 +186,13 @@ function printPlacement(p: PlacementResult, r: EstimateResult): void {
       (p.nodes > 1 ? ` across ${p.nodes} nodes` : "") +
       `  —  ${p.fits ? c.green("fits") : c.red(`does not fit: ${p.reason}`)}`,
   );
-  const rows = p.ledger.map((l) => [l.label, (l.bytes / 1024 ** 3).toFixed(2)]);
+  // What is left for the KV cache is negative when nothing fits: shown as none, and by how much it is short.
+  const rows = p.ledger.map((l) => [
+    l.label,
+    l.bytes < 0
+      ? `none: ${(-l.bytes / 1024 ** 3).toFixed(2)} over the budget`
+      : (l.bytes / 1024 ** 3).toFixed(2),
+  ]);
   out(renderTable([c.bold(`per GPU (${r.engine.name} ${r.engine.version})`), c.bold("GiB")], rows));
   for (const line of ledgerBar(p.perGpu, { width: lineWidth() - 2, unicode: unicodeOn() })) out(`  ${line}`);
   out(c.dim(`memory model: ${r.engine.memoryModel}`));

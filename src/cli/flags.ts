@@ -3,6 +3,7 @@
  * flags people type. Each parser takes the flag's name (for the message) and its raw string; it returns
  * undefined when the flag was not given and throws a one-line UserError naming the flag otherwise.
  */
+import type { Command } from "commander";
 import { UserError } from "../errors.js";
 
 interface Bounds {
@@ -121,4 +122,32 @@ export function flagFor(field: string): string {
   return (
     FLAG_OF[field] ?? `--${(field.split(".").pop() ?? field).replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`
   );
+}
+
+const blank = (v: unknown): boolean =>
+  typeof v === "string" ? v.trim() === "" : Array.isArray(v) && v.some(blank);
+
+/**
+ * An option or argument given an empty (or blank) value is refused, never taken as "not given": `--out ""`
+ * (or `--out "$DIR"` with DIR unset) would otherwise fall back to a default the user did not ask for.
+ * Throws a UserError naming the flag, with the value it takes.
+ */
+export function refuseEmptyValues(cmd: Command): void {
+  for (const o of cmd.options) {
+    const name = o.long ?? o.short ?? o.flags;
+    if (!o.required && !o.optional) continue; // a switch: no value
+    if (!blank(cmd.getOptionValue(o.attributeName()))) continue;
+    const takes = /<[^>]+>|\[[^\]]+\]/.exec(o.flags)?.[0] ?? "VALUE";
+    throw new UserError(
+      `${name} was given an empty value`,
+      `pass ${name} ${takes}, or leave ${name} out (an empty shell variable, as in ${name} "$VAR", passes "")`,
+    );
+  }
+  cmd.registeredArguments.forEach((a, i) => {
+    if (blank(cmd.args[i]))
+      throw new UserError(
+        `the ${a.name()} argument is empty`,
+        `see llmdeploy ${cmd.name()} --help for what <${a.name()}> takes`,
+      );
+  });
 }

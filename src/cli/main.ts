@@ -8,6 +8,7 @@ import { UserError } from "../errors.js";
 import { flagFor } from "./flags.js";
 import { ce } from "./output.js";
 import { createProgram, type Dispatch } from "./program.js";
+import { printable } from "./safe-text.js";
 
 const debug = process.argv.includes("--debug");
 
@@ -19,9 +20,11 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// Every error line goes through printable(): one line, no control characters or escape sequences,
+// no JSON context quoted from a file, bounded length, whatever the message was built from.
 function fail(message: string, hint?: string, code = 1): never {
-  process.stderr.write(`${ce.red("error:")} ${message}\n`);
-  if (hint) process.stderr.write(`${ce.dim("hint:")} ${hint}\n`);
+  process.stderr.write(`${ce.red("error:")} ${printable(message)}\n`);
+  if (hint) process.stderr.write(`${ce.dim("hint:")} ${printable(hint)}\n`);
   process.exit(code);
 }
 
@@ -48,7 +51,7 @@ function handle(e: unknown): never {
       const field = i.path.length
         ? `--${String(i.path.join(".")).replace(/[A-Z]/g, (m) => "-" + m.toLowerCase())}`
         : "input";
-      process.stderr.write(`${ce.red("error:")} ${field}: ${i.message}\n`);
+      process.stderr.write(`${ce.red("error:")} ${printable(`${field}: ${i.message}`)}\n`);
     }
     fail("invalid options", "see --help for the accepted values");
   }

@@ -3,11 +3,11 @@
  * resolve the model, run the planner, print the plan (table, --json or --yaml) and write it with --out.
  * Exit codes: 0 a plan meets every target, 2 none does (the closest is shown), 1 bad input.
  */
-import { existsSync, readFileSync } from "node:fs";
-import type * as YamlModule from "yaml";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import pkg from "../../package.json" with { type: "json" };
 import { devices, findGpu, gpus as gpuCatalog, models as modelCatalog } from "../catalog/index.js";
 import { UserError } from "../errors.js";
+import { checkModelArg } from "./model-arg.js";
 import { resolveModel } from "../models/resolve.js";
 import {
   normalizeSpec,
@@ -34,6 +34,8 @@ import {
   noTtyError,
 } from "./prompts.js";
 import { printPlan } from "./plan-print.js";
+import { shown } from "./safe-text.js";
+import { parseYamlFile, yamlText } from "./yaml-io.js";
 
 export interface PlanFlags {
   config?: string;
@@ -130,50 +132,83 @@ export function specFromFlags(f: PlanFlags): SpecInput {
   return s as SpecInput;
 }
 
+interface SpecIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
+  errors?: SpecIssue[][];
+}
+
+/**
+ * The issue to report: for a value that matches no branch of a union (zod's bare "Invalid input"), the
+ * branch's issue that got furthest into the value (kvCacheDtype: [fp4] -> kvCacheDtype.0: Invalid
+ * option: expected one of "auto"|"fp8").
+ */
+function specificIssue(i: SpecIssue): SpecIssue {
+  if (i.code !== "invalid_union" || !i.errors?.length) return i;
+  const firsts = i.errors.map((e) => e[0]).filter((e): e is SpecIssue => e !== undefined);
+  const best = firsts.reduce<SpecIssue | undefined>(
+    (a, e) => (!a || e.path.length > a.path.length ? e : a),
+    undefined,
+  );
+  return best ? specificIssue({ ...best, path: [...i.path, ...best.path] }) : i;
+}
+
 function parseSpec(raw: unknown, where: string): SpecInput {
   const r = specSchema.safeParse(raw);
   if (r.success) return r.data;
-  const i = r.error.issues[0]!;
+  const i = specificIssue(r.error.issues[0] as SpecIssue);
   const msg =
-    i.code === "unrecognized_keys" ? `unknown field ${i.keys.map((k) => `"${k}"`).join(", ")}` : i.message;
+    i.code === "unrecognized_keys"
+      ? `unknown field ${(i.keys ?? []).map((k) => shown(k, 40)).join(", ")}`
+      : i.message;
   if (where === "flags") {
     // Name the flag as it was typed: targets.tpotMs -> --tpot-ms, gpuPrices -> --gpu-price
-    const flag = flagFor(i.path.map(String).join("."));
+    const flag = flagFor(i.path.filter((p) => typeof p === "string").join("."));
     throw new UserError(`${flag}: ${msg}`, `llmdeploy plan --help lists the accepted values`);
   }
   const field = i.path.length ? i.path.join(".") : "(top level)";
   throw new UserError(`${where}: ${field}: ${msg}`, "llmdeploy schema prints the spec's JSON Schema");
 }
 
-type YamlLib = typeof YamlModule;
-/** yaml is CommonJS: its bundled namespace carries the API on `default`. */
-async function yamlLib(): Promise<YamlLib> {
-  const m = (await import("yaml")) as YamlLib & { default?: YamlLib };
-  return m.default ?? m;
+/** A spec file is a few hundred bytes; anything past 1 MiB is not one. */
+const MAX_SPEC_BYTES = 1024 * 1024;
+
+/** The text of --config: a UserError (not an errno) for a folder, a huge file, or one that cannot be read. */
+function readSpecText(path: string): string {
+  const hint = "pass the path of a YAML spec (see examples/specs/)";
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new UserError(`spec file ${path} is not a file`, hint);
+    if (st.size > MAX_SPEC_BYTES)
+      throw new UserError(
+        `spec file ${path} is ${st.size} bytes: too large for a spec (1 MiB at most)`,
+        hint,
+      );
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(
+      `cannot read spec file ${path} (${(e as NodeJS.ErrnoException).code ?? "read error"})`,
+      hint,
+    );
+  }
 }
 
 async function loadConfig(path: string): Promise<SpecInput> {
   if (!existsSync(path)) {
     throw new UserError(
       `spec file ${path} does not exist`,
-      "pass the path of a YAML spec (see examples/*.yaml)",
+      "pass the path of a YAML spec (see examples/specs/)",
     );
   }
-  const text = readFileSync(path, "utf8");
-  let raw: unknown;
-  try {
-    raw = (await yamlLib()).parse(text);
-  } catch (e) {
-    const first = ((e as Error).message ?? "").split("\n")[0];
-    throw new UserError(
-      `${path} is not valid YAML: ${first}`,
-      "check the indentation and quoting at that line",
-    );
-  }
+  const text = readSpecText(path);
+  const raw = await parseYamlFile(text, path, "check the indentation and quoting at that line");
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new UserError(
-      `${path} must hold a mapping of spec fields`,
-      "e.g. model: llama-3.1-8b (see examples/*.yaml)",
+      `${path} must hold a mapping of spec fields (${raw == null ? "it is empty" : `it holds ${typeof raw === "string" ? "a single string" : shown(raw)}`})`,
+      "e.g. model: llama-3.1-8b (see examples/specs/)",
     );
   }
   return parseSpec(raw, path);
@@ -288,6 +323,8 @@ export async function collectPlan(flags: PlanFlags): Promise<{ plan: Plan; inter
       "closed loop (users) or open loop (rate)",
     );
   }
+  checkModelArg(spec.model!, "--model");
+  if (spec.modelRef) checkModelArg(spec.modelRef, "--model-ref");
   const model = await resolveModel(spec.model!);
   if (model.note) info(model.note);
   const own = spec.modelRef ? await resolveModel(spec.modelRef) : null;
@@ -365,7 +402,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
     for (const n of plan.notes) if (n.startsWith("calibration profile")) info(`note: ${n}`);
   if (flags.json) printJson(plan);
   else if (flags.yaml) {
-    process.stdout.write((await yamlLib()).stringify(plan));
+    process.stdout.write(await yamlText(plan));
   } else printPlan(plan);
   let outDir = flags.out;
   if (!outDir && interactive && !flags.json && !flags.yaml) {

@@ -7,7 +7,9 @@
 import { Command, Option } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { ENGINE_NAMES } from "../engines/index.js";
+import { refuseEmptyValues } from "./flags.js";
 import { ce, setQuiet } from "./output.js";
+import { printable } from "./safe-text.js";
 
 export type Raw = Record<string, unknown>;
 type Code = Promise<number | void>;
@@ -50,10 +52,13 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
       // Commander's own usage errors (unknown option, missing argument): one line, then a hint.
       outputError: (str, write) =>
         write(
-          `${ce.red(str.trimEnd())}\n${ce.dim("hint:")} run llmdeploy --help, or llmdeploy <command> --help\n`,
+          `${ce.red(str.trimEnd().split("\n").map(printable).join("\n"))}\n${ce.dim("hint:")} run llmdeploy --help, or llmdeploy <command> --help\n`,
         ),
     })
-    .hook("preAction", (cmd) => setQuiet(Boolean(cmd.opts().quiet)))
+    .hook("preAction", (cmd, action) => {
+      setQuiet(Boolean(cmd.opts().quiet));
+      refuseEmptyValues(action);
+    })
     .addHelpText(
       "after",
       "\nStart here:\n" +
@@ -251,7 +256,7 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .option("--calibration <file>", CALIBRATION_HELP)
     .option("--defaults", "fill every unanswered question with the documented defaults; never prompt")
     .option("--json", "print the plan object as JSON on stdout")
-    .option("--yaml", "print the plan object as YAML on stdout")
+    .addOption(new Option("--yaml", "print the plan object as YAML on stdout").conflicts("json"))
     .option("-o, --out <dir>", "write plan.yaml (and the deployment files) into this folder")
     .option("--force", "overwrite files in --out that differ")
     .option("--dry-run", "with --out: list what would be written, changed or removed; write nothing")

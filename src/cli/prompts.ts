@@ -5,16 +5,19 @@
  */
 import { UserError } from "../errors.js";
 
-export function canPrompt(): boolean {
+/** CI set to anything but "" or "false" (CI=false is how some runners switch it off). */
+const ciSet = (): boolean => {
   const ci = process.env.CI;
-  return (
-    Boolean(process.stdin.isTTY && process.stdout.isTTY) && (ci === undefined || ci === "" || ci === "false")
-  );
+  return !(ci === undefined || ci === "" || ci === "false");
+};
+
+export function canPrompt(): boolean {
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !ciSet();
 }
 
 /** Thrown when a prompt would be needed but cannot run: names the flag to pass instead. */
 export function noTtyError(flags: string[]): UserError {
-  const why = process.env.CI ? "CI is set" : "no terminal (stdin/stdout is not a TTY)";
+  const why = ciSet() ? "CI is set" : "no terminal (stdin/stdout is not a TTY)";
   return new UserError(
     `missing ${flags.join(", ")} (${why}, so llmdeploy does not prompt)`,
     `pass ${flags.join(" and ")}, a spec with --config spec.yaml, or --defaults to use the documented defaults`,

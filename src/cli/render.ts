@@ -10,8 +10,10 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type * as YamlModule from "yaml";
 import { UserError } from "../errors.js";
+import { MAX_PLAN_BYTES, readTextFile } from "./read-file.js";
+import { shown } from "./safe-text.js";
+import { parseYamlFile } from "./yaml-io.js";
 import type { Plan } from "../contract/plan.js";
 import { planProblem } from "../contract/plan-schema.js";
 import { render, type RenderedFile, TEMPLATE_FILES, type Templates } from "../render/index.js";
@@ -39,12 +41,6 @@ export function renderFiles(plan: Plan): RenderedFile[] {
 
 // ---------------------------------------------------------------- reading a plan
 
-type YamlLib = typeof YamlModule;
-async function yamlLib(): Promise<YamlLib> {
-  const m = (await import("yaml")) as YamlLib & { default?: YamlLib };
-  return m.default ?? m;
-}
-
 /** Checks a parsed plan file; throws a one-line UserError naming the first bad field. */
 export function checkPlan(raw: unknown, where: string): Plan {
   const hint = "regenerate it with llmdeploy plan --out DIR";
@@ -54,7 +50,7 @@ export function checkPlan(raw: unknown, where: string): Plan {
   const p = raw as Record<string, unknown>;
   if (p.kind !== "Plan" || p.apiVersion !== "llmdeploy/v1") {
     throw new UserError(
-      `${where}: not an llmdeploy/v1 Plan (kind: ${String(p.kind)}, apiVersion: ${String(p.apiVersion)})`,
+      `${where}: not an llmdeploy/v1 Plan (kind: ${shown(p.kind, 30)}, apiVersion: ${shown(p.apiVersion, 30)})`,
       hint,
     );
   }
@@ -79,15 +75,8 @@ export async function readPlanFile(path: string): Promise<Plan> {
     if (existsSync(inside)) return readPlanFile(inside);
     throw new UserError(`${path} is a folder without plan.yaml`, "pass the plan.yaml file");
   }
-  let raw: unknown;
-  try {
-    raw = (await yamlLib()).parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new UserError(
-      `${path} is not valid YAML: ${String((e as Error).message).split("\n")[0]}`,
-      "check the file, or regenerate it with llmdeploy plan --out DIR",
-    );
-  }
+  const hint = "check the file, or regenerate it with llmdeploy plan --out DIR";
+  const raw = await parseYamlFile(readTextFile(path, "plan file", hint, MAX_PLAN_BYTES), path, hint);
   return checkPlan(raw, path);
 }
 

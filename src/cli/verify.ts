@@ -4,11 +4,17 @@
  * differ are reported first, then the figures, then a verdict when the engine did not start.
  * Exit codes: 0 done; 3 with --fail-on-miss when a figure is off or the engine failed; 1 bad input.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { findGpu } from "../catalog/index.js";
 import { engineModule } from "../engines/index.js";
 import { UserError } from "../errors.js";
+import { MAX_PLAN_BYTES, readTextFile } from "./read-file.js";
+
+/** A vLLM start-up log is a few hundred KiB; a long-running server's whole log may be far more. */
+const MAX_LOG_BYTES = 512 * 1024 * 1024;
+import { checkModelArg } from "./model-arg.js";
+import { parseYamlFile } from "./yaml-io.js";
 import { fractionFlag, intFlag } from "./flags.js";
 import { resolveModel } from "../models/resolve.js";
 import { ledgerForLog } from "../verify/computed-ledger.js";
@@ -62,13 +68,8 @@ async function readPlanLedger(path: string) {
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "plan.yaml");
   if (!existsSync(file))
     throw new UserError(`plan file ${file} does not exist`, "make one with llmdeploy plan --out DIR");
-  let doc: unknown;
-  try {
-    const { parse } = await import("yaml");
-    doc = parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new UserError(`${file} is not valid YAML: ${String((e as Error).message).split("\n")[0]}`);
-  }
+  const hint = "regenerate it with llmdeploy plan --out DIR";
+  const doc = await parseYamlFile(readTextFile(file, "plan file", hint, MAX_PLAN_BYTES), file, hint);
   const r = ledgerFromPlan(doc);
   if ("problem" in r)
     throw new UserError(
@@ -109,6 +110,7 @@ async function computedLedger(
   }
   let model: Awaited<ReturnType<typeof resolveModel>>;
   try {
+    checkModelArg(modelArg, "--model");
     model = await resolveModel(modelArg);
   } catch (e) {
     if (e instanceof UserError && !flags.model) {
@@ -136,11 +138,12 @@ export async function runVerify(flags: VerifyFlags): Promise<number | void> {
       "--log or --deployment is required",
       "e.g. llmdeploy verify --deployment deploy/, or llmdeploy verify --log vllm.log --plan deploy/plan.yaml",
     );
-  if (!existsSync(flags.log) || statSync(flags.log).isDirectory())
-    throw new UserError(
-      `log file ${flags.log} does not exist`,
-      "save the engine's start-up output (docker logs engine > vllm.log)",
-    );
+  const logText = readTextFile(
+    flags.log,
+    "log file",
+    "save the engine's start-up output (docker logs engine > vllm.log)",
+    MAX_LOG_BYTES,
+  );
   const parsed = ledgerFlags(flags);
   if (flags.plan) {
     const given = (
@@ -161,7 +164,7 @@ export async function runVerify(flags: VerifyFlags): Promise<number | void> {
       );
   }
   const started = performance.now();
-  const log = parseVllmLog(readFileSync(flags.log, "utf8"));
+  const log = parseVllmLog(logText);
   const parseMs = performance.now() - started;
   if (log.weightsGiB === null && log.kvCacheGiB === null && log.kvCacheTokens === null && !log.failure) {
     throw new UserError(

@@ -8,8 +8,9 @@
  *   listed file that the plan no longer produces is stale: removed when its content is still what
  *   llmdeploy wrote, kept and reported when it was edited since (removed with --force). Files not in
  *   the manifest (secrets/api-keys.map, secrets/hf_token, notes) are the user's: carried over as they are.
- * - Writing never follows a symbolic link: a link at a path llmdeploy writes, or a linked folder on
- *   the way to one, is refused with one line naming it.
+ * - Writing never follows a symbolic link: --out itself as a link, a link at a path llmdeploy
+ *   writes, or a linked folder inside --out on the way to one, is refused with one line naming it.
+ *   Links among the folders that hold --out are resolved, and a note says where the folder is.
  * - The update itself (writer-swap.ts) builds the new folder beside the old one and swaps it in;
  *   a run that was killed is repaired by the next one. Every I/O failure is one line with a hint
  *   (writer-fs.ts).
@@ -97,24 +98,44 @@ function safePath(p: string): boolean {
   );
 }
 
-/** --out as an absolute folder path: symbolic links in the part that exists are resolved (the user named them). */
-function resolveOut(fs: WriterFs, outDir: string): string {
-  let head = resolve(fs.cwd(), outDir);
+/**
+ * --out as an absolute folder path, and a note when it is not where the path says. --out itself must
+ * not be a symbolic link (a UserError: a link planted at a shared path would send the files, and
+ * with --force the removal of stale ones, wherever it points); links among the folders that hold it
+ * are resolved (the user's own path: /tmp -> /private/tmp on macOS, a linked home) and said in the note.
+ */
+function resolveOut(fs: WriterFs, outDir: string): { dir: string; note: string | null } {
+  const typed = resolve(fs.cwd(), outDir);
+  if (lstatOrNone(fs, typed)?.isSymbolicLink()) {
+    let target = "";
+    try {
+      target = ` (to ${fs.realpathSync(typed)})`;
+    } catch {
+      target = " (dangling)";
+    }
+    throw new UserError(
+      `--out ${outDir} is a symbolic link${target}: llmdeploy does not write a deployment through one`,
+      "pass the folder it points to as --out if that is where the files belong, or choose another --out; nothing was written",
+    );
+  }
+  let head = typed;
   const tail: string[] = [];
   while (!lstatOrNone(fs, head) && dirname(head) !== head) {
     tail.unshift(basename(head));
     head = dirname(head);
   }
+  let real = head;
   try {
-    head = fs.realpathSync(head);
+    real = fs.realpathSync(head);
   } catch {
     // a dangling link: refused just below as "not a folder"
   }
-  const dir = join(head, ...tail);
+  const dir = join(real, ...tail);
   const st = lstatOrNone(fs, dir);
   if (st && !st.isDirectory())
     throw new UserError(`${outDir} exists and is not a folder`, "choose another --out");
-  return dir;
+  const note = dir === typed ? null : `${outDir} is ${dir} (a symbolic link on the way there, resolved)`;
+  return { dir, note };
 }
 
 /**
@@ -292,9 +313,10 @@ export function writeOutput(files: RenderedFile[], outDir: string, opts: WriteOp
   let dir: string;
   let notes: string[];
   try {
-    dir = resolveOut(fs, outDir);
+    const out = resolveOut(fs, outDir);
+    dir = out.dir;
     show = displayPaths(dir, outDir);
-    notes = recoverFolder(fs, dir, show, !opts.dryRun && !opts.check);
+    notes = [...(out.note ? [out.note] : []), ...recoverFolder(fs, dir, show, !opts.dryRun && !opts.check)];
   } catch (e) {
     throw ioError(e, fs, show, false);
   }

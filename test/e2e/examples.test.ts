@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +40,29 @@ describe("example reports stay in sync", () => {
       expect(r.exitCode, r.stderr).toBe(0);
       const committed = readFileSync(new URL(`../../examples/report/${file}`, import.meta.url), "utf8");
       expect(readFileSync(out, "utf8")).toBe(committed);
+    });
+  }
+});
+
+// Each committed deployment (examples/deployments/<name>/) is what its spec plans and renders to today:
+// plan --out over it with --dry-run finds nothing to write (examples/README.md says how to regenerate).
+describe("committed deployments stay in sync with their specs", () => {
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+  const specs = readdirSync(join(root, "examples/specs")).filter((f) => f.endsWith(".yaml"));
+  it("every spec has its deployment and every deployment its spec", () => {
+    expect(specs.map((f) => f.replace(/\.yaml$/, "")).sort()).toEqual(
+      readdirSync(join(root, "examples/deployments")).sort(),
+    );
+  });
+  for (const file of specs) {
+    const name = file.replace(/\.yaml$/, "");
+    it(name, async () => {
+      const r = await cli(
+        ["plan", "--config", `examples/specs/${file}`, "--out", `examples/deployments/${name}`, "--dry-run"],
+        { cwd: root },
+      );
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`dry run: examples/deployments/${name} is up to date`);
     });
   }
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseFactors } from "../../src/cli/calibrate.js";
+import { UserError } from "../../src/errors.js";
 import { estimateOptions } from "../../src/cli/estimate.js";
 import { specFromFlags } from "../../src/cli/plan.js";
 import { createProgram, type Dispatch, type Raw } from "../../src/cli/program.js";
@@ -214,5 +215,49 @@ describe("argv -> calibrate and schema", () => {
   it("schema takes an optional kind", async () => {
     expect((await parse(["schema"])).args).toEqual([]);
     expect((await parse(["schema", "calibration"])).args).toEqual(["calibration"]);
+  });
+});
+
+describe("an empty value is refused, never taken as 'not given'", () => {
+  // Before: `plan --out ""` printed the plan and wrote nothing, exit 0; `plan --config ""` ignored the
+  // file; `estimate --report ""` wrote no report. Each now stops with one line naming the flag.
+  const cases: [string[], string][] = [
+    [["plan", "--model", "8b", "--defaults", "--out", ""], "--out"],
+    [["plan", "--model", "8b", "--defaults", "--out= "], "--out"],
+    [["plan", "--config", "", "--defaults"], "--config"],
+    [["plan", "--model", "8b", "--defaults", "--report", ""], "--report"],
+    [["plan", "--model", "8b", "--defaults", "--gpu", "l4", "--gpu", ""], "--gpu"],
+    [["estimate", "8b", "--report", ""], "--report"],
+    [["estimate", "8b", "--calibration", ""], "--calibration"],
+    [["render", "plan.yaml", "--out", ""], "--out"],
+    [["verify", "--deployment", ""], "--deployment"],
+    [["verify", "--log", "", "--plan", "p.yaml"], "--log"],
+    [["bench", "--url", "http://127.0.0.1:1", "--prompts", ""], "--prompts"],
+    [["calibrate", "--bench", "r.json", "--plan", "", "--out", "c.json"], "--plan"],
+  ];
+  for (const [argv, flag] of cases) {
+    it(argv.map((a) => JSON.stringify(a)).join(" "), async () => {
+      const e = await parse(argv).then(
+        () => null,
+        (x: unknown) => x,
+      );
+      expect(e).toBeInstanceOf(UserError);
+      expect((e as UserError).message).toBe(`${flag} was given an empty value`);
+      expect((e as UserError).hint).toMatch(new RegExp(`^pass ${flag} <[^>]+>, or leave ${flag} out`));
+    });
+  }
+
+  it("an empty argument is refused too; a flag without value is commander's own error", async () => {
+    await expect(parse(["render", "", "--out", "deploy"])).rejects.toThrow("the plan argument is empty");
+    await expect(parse(["estimate", "  "])).rejects.toThrow("the model argument is empty");
+    await expect(parse(["plan", "--out"])).rejects.toThrow(/argument missing/);
+  });
+});
+
+describe("plan: one output format", () => {
+  it("--json and --yaml together are refused (was: --yaml silently ignored)", async () => {
+    await expect(parse(["plan", "--model", "8b", "--defaults", "--json", "--yaml"])).rejects.toThrow(
+      /option '--yaml' cannot be used with option '--json'/,
+    );
   });
 });

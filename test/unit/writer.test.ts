@@ -565,15 +565,42 @@ describe("3. never through a symbolic link", () => {
     expect(read(elsewhere, "README.md")).toBe("theirs\n");
   });
 
-  it("--out itself may be a link to a folder: the folder it names is written, the link stays", () => {
+  it("--out itself as a link is refused, even with --force or --dry-run: nothing reaches where it points", () => {
+    // Before: the folder the link named was written (a link planted at a shared path would receive
+    // the deployment, and with --force lose its stale files).
+    const real = join(tmp(), "real");
+    const link = join(tmp(), "link");
+    mkdirSync(real);
+    writeFileSync(join(real, "mine.txt"), "mine\n");
+    symlinkSync(real, link);
+    for (const opts of [{}, { force: true }, { dryRun: true }]) {
+      const e = userError(() => writeOutput(v1, link, opts));
+      expect(e.message).toBe(
+        `--out ${link} is a symbolic link (to ${real}): llmdeploy does not write a deployment through one`,
+      );
+      expect(e.hint).toMatch(/pass the folder it points to as --out .*; nothing was written$/);
+    }
+    expect(() => writeOutput(v1, link + "/")).toThrow(/is a symbolic link \(to /);
+    const dangling = join(tmp(), "dangling");
+    symlinkSync(join(tmp(), "nowhere"), dangling);
+    expect(() => writeOutput(v1, dangling)).toThrow(/is a symbolic link \(dangling\)/);
+    expect(readdirSync(real)).toEqual(["mine.txt"]);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+  });
+
+  it("a linked folder above --out is resolved, and the note says where the files went", () => {
     const real = join(tmp(), "real");
     const link = join(tmp(), "link");
     mkdirSync(real);
     symlinkSync(real, link);
-    writeOutput(v1, link);
-    writeOutput(v2, link, { force: true });
+    const r = writeOutput(v1, join(link, "deploy"));
+    expect(r.notes).toEqual([
+      `${join(link, "deploy")} is ${join(real, "deploy")} (a symbolic link on the way there, resolved)`,
+    ]);
+    expect(read(join(real, "deploy"), "README.md")).toBe("v1\n");
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
-    expect(read(real, "README.md")).toBe("v2\n");
+    // a plain path gets no note
+    expect(writeOutput(v1, join(real, "other")).notes).toEqual([]);
   });
 });
 
