@@ -82,6 +82,13 @@ export function engineCommand(plan: Plan): EngineCommand {
       `plan again with --engine ${able[0]}, or with GPUs that hold the model on one node`,
     );
   }
+  const release = d.engine.version ?? m.versions.default;
+  const late = d.nodes > 1 && m.multiNodeProblem ? m.multiNodeProblem(release) : null;
+  if (late)
+    throw new UserError(
+      late,
+      `plan again with a release that has it (--engine-version ${m.versions.default}), or with GPUs that hold the model on one node`,
+    );
   return m.command(plan);
 }
 

@@ -423,5 +423,7 @@ export const llamacpp: EngineModule = {
   readLaunch: readLlamacppLaunch,
   // tools/server/README.md: llamacpp:requests_deferred; the KV cache gauges were removed
   // (ggml-org/llama.cpp#13660, documented in #22879), so there is no KV alert for llama.cpp.
+  // A release other than the pinned one is refused (versions: pinnedOnly), so its names are these.
+  metricsFor: () => llamacpp.metrics,
   metrics: { waiting: "llamacpp:requests_deferred", kvUsage: [], ttftBucket: null },
 };

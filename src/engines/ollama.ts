@@ -211,5 +211,7 @@ export const ollama: EngineModule = {
   command,
   checkpoints: OLLAMA_CHECKPOINTS,
   readLaunch: readOllamaLaunch,
+  // A release other than the pinned one is refused (versions: pinnedOnly), so its names are these.
+  metricsFor: () => ollama.metrics,
   metrics: null,
 };

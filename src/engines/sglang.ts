@@ -367,6 +367,8 @@ export const sglang: EngineModule = {
   checkpoints: SGLANG_CHECKPOINTS,
   readLaunch: readSglangLaunch,
   // https://docs.sglang.ai/references/production_metrics.html
+  // A release other than the pinned one is refused (versions: pinnedOnly), so its names are these.
+  metricsFor: () => sglang.metrics,
   metrics: {
     waiting: "sglang:num_queue_reqs",
     kvUsage: ["sglang:token_usage"],

@@ -194,5 +194,7 @@ export const tgi: EngineModule = {
   checkpoints: TGI_CHECKPOINTS,
   readLaunch: readTgiLaunch,
   // https://huggingface.co/docs/text-generation-inference/reference/metrics
+  // A release other than the pinned one is refused (versions: pinnedOnly), so its names are these.
+  metricsFor: () => tgi.metrics,
   metrics: { waiting: "tgi_queue_size", kvUsage: [], ttftBucket: null },
 };

@@ -274,5 +274,7 @@ export const trtllm: EngineModule = {
   checkpoints: TRTLLM_CHECKPOINTS,
   readLaunch: readTrtllmLaunch,
   // trtllm-serve's /metrics is JSON iteration statistics, not Prometheus text: no scrape target.
+  // A release other than the pinned one is refused (versions: pinnedOnly), so its names are these.
+  metricsFor: () => trtllm.metrics,
   metrics: null,
 };

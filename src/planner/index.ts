@@ -259,7 +259,11 @@ export function planDeployment(input: PlanInput): Plan {
     const candArch = cand.model.arch;
     for (const kv of spec.kvCacheDtypes) {
       for (const device of devices) {
-        const problem = engine.supportProblem(device, mxfp4Backend(served.precision, device));
+        const problem = engine.supportProblem(
+          device,
+          mxfp4Backend(served.precision, device),
+          spec.engineVersion,
+        );
         if (problem) {
           support.refuse(device, served.precision.id, problem);
           continue;
@@ -303,7 +307,7 @@ export function planDeployment(input: PlanInput): Plan {
           if (count >= cheapestSuccess) break;
           if (Math.min(count, GPUS_PER_NODE) > largestInstance) continue;
           if (parallelismProblem(candArch, tp, pp, served.precision)) continue;
-          if (splitProblem(engine, device, tp, pp)) continue;
+          if (splitProblem(engine, device, tp, pp, spec.engineVersion)) continue;
           // Several nodes need a datacenter network (RDMA at hundreds of Gb/s per GPU); workstation
           // cards (GeForce) are planned within one machine only.
           if (tp * pp > GPUS_PER_NODE && isWorkstationGpu(device)) continue;
@@ -343,9 +347,16 @@ export function planDeployment(input: PlanInput): Plan {
       );
     }
     const smaller = ["int4", "awq", "gptq", "q4_k_m"].some((p) => spec.precisions.includes(p));
+    // A release without a multi-node launch kept every shape to one node: say so, and which release has it.
+    const oneNode =
+      spec.maxGpus > GPUS_PER_NODE ? (engine.multiNodeProblem?.(spec.engineVersion) ?? null) : null;
     throw new UserError(
-      `${model.id} does not fit on ${spec.maxGpus} or fewer of ${spec.gpus.length ? spec.gpus.join(", ") : devices.map((d) => d.id).join(", ")} at max model len ${spec.maxModelLen}`,
-      `raise --max-gpus, ${smaller ? "" : "allow a smaller precision (--precision int4), "}choose bigger GPUs, or lower --max-model-len` +
+      `${model.id} does not fit on ${oneNode ? `one node of ${GPUS_PER_NODE}` : `${spec.maxGpus} or fewer`} of ${spec.gpus.length ? spec.gpus.join(", ") : devices.map((d) => d.id).join(", ")} at max model len ${spec.maxModelLen}` +
+        (oneNode ? `: ${oneNode}` : ""),
+      (oneNode
+        ? `use a release with a multi-node launch (--engine-version ${engine.versions.default}), `
+        : "") +
+        `${oneNode ? "" : "raise --max-gpus, "}${smaller ? "" : "allow a smaller precision (--precision int4), "}choose bigger GPUs, or lower --max-model-len` +
         (support.notes().length ? ` (${support.notes().join("; ")})` : ""),
     );
   }

@@ -58,7 +58,7 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
   const p = d.performance;
   const compose = plan.spec.packaging === "compose";
   const tls = ctx.tls;
-  const waiting = ctx.engine.metrics?.waiting ?? null;
+  const waiting = ctx.metrics?.waiting ?? null;
   const fileList = [...files.map((f) => f.path), "README.md"]
     .sort()
     .map((f) => `- ${mdCode(f)}: ${describeFile(f)}`)

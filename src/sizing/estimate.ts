@@ -210,7 +210,9 @@ export function estimate(req: EstimateRequest): EstimateResult {
     const m = sized.memory;
     for (const n of m.notes ?? []) if (!notes.includes(n)) notes.push(n);
     let { fits, reason } = m;
-    const unsupported = engine.supportProblem(gpu, sized.precision) ?? splitProblem(engine, gpu, tp, pp);
+    const unsupported =
+      engine.supportProblem(gpu, sized.precision, engineVersion) ??
+      splitProblem(engine, gpu, tp, pp, engineVersion);
     if (unsupported) {
       fits = false;
       reason = unsupported;
@@ -252,9 +254,9 @@ export function estimate(req: EstimateRequest): EstimateResult {
         if (req.tp !== undefined && tp !== req.tp) continue;
         if (req.pp !== undefined && pp !== req.pp) continue;
         if (parallelismProblem(model.arch, tp, pp, precision)) continue;
-        if (splitProblem(engine, gpu, tp, pp)) continue;
+        if (splitProblem(engine, gpu, tp, pp, engineVersion)) continue;
         const r = place(gpu, tp, pp);
-        if (r.fits || engine.supportProblem(gpu, precision)) return r;
+        if (r.fits || engine.supportProblem(gpu, precision, engineVersion)) return r;
         last = r;
         break; // widest valid TP for this count tried; go to more GPUs
       }

@@ -159,12 +159,16 @@ export function stageWeights(
   return w;
 }
 
-/** Why the engine cannot split this model over tp × pp GPUs of this device, or null. */
+/**
+ * Why the engine (at release `version`, the pinned one when absent) cannot split this model over
+ * tp × pp GPUs of this device, or null.
+ */
 export function splitProblem(
   engine: EngineModule,
   device: DeviceEntry,
   tp: number,
   pp: number,
+  version?: string,
 ): string | null {
   const count = tp * pp;
   const par = engine.parallel;
@@ -174,6 +178,10 @@ export function splitProblem(
   if (par.maxGpus !== null && count > par.maxGpus)
     return `${engine.label} uses at most ${par.maxGpus} GPU${par.maxGpus > 1 ? "s" : ""} per replica`;
   if (count > GPUS_PER_NODE && par.multiNode === null) return `${engine.label} runs on one node only`;
+  if (count > GPUS_PER_NODE && version !== undefined && engine.multiNodeProblem) {
+    const p = engine.multiNodeProblem(version);
+    if (p) return p;
+  }
   if (device.kind === "cpu" && count > 1) return "a CPU host is one device";
   return null;
 }
