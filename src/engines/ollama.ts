@@ -213,5 +213,8 @@ export const ollama: EngineModule = {
   readLaunch: readOllamaLaunch,
   // A release other than the pinned one is refused (versions: pinnedOnly), so its names are these.
   metricsFor: () => ollama.metrics,
+  unmonitored:
+    "Ollama serves no Prometheus metrics at 0.32.15: the /metrics endpoint is still an open request " +
+    "(https://github.com/ollama/ollama/issues/3144 'add /metrics endpoint', open; the pull requests #16998 and #18508 that add one are open)",
   metrics: null,
 };

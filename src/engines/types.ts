@@ -379,6 +379,11 @@ export interface EngineModule {
   /** The metric names release `version` exports (names change between releases). */
   metricsFor(version: string): MetricNames | null;
   /**
+   * Why llmdeploy renders no Prometheus monitoring for this engine, with the source (engines whose
+   * `metrics` is null); the rendered README quotes it.
+   */
+  unmonitored?: string;
+  /**
    * Whether the engine runs as an unprivileged user (uid 10001) in the rendered deployment; false
    * when the image only works as its own user (TGI installs its Python under /root).
    */

@@ -29,6 +29,8 @@ export interface Ctx {
   cmd: EngineCommand;
   /** The metric names the plan's engine release exports (null: none), for alerts, README and KEDA. */
   metrics: MetricNames | null;
+  /** Prometheus files are rendered (the engine serves Prometheus metrics llmdeploy knows the names of). */
+  monitored: boolean;
   image: string;
   /** launch-<engine>.sh */
   script: string;
@@ -67,6 +69,7 @@ export function context(plan: Plan, templates: Templates): Ctx {
   const security = plan.spec.security;
   const distributed = cmd.multiNode !== null;
   const engine = engineModule(d.engine.name);
+  const metrics = engine.metricsFor(d.engine.version ?? engine.versions.default);
   return {
     plan,
     d,
@@ -74,7 +77,8 @@ export function context(plan: Plan, templates: Templates): Ctx {
     port: plan.spec.port,
     engine,
     cmd,
-    metrics: engine.metricsFor(d.engine.version ?? engine.versions.default),
+    metrics,
+    monitored: cmd.metricsPath !== null && metrics !== null,
     image: engineImage(plan),
     script: `launch-${cmd.engine}.sh`,
     distributed,

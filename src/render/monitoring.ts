@@ -20,7 +20,7 @@ export function ttftTargetMs(ctx: Ctx): number {
 export function monitoringFiles(ctx: Ctx): RenderedFile[] {
   const { cmd, d, svc } = ctx;
   const m = ctx.metrics;
-  if (!cmd.metricsPath || !m) return [];
+  if (!ctx.monitored || !cmd.metricsPath || !m) return [];
   // Kubernetes: the headless Service <name>-pods resolves to every engine pod (DNS discovery works
   // on every Prometheus build; Debian's leaves out the Kubernetes one).
   const scrape =
