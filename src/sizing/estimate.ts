@@ -4,7 +4,7 @@
  */
 import { calibrationNotes, calibrationSession } from "../calibrate/apply.js";
 import type { DeviceEntry } from "../catalog/types.js";
-import { baseCheckpoint } from "../checkpoints/resolve.js";
+import { baseCheckpoint, ggufRefusalHint } from "../checkpoints/resolve.js";
 import { sizeForEstimate } from "../checkpoints/sizing.js";
 import {
   checkEagerMode,
@@ -91,7 +91,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
         : `${engine.label} serves GGUF files; ${precision.label} is not one`,
       served.fileFormat === "gguf"
         ? `use --engine ${engineForFormat("gguf").name} (or leave --engine out)`
-        : "use a GGUF type such as --precision q4_k_m, or another --engine",
+        : ggufRefusalHint(req.model.id, req.model.id, engine, null),
       1,
       "precision",
     );
