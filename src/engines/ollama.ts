@@ -22,6 +22,18 @@ import { pinnedOnly } from "./version.js";
 
 const GiB = 1024 ** 3;
 
+/**
+ * Ollama has no tensor parallelism; a model too big for one GPU has its layers spread over every GPU
+ * the server sees (https://github.com/ollama/ollama/blob/v0.32.15/docs/faq.mdx: "If the model will
+ * entirely fit on any single GPU, Ollama will load the model on that GPU ... If the model does not fit
+ * entirely on one GPU, then it will be spread across all the available GPUs"). That split is its
+ * scheduler's own choice (per GPU free memory, at load time), which ollama-scheduler.ts models for one
+ * GPU only: several GPUs are refused rather than sized as something Ollama does not do.
+ */
+const OLLAMA_ONE_GPU =
+  "Ollama is sized on one GPU per replica: with more it spreads layers over all of them by its own " +
+  "scheduler (no tensor parallelism), which llmdeploy does not model";
+
 const IMAGE: EngineImage = {
   image: "ollama/ollama:0.32.15",
   version: "0.32.15",
@@ -193,7 +205,13 @@ export const ollama: EngineModule = {
   defaultShare: () => 0.9,
   checkpointFormat: "gguf",
   defaultPort: 11434,
-  parallel: { tensor: false, layersInNode: false, multiNode: null, maxGpus: 1 },
+  parallel: {
+    tensor: false,
+    layersInNode: false,
+    multiNode: null,
+    maxGpus: 1,
+    maxGpusReason: OLLAMA_ONE_GPU,
+  },
   efficiency: efficiency(LLAMACPP_SHARES, SLOTS, sharedFit("llama.cpp")),
   memoryModel: MEMORY_MODEL,
   memoryModelFor: () => MEMORY_MODEL,

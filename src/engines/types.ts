@@ -266,6 +266,8 @@ export interface ParallelSupport {
   multiNode: MultiNode;
   /** Most GPUs one replica uses (Ollama: 1), when the engine caps it. */
   maxGpus: number | null;
+  /** Why the cap: one line, with its source, that refusals of more GPUs quote. */
+  maxGpusReason?: string;
 }
 
 /**

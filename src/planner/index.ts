@@ -24,7 +24,7 @@ import {
 } from "../checkpoints/resolve.js";
 import { checkpointSizing } from "../checkpoints/sizing.js";
 import type { Plan, PlanSpec } from "../contract/plan.js";
-import { engineModule } from "../engines/index.js";
+import { engineModule, engineModules } from "../engines/index.js";
 import type { EngineModule } from "../engines/types.js";
 import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
@@ -350,6 +350,20 @@ export function planDeployment(input: PlanInput): Plan {
     // A release without a multi-node launch kept every shape to one node: say so, and which release has it.
     const oneNode =
       spec.maxGpus > GPUS_PER_NODE ? (engine.multiNodeProblem?.(spec.engineVersion) ?? null) : null;
+    // An engine capped below --max-gpus (Ollama: one GPU) says so, with why.
+    const cap = engine.parallel.maxGpus;
+    const capped = cap !== null && cap < spec.maxGpus ? (engine.parallel.maxGpusReason ?? null) : null;
+    if (capped) {
+      // An engine of the same file format that splits layers over GPUs (llama.cpp for GGUF).
+      const splitter = engineModules().find(
+        (e) => e.checkpointFormat === engine.checkpointFormat && e.parallel.layersInNode && e !== engine,
+      );
+      throw new UserError(
+        `${model.id} does not fit on ${cap === 1 ? "one" : cap} of ${spec.gpus.length ? spec.gpus.join(", ") : devices.map((d) => d.id).join(", ")} at max model len ${spec.maxModelLen}: ${capped}`,
+        `choose a GPU with more memory, a smaller --precision or --max-model-len` +
+          (splitter ? `, or --engine ${splitter.name} (it splits layers over GPUs)` : ""),
+      );
+    }
     throw new UserError(
       `${model.id} does not fit on ${oneNode ? `one node of ${GPUS_PER_NODE}` : `${spec.maxGpus} or fewer`} of ${spec.gpus.length ? spec.gpus.join(", ") : devices.map((d) => d.id).join(", ")} at max model len ${spec.maxModelLen}` +
         (oneNode ? `: ${oneNode}` : ""),

@@ -172,6 +172,8 @@ export function splitProblem(
 ): string | null {
   const count = tp * pp;
   const par = engine.parallel;
+  // The cap first: its reason says what the engine does with several GPUs (Ollama spreads layers).
+  if (par.maxGpus !== null && count > par.maxGpus && par.maxGpusReason) return par.maxGpusReason;
   if (tp > 1 && !par.tensor) return `${engine.label} has no tensor parallelism`;
   if (pp > 1 && !par.layersInNode && par.multiNode === null)
     return `${engine.label} cannot split layers over GPUs`;
