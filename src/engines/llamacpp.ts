@@ -385,6 +385,8 @@ export const llamacpp: EngineModule = {
   imageFor: pinnedImageFor(LLAMACPP_IMAGE),
   // llama.cpp takes what it needs; the share is recorded in plans but not passed to it.
   eagerMode: false,
+  // --cache-type-k/--cache-type-v q8_0 (command()).
+  fp8KvCache: true,
   defaultShare: () => 0.9,
   checkpointFormat: "gguf",
   defaultPort: 8080,

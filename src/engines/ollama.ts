@@ -202,6 +202,8 @@ export const ollama: EngineModule = {
   versions: pinnedOnly("Ollama", IMAGE.version),
   imageFor: pinnedImageFor(IMAGE),
   eagerMode: false,
+  // OLLAMA_KV_CACHE_TYPE (q8_0, needs flash attention) is not written, and its scheduler estimate is read at f16.
+  fp8KvCache: false,
   defaultShare: () => 0.9,
   checkpointFormat: "gguf",
   defaultPort: 11434,

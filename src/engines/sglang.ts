@@ -324,6 +324,8 @@ export const sglang: EngineModule = {
   versions: pinnedOnly("SGLang", IMAGE.version),
   imageFor: pinnedImageFor(IMAGE),
   eagerMode: true,
+  // --kv-cache-dtype fp8_e4m3 (command()).
+  fp8KvCache: true,
   defaultShare: () => null,
   checkpointFormat: "safetensors",
   defaultPort: 8000,

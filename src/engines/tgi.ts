@@ -148,6 +148,8 @@ export const tgi: EngineModule = {
   versions: pinnedOnly("TGI", IMAGE.version),
   imageFor: pinnedImageFor(IMAGE),
   eagerMode: true,
+  // llmdeploy writes no --kv-cache-dtype for text-generation-launcher (command()).
+  fp8KvCache: false,
   defaultShare: () => 0.9,
   checkpointFormat: "safetensors",
   defaultPort: 8000,

@@ -234,6 +234,8 @@ export const trtllm: EngineModule = {
   versions: pinnedOnly("TensorRT-LLM", IMAGE.version),
   imageFor: pinnedImageFor(IMAGE),
   eagerMode: false,
+  // trtllm-serve takes the KV cache dtype only in an --extra_llm_api_options file, which llmdeploy does not write.
+  fp8KvCache: false,
   defaultShare: () => TRTLLM_FREE_FRACTION,
   checkpointFormat: "safetensors",
   defaultPort: 8000,

@@ -338,6 +338,11 @@ export interface EngineModule {
   defaultShare(version: string): number | null;
   /** Whether the launch command can turn CUDA graphs off (--enforce-eager and its equivalents). */
   eagerMode: boolean;
+  /**
+   * Whether the launch command can set an 8-bit KV cache (vLLM/SGLang --kv-cache-dtype fp8, llama.cpp
+   * --cache-type-k/v q8_0); when false, a plan or estimate asking for one is refused before sizing.
+   */
+  fp8KvCache: boolean;
   parallel: ParallelSupport;
   efficiency: EngineEfficiency;
   /** One line: whose memory model produced the figures (printed with every ledger), at the pinned release. */

@@ -284,6 +284,8 @@ export const vllm: EngineModule = {
   versions: VLLM_RANGE,
   imageFor: (version) => vllmImage(version),
   eagerMode: true,
+  // --kv-cache-dtype fp8 (command()).
+  fp8KvCache: true,
   defaultShare: (version) => vllmBehaviour(version).gpuMemoryUtilization,
   checkpointFormat: "safetensors",
   defaultPort: 8000,

@@ -8,6 +8,7 @@ import { baseCheckpoint, ggufRefusalHint } from "../checkpoints/resolve.js";
 import { sizeForEstimate } from "../checkpoints/sizing.js";
 import {
   checkEagerMode,
+  checkKvCacheDtypes,
   engineForFormat,
   engineImageFor,
   engineModule,
@@ -98,6 +99,7 @@ export function estimate(req: EstimateRequest): EstimateResult {
   }
   const engineVersion = engineVersionFor(engine, req.engineVersion);
   checkEagerMode(engine, req.enforceEager);
+  checkKvCacheDtypes(engine, [req.kvCacheDtype]);
   const precProblem = precisionProblem(model.arch, model.tensors, precision);
   if (precProblem) {
     throw new UserError(

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { devices } from "../../src/catalog/index.js";
 import { engineModule } from "../../src/engines/index.js";
 import { splitProblem } from "../../src/sizing/size.js";
+import { normalizeSpec } from "../../src/contract/spec.js";
 
 const device = (id: string) => devices.find((d) => d.id === id)!;
 
@@ -21,5 +22,37 @@ describe("Ollama on several GPUs", () => {
       expect(p).not.toMatch(/cannot split layers/);
     }
     expect(splitProblem(ollama, device("l40s"), 1, 1)).toBeNull();
+  });
+});
+
+describe("an fp8 KV cache the engine's command cannot set is refused at plan time", () => {
+  const specFor = (engine: string, kvCacheDtype: ("auto" | "fp8")[]) =>
+    normalizeSpec(
+      {
+        model: "qwen2.5-7b",
+        engine: engine as never,
+        kvCacheDtype,
+        inputTokens: 512,
+        outputTokens: 128,
+        concurrency: 4,
+        ...(engine === "ollama" || engine === "llamacpp" ? { precision: "q4_k_m" } : {}),
+      },
+      { id: "qwen2.5-7b", context: 32768 },
+    );
+  it("TGI, TensorRT-LLM, Ollama: one line naming the engine, before any sizing", () => {
+    for (const engine of ["tgi", "trtllm", "ollama"]) {
+      expect(() => specFor(engine, ["fp8"]), engine).toThrow(
+        new RegExp(
+          `no way to set an 8-bit KV cache in ${engineModule(engine).label.replace(/[.+]/g, "\\$&")}'s launch command`,
+        ),
+      );
+      // asked among others too: the planner would otherwise choose it
+      expect(() => specFor(engine, ["auto", "fp8"]), engine).toThrow(/8-bit KV cache/);
+      expect(specFor(engine, ["auto"]).kvCacheDtypes).toEqual(["auto"]);
+    }
+  });
+  it("engines whose command sets it (vLLM, SGLang, llama.cpp) take fp8", () => {
+    for (const engine of ["vllm", "sglang", "llamacpp"])
+      expect(specFor(engine, ["fp8"]).kvCacheDtypes).toEqual(["fp8"]);
   });
 });
