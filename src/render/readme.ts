@@ -3,6 +3,7 @@
  * strings appear only inside Markdown inline code (mdCode), on one line.
  */
 import { type Ctx, type RenderedFile, tpl } from "./context.js";
+import { METRIC_NAME } from "../planner/targets.js";
 import { PROMETHEUS_NAMESPACE, PROMETHEUS_URL } from "./k8s.js";
 import { fillTemplate, mdCell, mdCode, mdText } from "./template.js";
 
@@ -53,6 +54,32 @@ export function describeFile(path: string, monitored = true): string {
   return k8s[path] ?? "";
 }
 
+/**
+ * The README's lines for a plan that misses its targets (recommendation.meetsTargets false), each
+ * "> - " and one miss: a latency target with the prediction, how far over it is (ms and %), and the
+ * error band's pessimistic end; other misses as the plan words them. Empty when it meets them.
+ */
+export function missLines(d: Ctx["d"]): string {
+  if (d.meetsTargets) return "";
+  const lines: string[] = [];
+  const checks = (d.targets ?? []).filter((t) => !t.met);
+  for (const t of checks) {
+    const over = t.predictedMs - t.targetMs;
+    const name = METRIC_NAME[t.metric];
+    lines.push(
+      over > 0
+        ? `> - ${name}: predicted ${Math.round(t.predictedMs)} ms against a ${t.targetMs} ms target, ${Math.round(over)} ms (${Math.round((over / t.targetMs) * 100)} %) over`
+        : `> - ${name}: predicted ${Math.round(t.predictedMs)} ms against a ${t.targetMs} ms target, but up to ${Math.round(t.pessimisticMs)} ms within the ±${Math.round(t.band * 100)} % error band`,
+    );
+  }
+  // Misses the checks do not cover (plans written before `targets`, load the plan cannot carry).
+  // (the planner words a latency miss "<METRIC_NAME> ...": src/planner/evaluate.ts targetMisses)
+  const covered = checks.map((t) => `${METRIC_NAME[t.metric]} `);
+  for (const m of d.misses) if (!covered.some((c) => m.startsWith(c))) lines.push(`> - ${mdText(m)}`);
+  if (!lines.length) lines.push("> - the plan records no reason");
+  return lines.join("\n");
+}
+
 /** The metric names the rendered alerts use, as Markdown ("`vllm:num_requests_waiting` (queue), ..."). */
 function alertMetrics(ctx: Ctx): string {
   const m = ctx.metrics;
@@ -77,6 +104,8 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
     .join("\n");
   const content = fillTemplate("README.md.tmpl", tpl(ctx, "README.md.tmpl"), {
     title: mdText(ctx.title),
+    infeasible: !d.meetsTargets,
+    missLines: missLines(d),
     generatedBy: mdText(ctx.generatedBy),
     model: mdCell(plan.model.hfId ?? plan.model.id),
     modelRef: mdCell(d.engine.modelRef),

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { engineModule } from "../../src/engines/index.js";
-import { enginePlans, renderPlan } from "../tools/render.js";
+import { enginePlans, loadFixture, renderPlan, variant } from "../tools/render.js";
 
 describe("the README promises only monitoring that is rendered", () => {
   // enginePlans: every engine, compose and Kubernetes.
@@ -47,4 +47,47 @@ describe("the README promises only monitoring that is rendered", () => {
       });
     }
   }
+});
+
+describe("a plan that misses its targets says so at the top of its README", () => {
+  it("each miss, the prediction against the target and how far over (ms and %)", () => {
+    const plan = variant(loadFixture("standalone"), (p) => {
+      const d = p.recommendation;
+      d.meetsTargets = false;
+      d.misses = ["TPOT 84 ms > 5.0 ms", "cost $2.00/h > budget $1/h"];
+      d.targets = [
+        {
+          metric: "ttft",
+          targetMs: 2000,
+          predictedMs: 500,
+          pessimisticMs: 800,
+          band: 0.6,
+          margin: 0.75,
+          met: true,
+          withinBand: false,
+        },
+        {
+          metric: "tpot",
+          targetMs: 5,
+          predictedMs: 84,
+          pessimisticMs: 120,
+          band: 0.45,
+          margin: -15.8,
+          met: false,
+          withinBand: false,
+        },
+      ];
+    });
+    const readme = renderPlan(plan).find((f) => f.path === "README.md")!.content;
+    const top = readme.slice(0, readme.indexOf("## The plan"));
+    // 84 − 5 = 79 ms over a 5 ms target: 79 / 5 = 1580 %
+    expect(top).toContain("> **This plan misses its targets.**");
+    expect(top).toContain("> - TPOT: predicted 84 ms against a 5 ms target, 79 ms (1580 %) over");
+    // (Markdown-escaped: a bare ">" in a line of text)
+    expect(top).toContain("> - cost $2.00/h \\> budget $1/h");
+    expect(top).not.toContain("TTFT");
+    const ok = renderPlan(loadFixture("standalone")).find((f) => f.path === "README.md")!.content;
+    expect(loadFixture("standalone").recommendation.meetsTargets).toBe(true);
+    expect(ok).not.toContain("misses its targets");
+  });
 });
