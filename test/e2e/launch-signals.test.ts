@@ -58,7 +58,11 @@ case "$1" in
     fi
     exec sleep 30 ;;
   list) [ -e "$STATE/up" ] ;;
-  pull) touch "$STATE/pulling"; sleep "\${PULL_SECONDS:-0}"; touch "$STATE/pulled" ;;
+  pull)
+    touch "$STATE/pulling"
+    # a long pull is the sleep itself, so the SIGTERM the script passes on ends it
+    if [ -n "\${PULL_SECONDS:-}" ]; then exec sleep "$PULL_SECONDS"; fi
+    touch "$STATE/pulled" ;;
 esac
 `;
 
