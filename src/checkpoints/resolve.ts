@@ -13,6 +13,7 @@
  */
 import { repoGated } from "../catalog/index.js";
 import type { CheckpointRecord } from "../contract/plan.js";
+import { engineForFormat } from "../engines/index.js";
 import type { EngineModule } from "../engines/types.js";
 import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
@@ -153,6 +154,40 @@ const refuse = (reason: string, hint: string): CheckpointRefusal => ({ refused: 
 export const isRefusal = (r: ResolvedCheckpoint | CheckpointRefusal): r is CheckpointRefusal =>
   "refused" in r;
 
+/**
+ * The GGUF types (upper case, "Q4_K_M") a GGUF engine can serve a catalog model as: published
+ * single-file GGUFs in data/checkpoints.json, and Ollama library tags where the engine takes them.
+ */
+export function offeredGgufTypes(modelId: string, engine: EngineModule): string[] {
+  const types = new Set<string>();
+  if (engine.checkpoints.gguf?.libraryTags) for (const t of ollamaTagsOf(modelId)) types.add(t.quant);
+  for (const e of checkpointsOf(modelId))
+    if (e.format === "gguf") for (const f of e.files ?? []) if (f.file) types.add(f.quant);
+  return [...types];
+}
+
+/**
+ * The hint of a refusal where a GGUF engine cannot serve a catalog model as asked (its own checkpoint
+ * is not GGUF, or no single-file GGUF of the asked type is published): a GGUF type that is offered, or
+ * else the engine that serves the model's own checkpoint (engineForFormat: vLLM), or a local GGUF file.
+ * Never the type or the engine just refused, so following it does not lead back here.
+ */
+export function ggufRefusalHint(
+  modelId: string,
+  modelLabel: string,
+  engine: EngineModule,
+  refusedType: string | null,
+): string {
+  const offered = offeredGgufTypes(modelId, engine).filter((q) => q !== refusedType?.toUpperCase());
+  if (offered.length)
+    return `use ${offered.map((q) => `--precision ${q.toLowerCase()}`).join(" or ")} (published for ${engine.label})`;
+  const file = `/path/to/${modelLabel.replace(/[^\w.-]+/g, "-")}-${(refusedType ?? "Q4_K_M").toUpperCase()}.gguf`;
+  return (
+    `use --engine ${engineForFormat("safetensors").name}${refusedType ? " and leave out --precision" : ""}, which serves ` +
+    `${modelLabel}'s own checkpoint (llmdeploy's catalog has no single-file GGUF of it), or pass --model-ref ${file} (a local GGUF file)`
+  );
+}
+
 function fromBase(
   req: CheckpointRequest,
   extra: Partial<ResolvedCheckpoint> & { sizeAs: string; label: string },
@@ -220,7 +255,9 @@ export function resolveCheckpoint(req: CheckpointRequest): ResolvedCheckpoint | 
   if (wantGguf && auto)
     return refuse(
       `${engine.label} serves GGUF files; ${baseName}'s own checkpoint (${base.precision.label}) is not one`,
-      "use a GGUF type such as --precision q4_k_m",
+      base.source === "model"
+        ? ggufRefusalHint(req.modelId, req.modelLabel, engine, null)
+        : "use a GGUF type such as --precision q4_k_m",
     );
 
   // 2. A published checkpoint the engine loads.
@@ -275,7 +312,9 @@ export function resolveCheckpoint(req: CheckpointRequest): ResolvedCheckpoint | 
         (split
           ? `the only published ${quant} GGUF is split in parts (${split}), which llmdeploy does not render`
           : `no published single-file GGUF ${quant} in llmdeploy's catalog`),
-      `pass --model-ref /path/to/${req.modelLabel.replace(/[^\w.-]+/g, "-")}-${quant}.gguf (a local GGUF file), or another GGUF type`,
+      base.source === "model"
+        ? ggufRefusalHint(req.modelId, req.modelLabel, engine, quant)
+        : `pass --model-ref /path/to/${req.modelLabel.replace(/[^\w.-]+/g, "-")}-${quant}.gguf (a local GGUF file), or another GGUF type`,
     );
   }
   const unloadable: string[] = [];

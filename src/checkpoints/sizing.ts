@@ -7,6 +7,7 @@
  */
 import { models } from "../catalog/index.js";
 import type { CheckpointRecord } from "../contract/plan.js";
+import { UserError } from "../errors.js";
 import { parseHfConfig } from "../models/hfconfig.js";
 import { prepareModel, type ServedPrecision, servePrecision, type SizingModel } from "../sizing/size.js";
 import type { CheckpointEntry } from "./catalog.js";
@@ -77,6 +78,11 @@ export function sizeForEstimate(
       checkpoint: { ...checkpointRecord(r), modelRef: r.modelRef, quantization: r.quantization },
       note: null,
     };
+  // A GGUF engine that cannot serve the model as asked: the resolver's refusal names the way out (a
+  // GGUF type that is offered, or the engine of the model's own checkpoint); servePrecision's would
+  // send the user back to the precision the engine just refused.
+  if (req.engine.checkpointFormat === "gguf" && base.arch.quantization)
+    throw new UserError(r.reason, r.hint, 1, "precision");
   const served = servePrecision(base, req.precision === "auto" ? undefined : req.precision, req.modelLabel);
   return {
     model: base,

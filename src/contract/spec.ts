@@ -7,6 +7,7 @@ import { en } from "zod/locales";
 import { DEFAULTS } from "../defaults.js";
 import {
   checkEagerMode,
+  checkKvCacheDtypes,
   DEFAULT_ENGINE,
   ENGINE_NAMES,
   engineForFormat,
@@ -231,6 +232,7 @@ export function normalizeSpec(input: SpecInput, model: SpecModel): PlanSpec {
   }
   const version = engineVersionFor(module, input.engineVersion);
   checkEagerMode(module, input.enforceEager);
+  checkKvCacheDtypes(module, asList(input.kvCacheDtype) ?? []);
   return {
     model: input.model,
     ...(input.modelRef ? { modelRef: input.modelRef } : {}),

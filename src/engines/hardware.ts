@@ -30,18 +30,18 @@ export interface OtherVendorBuilds {
 export const smName = (cc: number): string => `sm${Math.round(cc * 10)}`;
 
 /**
- * Why the engine's pinned image cannot run on this device, or null when it can (CPU hosts are left to
+ * Why the engine's image (the pinned one unless `engine.pinned` is false) cannot run on this device, or null when it can (CPU hosts are left to
  * the engine's own rules). The message names the GPU, its compute capability or vendor, the image and
  * the reason, e.g. "NVIDIA V100 SXM2 32GB (sm70): the pinned vLLM 0.28.0 image
  * (vllm/vllm-openai:v0.28.0) is built for CUDA 13.0 and runs on compute capability 7.5 and later".
  */
 export function imageProblem(
-  engine: { label: string; image: EngineImage },
+  engine: { label: string; image: EngineImage; pinned?: boolean },
   other: OtherVendorBuilds,
   device: DeviceEntry,
 ): string | null {
   if (device.kind === "cpu") return null;
-  const pinned = `the pinned ${engine.label} ${engine.image.version} image (${engine.image.image})`;
+  const pinned = `the ${engine.pinned === false ? "" : "pinned "}${engine.label} ${engine.image.version} image (${engine.image.image})`;
   if (device.vendor === "AMD") {
     return other.amd
       ? `${device.name}: AMD GPUs need ${other.amd}; ${pinned} is a CUDA build, and llmdeploy pins no ROCm image`

@@ -59,6 +59,23 @@ export function checkEagerMode(engine: EngineModule, enforceEager: boolean | und
 }
 
 /**
+ * A UserError (field kvCacheDtype) when an 8-bit KV cache is asked of an engine whose launch command
+ * cannot set one: refused before anything is sized, so no plan is made that its files could not run.
+ */
+export function checkKvCacheDtypes(engine: EngineModule, dtypes: readonly string[]): void {
+  if (!dtypes.includes("fp8") || engine.fp8KvCache) return;
+  const able = engineModules()
+    .filter((e) => e.fp8KvCache && e.checkpointFormat === engine.checkpointFormat)
+    .map((e) => e.name);
+  throw new UserError(
+    `--kv-cache-dtype fp8: llmdeploy has no way to set an 8-bit KV cache in ${engine.label}'s launch command`,
+    `leave out --kv-cache-dtype fp8 for this engine${able.length ? `, or use --engine ${able.join(" or ")}` : ""}`,
+    1,
+    "kvCacheDtype",
+  );
+}
+
+/**
  * The engine release a command sizes for: the asked one, resolved against the module's range (a
  * UserError naming the range otherwise), or the pinned one.
  */
@@ -82,6 +99,13 @@ export function engineCommand(plan: Plan): EngineCommand {
       `plan again with --engine ${able[0]}, or with GPUs that hold the model on one node`,
     );
   }
+  const release = d.engine.version ?? m.versions.default;
+  const late = d.nodes > 1 && m.multiNodeProblem ? m.multiNodeProblem(release) : null;
+  if (late)
+    throw new UserError(
+      late,
+      `plan again with a release that has it (--engine-version ${m.versions.default}), or with GPUs that hold the model on one node`,
+    );
   return m.command(plan);
 }
 

@@ -385,6 +385,8 @@ export const llamacpp: EngineModule = {
   imageFor: pinnedImageFor(LLAMACPP_IMAGE),
   // llama.cpp takes what it needs; the share is recorded in plans but not passed to it.
   eagerMode: false,
+  // --cache-type-k/--cache-type-v q8_0 (command()).
+  fp8KvCache: true,
   defaultShare: () => 0.9,
   checkpointFormat: "gguf",
   defaultPort: 8080,
@@ -423,5 +425,7 @@ export const llamacpp: EngineModule = {
   readLaunch: readLlamacppLaunch,
   // tools/server/README.md: llamacpp:requests_deferred; the KV cache gauges were removed
   // (ggml-org/llama.cpp#13660, documented in #22879), so there is no KV alert for llama.cpp.
+  // A release other than the pinned one is refused (versions: pinnedOnly), so its names are these.
+  metricsFor: () => llamacpp.metrics,
   metrics: { waiting: "llamacpp:requests_deferred", kvUsage: [], ttftBucket: null },
 };

@@ -22,6 +22,18 @@ import { pinnedOnly } from "./version.js";
 
 const GiB = 1024 ** 3;
 
+/**
+ * Ollama has no tensor parallelism; a model too big for one GPU has its layers spread over every GPU
+ * the server sees (https://github.com/ollama/ollama/blob/v0.32.15/docs/faq.mdx: "If the model will
+ * entirely fit on any single GPU, Ollama will load the model on that GPU ... If the model does not fit
+ * entirely on one GPU, then it will be spread across all the available GPUs"). That split is its
+ * scheduler's own choice (per GPU free memory, at load time), which ollama-scheduler.ts models for one
+ * GPU only: several GPUs are refused rather than sized as something Ollama does not do.
+ */
+const OLLAMA_ONE_GPU =
+  "Ollama is sized on one GPU per replica: with more it spreads layers over all of them by its own " +
+  "scheduler (no tensor parallelism), which llmdeploy does not model";
+
 const IMAGE: EngineImage = {
   image: "ollama/ollama:0.32.15",
   version: "0.32.15",
@@ -119,6 +131,10 @@ function command(plan: Plan): EngineCommand {
       OLLAMA_NUM_PARALLEL: String(e.maxNumSeqs),
       OLLAMA_CONTEXT_LENGTH: String(e.maxModelLen),
       OLLAMA_KEEP_ALIVE: "-1",
+      // docs/faq.md at v0.32.15, "How can I set the quantization type for the K/V cache?": the
+      // OLLAMA_KV_CACHE_TYPE environment variable (f16, q8_0, q4_0), "Flash Attention must be enabled"
+      // first (OLLAMA_FLASH_ATTENTION=1). An 8-bit cache (fp8 in the plan) is q8_0, as sized.
+      ...(e.kvCacheDtype === "fp8" ? { OLLAMA_FLASH_ATTENTION: "1", OLLAMA_KV_CACHE_TYPE: "q8_0" } : {}),
     },
     healthPath: "/",
     metricsPath: null,
@@ -193,10 +209,19 @@ export const ollama: EngineModule = {
   versions: pinnedOnly("Ollama", IMAGE.version),
   imageFor: pinnedImageFor(IMAGE),
   eagerMode: false,
+  // An 8-bit cache is OLLAMA_KV_CACHE_TYPE=q8_0 with OLLAMA_FLASH_ATTENTION=1 (command()), sized at
+  // 1 byte per element by the scheduler estimate (ollama-scheduler.ts kvElement).
+  fp8KvCache: true,
   defaultShare: () => 0.9,
   checkpointFormat: "gguf",
   defaultPort: 11434,
-  parallel: { tensor: false, layersInNode: false, multiNode: null, maxGpus: 1 },
+  parallel: {
+    tensor: false,
+    layersInNode: false,
+    multiNode: null,
+    maxGpus: 1,
+    maxGpusReason: OLLAMA_ONE_GPU,
+  },
   efficiency: efficiency(LLAMACPP_SHARES, SLOTS, sharedFit("llama.cpp")),
   memoryModel: MEMORY_MODEL,
   memoryModelFor: () => MEMORY_MODEL,
@@ -214,5 +239,10 @@ export const ollama: EngineModule = {
   command,
   checkpoints: OLLAMA_CHECKPOINTS,
   readLaunch: readOllamaLaunch,
+  // A release other than the pinned one is refused (versions: pinnedOnly), so its names are these.
+  metricsFor: () => ollama.metrics,
+  unmonitored:
+    "Ollama serves no Prometheus metrics at 0.32.15: the /metrics endpoint is still an open request " +
+    "(https://github.com/ollama/ollama/issues/3144 'add /metrics endpoint', open; the pull requests #16998 and #18508 that add one are open)",
   metrics: null,
 };

@@ -324,6 +324,8 @@ export const sglang: EngineModule = {
   versions: pinnedOnly("SGLang", IMAGE.version),
   imageFor: pinnedImageFor(IMAGE),
   eagerMode: true,
+  // --kv-cache-dtype fp8_e4m3 (command()).
+  fp8KvCache: true,
   defaultShare: () => null,
   checkpointFormat: "safetensors",
   defaultPort: 8000,
@@ -367,6 +369,8 @@ export const sglang: EngineModule = {
   checkpoints: SGLANG_CHECKPOINTS,
   readLaunch: readSglangLaunch,
   // https://docs.sglang.ai/references/production_metrics.html
+  // A release other than the pinned one is refused (versions: pinnedOnly), so its names are these.
+  metricsFor: () => sglang.metrics,
   metrics: {
     waiting: "sglang:num_queue_reqs",
     kvUsage: ["sglang:token_usage"],

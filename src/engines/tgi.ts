@@ -148,6 +148,8 @@ export const tgi: EngineModule = {
   versions: pinnedOnly("TGI", IMAGE.version),
   imageFor: pinnedImageFor(IMAGE),
   eagerMode: true,
+  // llmdeploy writes no --kv-cache-dtype for text-generation-launcher (command()).
+  fp8KvCache: false,
   defaultShare: () => 0.9,
   checkpointFormat: "safetensors",
   defaultPort: 8000,
@@ -194,5 +196,7 @@ export const tgi: EngineModule = {
   checkpoints: TGI_CHECKPOINTS,
   readLaunch: readTgiLaunch,
   // https://huggingface.co/docs/text-generation-inference/reference/metrics
+  // A release other than the pinned one is refused (versions: pinnedOnly), so its names are these.
+  metricsFor: () => tgi.metrics,
   metrics: { waiting: "tgi_queue_size", kvUsage: [], ttftBucket: null },
 };

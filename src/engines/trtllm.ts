@@ -156,7 +156,8 @@ function command(plan: Plan): EngineCommand {
     args,
     env: { HF_HOME: MODEL_DIR },
     healthPath: "/health",
-    metricsPath: "/metrics",
+    // /metrics is JSON iteration statistics, not Prometheus text (see `unmonitored` below).
+    metricsPath: null,
     usesHfHub: true,
     multiNode: null,
     pullAfterStart: null,
@@ -233,6 +234,8 @@ export const trtllm: EngineModule = {
   versions: pinnedOnly("TensorRT-LLM", IMAGE.version),
   imageFor: pinnedImageFor(IMAGE),
   eagerMode: false,
+  // trtllm-serve takes the KV cache dtype only in an --extra_llm_api_options file, which llmdeploy does not write.
+  fp8KvCache: false,
   defaultShare: () => TRTLLM_FREE_FRACTION,
   checkpointFormat: "safetensors",
   defaultPort: 8000,
@@ -273,6 +276,13 @@ export const trtllm: EngineModule = {
   command,
   checkpoints: TRTLLM_CHECKPOINTS,
   readLaunch: readTrtllmLaunch,
-  // trtllm-serve's /metrics is JSON iteration statistics, not Prometheus text: no scrape target.
+  unmonitored:
+    "trtllm-serve's /metrics answers runtime-iteration statistics as JSON, not Prometheus text " +
+    "(https://nvidia.github.io/TensorRT-LLM/0.20.0rc1/commands/trtllm-serve.html: 'The metrics endpoint provides runtime-iteration statistics " +
+    "such as GPU memory use and inflight-batching details'); its Prometheus request metrics at /prometheus/metrics " +
+    "(NVIDIA/TensorRT-LLM#5785; https://nvidia.github.io/TensorRT-LLM/latest/examples/prometheus_metrics.html, prefix 'trtllm_') " +
+    "were not read at 1.2.1, so llmdeploy scrapes and alerts on none of them",
+  // A release other than the pinned one is refused (versions: pinnedOnly), so its names are these.
+  metricsFor: () => trtllm.metrics,
   metrics: null,
 };

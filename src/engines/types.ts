@@ -266,6 +266,8 @@ export interface ParallelSupport {
   multiNode: MultiNode;
   /** Most GPUs one replica uses (Ollama: 1), when the engine caps it. */
   maxGpus: number | null;
+  /** Why the cap: one line, with its source, that refusals of more GPUs quote. */
+  maxGpusReason?: string;
 }
 
 /**
@@ -336,6 +338,11 @@ export interface EngineModule {
   defaultShare(version: string): number | null;
   /** Whether the launch command can turn CUDA graphs off (--enforce-eager and its equivalents). */
   eagerMode: boolean;
+  /**
+   * Whether the launch command can set an 8-bit KV cache (vLLM/SGLang --kv-cache-dtype fp8, llama.cpp
+   * --cache-type-k/v q8_0); when false, a plan or estimate asking for one is refused before sizing.
+   */
+  fp8KvCache: boolean;
   parallel: ParallelSupport;
   efficiency: EngineEfficiency;
   /** One line: whose memory model produced the figures (printed with every ledger), at the pinned release. */
@@ -344,8 +351,16 @@ export interface EngineModule {
   memoryModelFor(version: string): string;
   /** The engine's defaults on this device, with the user's overrides applied. */
   settings(device: DeviceEntry, overrides: SettingsOverrides): RuntimeSettings;
-  /** Why the engine's image cannot run this precision on this device, or null when it can. */
-  supportProblem(device: DeviceEntry, precision: Precision): string | null;
+  /**
+   * Why the engine's image of release `version` (canonical, from `versions`; the pinned one when
+   * absent) cannot run this precision on this device, or null when it can.
+   */
+  supportProblem(device: DeviceEntry, precision: Precision, version?: string): string | null;
+  /**
+   * Why release `version` cannot run one replica across nodes although the engine can at its pinned
+   * release (its multi-node launch flags came later), or null. Absent: every modelled release can.
+   */
+  multiNodeProblem?(version: string): string | null;
   /** The per-GPU memory ledger and KV capacity of one placement. */
   memory(req: MemoryRequest): MemoryPlacement;
   /**
@@ -366,7 +381,15 @@ export interface EngineModule {
   checkpoints: CheckpointSupport;
   /** The inverse of command(): the settings a launch runs with, or the problem that stops reading it. */
   readLaunch(launch: EngineLaunch): LaunchedSettings | { problem: string };
+  /** The metric names of the pinned release (null: the engine exports no Prometheus metrics). */
   metrics: MetricNames | null;
+  /** The metric names release `version` exports (names change between releases). */
+  metricsFor(version: string): MetricNames | null;
+  /**
+   * Why llmdeploy renders no Prometheus monitoring for this engine, with the source (engines whose
+   * `metrics` is null); the rendered README quotes it.
+   */
+  unmonitored?: string;
   /**
    * Whether the engine runs as an unprivileged user (uid 10001) in the rendered deployment; false
    * when the image only works as its own user (TGI installs its Python under /root).

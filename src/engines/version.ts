@@ -70,25 +70,31 @@ export interface VersionRange {
   resolve(asked: string): string;
 }
 
-/** A range of releases from `oldest` to the last patch of `newestMinor` (X.Y). */
+/**
+ * A range of releases from `oldest` to the last patch of `newestMinor` (X.Y). With `releases` (the
+ * known X.Y.Z releases), an asked version must be one of them: "0.6.99" or the hotfix build "0.10.1.1"
+ * is refused with one line naming the known releases nearest to it.
+ */
 export function versionRange(
   engineLabel: string,
   pinned: string,
   oldest: string,
   newestMinor: string,
+  releases?: { known: readonly string[]; hotfix: RegExp },
 ): VersionRange {
   const lo = must(oldest);
   const hi = must(newestMinor);
   const newest = `${hi[0]}.${hi[1]}.x`;
+  const inRange = (v: Version) =>
+    compareVersions(v, lo) >= 0 && (v[0] < hi[0] || (v[0] === hi[0] && v[1] <= hi[1]));
   return {
     default: pinned,
     oldest,
     newest,
     resolve(asked: string): string {
-      const v = parseVersion(asked);
-      const inside =
-        v !== null && compareVersions(v, lo) >= 0 && (v[0] < hi[0] || (v[0] === hi[0] && v[1] <= hi[1]));
-      if (!v || !inside) {
+      const hotfix = releases?.hotfix.exec(asked.trim());
+      const v = parseVersion(hotfix ? hotfix[1]! : asked);
+      if (!v || !inRange(v)) {
         throw new UserError(
           v
             ? `${engineLabel} ${asked} is outside the releases llmdeploy models (${oldest} to ${newest})`
@@ -98,9 +104,31 @@ export function versionRange(
           "engineVersion",
         );
       }
-      return formatVersion(v);
+      const canonical = formatVersion(v);
+      if (releases && (hotfix || !releases.known.includes(canonical))) {
+        const near = nearestReleases(releases.known, v);
+        throw new UserError(
+          hotfix
+            ? `${engineLabel} ${asked} is a hotfix build of ${canonical}; llmdeploy models releases by X.Y.Z (nearby: ${near.join(", ")})`
+            : `${engineLabel} ${asked} is not a release llmdeploy knows (nearby: ${near.join(", ")})`,
+          hotfix
+            ? `use --engine-version ${canonical} (the hotfix's behaviour is modelled as its release's)`
+            : `use one of ${near.join(", ")}, or leave --engine-version out for ${pinned} (the pinned image)`,
+          1,
+          "engineVersion",
+        );
+      }
+      return canonical;
     },
   };
+}
+
+/** The known releases nearest to v: the last two before it, and the first two from it on. */
+export function nearestReleases(known: readonly string[], v: Version): string[] {
+  const sorted = [...known].sort((a, b) => compareVersions(must(a), must(b)));
+  const at = sorted.findIndex((k) => compareVersions(must(k), v) >= 0);
+  const i = at === -1 ? sorted.length : at;
+  return sorted.slice(Math.max(0, i - 2), i + 2);
 }
 
 /** An engine modelled at its pinned release only (its memory model was read at that release). */

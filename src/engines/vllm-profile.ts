@@ -7,6 +7,7 @@ import type { ModelArch } from "../models/arch.js";
 import { mixerActivationWidth } from "../sizing/hybrid.js";
 import { UserError } from "../errors.js";
 import type { RuntimeSettings, SettingsOverrides } from "./types.js";
+import { HOTFIX_PATTERN, VLLM_RELEASES } from "./vllm-releases.js";
 import { parseVersion, ruleFor, versionFromLog, versionRange } from "./version.js";
 import {
   BATCH_DEFAULTS,
@@ -14,10 +15,14 @@ import {
   CUDA_GRAPHS_IN_BUDGET,
   ENGINE,
   GPU_MEMORY_UTILIZATION,
+  IMAGE_BUILD,
+  KV_USAGE_METRIC,
   type LargeGpuRule,
   MLA_BLOCK,
+  MULTI_NODE_LAUNCH,
   SAMPLER,
   type SamplerProfile,
+  type VllmImageBuild,
   VLLM_NEWEST_MINOR,
   VLLM_OLDEST,
   VLLM_PINNED,
@@ -57,7 +62,10 @@ export const VLLM = {
 } as const;
 
 /** The releases of vLLM llmdeploy models. */
-export const VLLM_RANGE = versionRange("vLLM", VLLM_PINNED, VLLM_OLDEST, VLLM_NEWEST_MINOR);
+export const VLLM_RANGE = versionRange("vLLM", VLLM_PINNED, VLLM_OLDEST, VLLM_NEWEST_MINOR, {
+  known: VLLM_RELEASES,
+  hotfix: HOTFIX_PATTERN,
+});
 
 /** vLLM's memory-relevant behaviour at one release (canonical X.Y.Z), from vllm-versions.ts. */
 export interface VllmBehaviour {
@@ -68,6 +76,12 @@ export interface VllmBehaviour {
   batch: BatchDefaults;
   sampler: SamplerProfile;
   mlaBlock: { hopper: number; blackwell: number };
+  /** The image's CUDA build and the oldest GPU it runs on. */
+  image: VllmImageBuild;
+  /** `vllm serve --nnodes/--node-rank` exists (0.11.1 and later). */
+  multiNodeLaunch: boolean;
+  /** The KV cache usage gauge the release exports. */
+  kvUsageMetric: string;
 }
 
 export function vllmBehaviour(version: string = VLLM_PINNED): VllmBehaviour {
@@ -81,6 +95,9 @@ export function vllmBehaviour(version: string = VLLM_PINNED): VllmBehaviour {
     batch: ruleFor(BATCH_DEFAULTS, v, "batch").value,
     sampler: ruleFor(SAMPLER, v, "sampler").value,
     mlaBlock: ruleFor(MLA_BLOCK, v, "MLA block").value,
+    image: ruleFor(IMAGE_BUILD, v, "image").value,
+    multiNodeLaunch: ruleFor(MULTI_NODE_LAUNCH, v, "multi-node").value,
+    kvUsageMetric: ruleFor(KV_USAGE_METRIC, v, "KV usage metric").value,
   };
 }
 

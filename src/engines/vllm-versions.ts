@@ -288,3 +288,106 @@ export const MLA_BLOCK: VersionRule<{ hopper: number; blackwell: number }>[] = [
     },
   },
 ];
+
+/** What the vllm/vllm-openai image of a release is built with, and the oldest GPU it runs on. */
+export interface VllmImageBuild {
+  /** CUDA release of the image ("12.4"). */
+  cuda: string;
+  /** Oldest NVIDIA driver branch that CUDA release needs (CUDA release notes, table 3). */
+  minDriver: string;
+  /** Oldest compute capability its PyTorch build and kernels run on. */
+  minComputeCapability: number;
+}
+
+/**
+ * The image's CUDA build by release. Drivers: CUDA 12.4 GA needs >= 550.54.14, CUDA 12.8 GA >= 570.26,
+ * CUDA 13.0 GA >= 580.65.06 (https://docs.nvidia.com/cuda/cuda-toolkit-release-notes/ table 3, "CUDA
+ * Toolkit and Corresponding Driver Versions").
+ */
+export const IMAGE_BUILD: VersionRule<VllmImageBuild>[] = [
+  {
+    since: "0.6.0",
+    until: "0.9.0",
+    value: { cuda: "12.4", minDriver: "550", minComputeCapability: 7.0 },
+    source: {
+      url: "https://github.com/vllm-project/vllm/blob/v0.6.0/Dockerfile",
+      quote: "ARG torch_cuda_arch_list='7.0 7.5 8.0 8.6 8.9 9.0+PTX'",
+    },
+    note: "same file: 'ARG CUDA_VERSION=12.4.1'; the 0.6–0.8 images run PyTorch 2.4–2.6 cu124 wheels, which keep Volta (sm70)",
+  },
+  {
+    since: "0.9.0",
+    until: "0.20.0",
+    value: { cuda: "12.8", minDriver: "570", minComputeCapability: 7.5 },
+    source: {
+      url: "https://github.com/vllm-project/vllm/issues/18818",
+      quote:
+        "Found GPU0 NVIDIA TITAN V which is of cuda capability 7.0. PyTorch no longer supports this GPU because it is too old. The minimum cuda capability supported by this library is 7.5.",
+    },
+    note:
+      "the v0.9.0 image (torch 2.7.0+cu128, 'CUDA_VERSION=12.8.1'). Later CUDA 12 images run PyTorch 2.8–2.10, whose cu128 wheels " +
+      "have Volta again (pytorch/pytorch#160269: 'Volta is still supported for both CUDA 12.8 and 12.9 builds'), but which releases " +
+      "build vLLM's own kernels for sm70 was not read: they are kept at 7.5 (refused rather than assumed)",
+  },
+  {
+    since: "0.20.0",
+    value: { cuda: "13.0", minDriver: "580", minComputeCapability: 7.5 },
+    source: {
+      url: PR(39878),
+      quote: "Switch default CUDA version from 12.9 to 13.0. CUDA 12.9 becomes the `cu129` variant",
+    },
+    note: "https://github.com/vllm-project/vllm/issues/42738: 'After v0.20.0, default wheel/docker nightly version is cu130'; arch list '7.5 8.0 8.6 8.9 9.0 10.0 12.0' (sm70 removed with the CUDA 13 switch)",
+  },
+];
+
+/**
+ * vLLM's own multi-node launch without Ray (`vllm serve --nnodes N --node-rank R --master-addr A
+ * --master-port P [--headless]`, vllm-project/vllm#23691). Older releases span nodes only through a
+ * Ray cluster, which llmdeploy does not render: a multi-node plan at such a release is refused.
+ */
+export const MULTI_NODE_LAUNCH: VersionRule<boolean>[] = [
+  {
+    since: "0.6.0",
+    until: "0.11.1",
+    value: false,
+    source: {
+      url: "https://docs.vllm.ai/en/v0.8.3/serving/distributed_serving.html",
+      quote:
+        "If your model is too large to fit in a single node, you can use tensor parallel together with pipeline parallelism",
+    },
+    note: "that page starts a Ray cluster on every node (ray start --head / ray start --address) before vllm serve",
+  },
+  {
+    since: "0.11.1",
+    value: true,
+    source: {
+      url: "https://github.com/volcengine/verl/blob/main/verl/workers/rollout/vllm_rollout/vllm_async_server.py",
+      quote:
+        "For multi-node without DP (e.g TP=16), need vllm>=0.11.1, https://github.com/vllm-project/vllm/pull/23691",
+    },
+  },
+];
+
+/** The Prometheus gauge of the KV cache's used share (0..1) a release exports. */
+export const KV_USAGE_METRIC: VersionRule<string>[] = [
+  {
+    since: "0.6.0",
+    until: "0.9.0",
+    value: "vllm:gpu_cache_usage_perc",
+    source: {
+      url: PR(18354),
+      quote:
+        'vllm/v1/metrics/loggers.py: name="vllm:gpu_cache_usage_perc", documentation="GPU KV-cache usage. 1 means 100 percent usage."',
+    },
+    note: "V0 (vllm/engine/metrics.py) exports the same gauge: https://docs.vllm.ai/en/v0.4.1/serving/metrics.html",
+  },
+  {
+    since: "0.9.0",
+    value: "vllm:kv_cache_usage_perc",
+    source: {
+      url: "https://github.com/vllm-project/vllm/blob/005a810bc40faa25b8870fbc8559c3462581eee3/vllm/v1/metrics/loggers.py",
+      quote: "# Deprecated in 0.9 - Renamed as vllm:kv_cache_usage_perc",
+    },
+    note: "the old name was hidden, then removed (vllm-project/vllm#29330, 'Scheduled removal of deprecated metrics: vllm:gpu_cache_usage_perc', merged 2025-11-24)",
+  },
+];

@@ -18,6 +18,7 @@ import {
   VLLM_SHARES,
 } from "./common.js";
 import { VLLM_PINNED } from "./vllm-versions.js";
+import { VLLM_RELEASES } from "./vllm-releases.js";
 import type {
   CheckpointSupport,
   EngineCommand,
@@ -25,6 +26,7 @@ import type {
   EngineLaunch,
   EngineModule,
   LaunchedSettings,
+  MetricNames,
 } from "./types.js";
 
 import { VLLM, VLLM_RANGE, vllmBehaviour, vllmSettings } from "./vllm-profile.js";
@@ -140,11 +142,37 @@ export function vllmImage(version: string): string {
   return `vllm/vllm-openai:v${version}`;
 }
 
+/** What the image of release `version` contains (the same Dockerfile layout at every modelled release). */
+const VLLM_CONTENTS: EngineImage["contents"] = {
+  user: "root",
+  programs: ["bash", "curl", "python3", "vllm"],
+  source:
+    "https://github.com/vllm-project/vllm/blob/dead20baf70df70580ecb093f82b0b7b8676e4f5/docker/Dockerfile ('apt-get install -y ... git curl wget sudo vim python3-pip' ... 'ENTRYPOINT [\"vllm\", \"serve\"]'); no ray since 0.19.1 (https://github.com/ai-dynamo/dynamo/pull/8515)",
+};
+
+/**
+ * The image of a release (canonical X.Y.Z), what it needs of the host (its CUDA build, from
+ * vllm-versions.ts IMAGE_BUILD, where each range is sourced) and what it contains.
+ */
+export function vllmImageAt(version: string): EngineImage {
+  const b = vllmBehaviour(version).image;
+  return {
+    image: vllmImage(version),
+    version,
+    source: version === VLLM_PINNED ? VLLM.source : "https://hub.docker.com/r/vllm/vllm-openai/tags",
+    cuda: {
+      version: b.cuda,
+      minDriver: b.minDriver,
+      minComputeCapability: b.minComputeCapability,
+      source: "vllm-versions.ts IMAGE_BUILD (one sourced rule per range of releases)",
+    },
+    contents: VLLM_CONTENTS,
+  };
+}
+
 /** The pinned image, what it needs of the host and what it contains. */
 const VLLM_IMAGE: EngineImage = {
-  image: vllmImage(VLLM_PINNED),
-  version: VLLM_PINNED,
-  source: VLLM.source,
+  ...vllmImageAt(VLLM_PINNED),
   cuda: {
     version: "13.0",
     minDriver: "580",
@@ -152,13 +180,44 @@ const VLLM_IMAGE: EngineImage = {
     source:
       "https://github.com/vllm-project/vllm/issues/42738 ('After v0.20.0, default wheel/docker nightly version is cu130'); CUDA 13.0 GA needs driver >= 580.65.06 (CUDA 13.1 release notes); https://github.com/vllm-project/vllm/pull/39878 (arch list '7.5 8.0 8.6 8.9 9.0 10.0 12.0', sm70 removed with the CUDA 13 switch)",
   },
-  contents: {
-    user: "root",
-    programs: ["bash", "curl", "python3", "vllm"],
-    source:
-      "https://github.com/vllm-project/vllm/blob/dead20baf70df70580ecb093f82b0b7b8676e4f5/docker/Dockerfile ('apt-get install -y ... git curl wget sudo vim python3-pip' ... 'ENTRYPOINT [\"vllm\", \"serve\"]'); no ray since 0.19.1 (https://github.com/ai-dynamo/dynamo/pull/8515)",
-  },
 };
+
+/**
+ * Why release `version`'s image cannot run on this device, or null. When an older release's image
+ * would (a CUDA 12.4 build on a Volta GPU), the message names the newest such release.
+ */
+export function vllmImageProblem(device: DeviceEntry, version: string = VLLM_PINNED): string | null {
+  const problem = imageProblem(
+    { label: "vLLM", image: vllmImageAt(version), pinned: version === VLLM_PINNED },
+    VLLM_OTHER_VENDORS,
+    device,
+  );
+  const cc = device.computeCapability;
+  if (!problem || device.vendor !== "NVIDIA" || cc === undefined) return problem;
+  const older = [...VLLM_RELEASES].reverse().find((r) => vllmBehaviour(r).image.minComputeCapability <= cc);
+  return older
+    ? `${problem}; vLLM ${older} and older (CUDA ${vllmBehaviour(older).image.cuda} images) run on it: --engine-version ${older}`
+    : problem;
+}
+
+/** Why release `version` cannot launch one replica over several nodes, or null. */
+export function vllmMultiNodeProblem(version: string): string | null {
+  if (vllmBehaviour(version).multiNodeLaunch) return null;
+  const first = VLLM_RELEASES.find((r) => vllmBehaviour(r).multiNodeLaunch);
+  return (
+    `vLLM ${version} has no multi-node launch without Ray (vllm serve --nnodes/--node-rank came in ${first}, ` +
+    `vllm-project/vllm#23691), and llmdeploy renders no Ray cluster`
+  );
+}
+
+/** The Prometheus names release `version` exports (vllm-versions.ts KV_USAGE_METRIC for the renamed gauge). */
+export function vllmMetrics(version: string): MetricNames {
+  return {
+    waiting: "vllm:num_requests_waiting",
+    kvUsage: [vllmBehaviour(version).kvUsageMetric],
+    ttftBucket: "vllm:time_to_first_token_seconds_bucket",
+  };
+}
 
 /**
  * What `vllm serve` loads: the method is read from a checkpoint's quantization_config ("If `None`, we
@@ -225,6 +284,8 @@ export const vllm: EngineModule = {
   versions: VLLM_RANGE,
   imageFor: (version) => vllmImage(version),
   eagerMode: true,
+  // --kv-cache-dtype fp8 (command()).
+  fp8KvCache: true,
   defaultShare: (version) => vllmBehaviour(version).gpuMemoryUtilization,
   checkpointFormat: "safetensors",
   defaultPort: 8000,
@@ -233,7 +294,8 @@ export const vllm: EngineModule = {
   memoryModel: vllmMemoryModel(VLLM_PINNED),
   memoryModelFor: vllmMemoryModel,
   settings: (device: DeviceEntry, o) => vllmSettings(device.memoryBytes.value, device.name, o),
-  supportProblem: (device, p) => imageProblem(vllm, VLLM_OTHER_VENDORS, device) ?? hfEngineSupport(device, p),
+  supportProblem: (device, p, version) => vllmImageProblem(device, version) ?? hfEngineSupport(device, p),
+  multiNodeProblem: vllmMultiNodeProblem,
   memory: (req) => vllmMemory(req),
   sizesHybridCache: true,
   startupLog: "vllm",
@@ -268,12 +330,8 @@ export const vllm: EngineModule = {
   checkpoints: VLLM_CHECKPOINTS,
   readLaunch: readVllmLaunch,
   // https://docs.vllm.ai/en/stable/usage/metrics/ (V1 engine): vllm:num_requests_waiting,
-  // vllm:kv_cache_usage_perc, vllm:time_to_first_token_seconds (histogram). The older name
-  // vllm:gpu_cache_usage_perc was deprecated (vllm-project/vllm#18354) and removed
-  // (vllm-project/vllm#29330) before the pinned release, so no alert uses it.
-  metrics: {
-    waiting: "vllm:num_requests_waiting",
-    kvUsage: ["vllm:kv_cache_usage_perc"],
-    ttftBucket: "vllm:time_to_first_token_seconds_bucket",
-  },
+  // vllm:kv_cache_usage_perc, vllm:time_to_first_token_seconds (histogram); V0 and V1 before 0.9 export
+  // the KV gauge as vllm:gpu_cache_usage_perc (vllm-versions.ts KV_USAGE_METRIC).
+  metrics: vllmMetrics(VLLM_PINNED),
+  metricsFor: vllmMetrics,
 };

@@ -24,7 +24,7 @@ import {
 } from "../checkpoints/resolve.js";
 import { checkpointSizing } from "../checkpoints/sizing.js";
 import type { Plan, PlanSpec } from "../contract/plan.js";
-import { ENGINE_NAMES, engineModule } from "../engines/index.js";
+import { engineModule } from "../engines/index.js";
 import type { EngineModule } from "../engines/types.js";
 import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
@@ -43,7 +43,8 @@ import {
 } from "../sizing/size.js";
 import { checkpointPrecision, lookupPrecision, mxfp4Backend, storedWeightsBytes } from "../sizing/weights.js";
 import { contextProblem } from "../sizing/context.js";
-import { instanceLimitError, isConsumerGpu, screenDevices, SupportLog } from "./devices.js";
+import { isConsumerGpu, screenDevices, SupportLog } from "./devices.js";
+import { noFitError } from "./no-fit.js";
 import { type Candidate, type CandidateContext, chooseReplicas } from "./evaluate.js";
 import {
   composeHostNote,
@@ -265,7 +266,11 @@ export function planDeployment(input: PlanInput): Plan {
     const candArch = cand.model.arch;
     for (const kv of spec.kvCacheDtypes) {
       for (const device of devices) {
-        const problem = engine.supportProblem(device, mxfp4Backend(served.precision, device));
+        const problem = engine.supportProblem(
+          device,
+          mxfp4Backend(served.precision, device),
+          spec.engineVersion,
+        );
         if (problem) {
           support.refuse(device, served.precision.id, problem);
           continue;
@@ -312,7 +317,7 @@ export function planDeployment(input: PlanInput): Plan {
             continue;
           }
           if (parallelismProblem(candArch, tp, pp, served.precision)) continue;
-          const split = splitProblem(engine, device, tp, pp);
+          const split = splitProblem(engine, device, tp, pp, spec.engineVersion);
           if (split) {
             engineLimits.add(split);
             continue;
@@ -356,27 +361,16 @@ export function planDeployment(input: PlanInput): Plan {
         "gpus",
       );
     }
-    const smaller = ["int4", "awq", "gptq", "q4_k_m"].some((p) => spec.precisions.includes(p));
-    if (instanceLimits.size) throw instanceLimitError(model.id, spec, instanceLimits, smaller);
-    const on = spec.gpus.length ? spec.gpus.join(", ") : devices.map((d) => d.id).join(", ");
-    if (engineLimits.size && largestSized > 0 && largestSized < spec.maxGpus) {
-      throw new UserError(
-        `${model.id} does not fit on ${largestSized} or fewer of ${on} at max model len ${spec.maxModelLen}, ` +
-          `the most ${engine.label} can use: ${[...engineLimits].join("; ")}`,
-        `choose an engine that runs on several nodes (${ENGINE_NAMES.filter(
-          (n) => engineModule(n).parallel.multiNode !== null,
-        )
-          .map((n) => `--engine ${n}`)
-          .join(", ")}), bigger GPUs, or lower --max-model-len`,
-        1,
-        "engine",
-      );
-    }
-    throw new UserError(
-      `${model.id} does not fit on ${spec.maxGpus} or fewer of ${on} at max model len ${spec.maxModelLen}`,
-      `raise --max-gpus, ${smaller ? "" : "allow a smaller precision (--precision int4), "}choose bigger GPUs, or lower --max-model-len` +
-        (support.notes().length ? ` (${support.notes().join("; ")})` : ""),
-    );
+    throw noFitError({
+      modelId: model.id,
+      spec,
+      engine,
+      devices,
+      instanceLimits,
+      engineLimits,
+      largestSized,
+      supportNotes: support.notes(),
+    });
   }
   const ranked = rankCandidates(candidates, spec, model.name);
   notes.push(...ranked.notes);

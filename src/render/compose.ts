@@ -159,12 +159,13 @@ export function composeFiles(ctx: Ctx): RenderedFile[] {
   if (engines.length > 1) engines.forEach((name, i) => (services[name] = engineService(ctx, i)));
   else services.engine = engineService(ctx, null);
   services.nginx = nginxService(ctx, engines);
-  if (ctx.cmd.metricsPath) services.prometheus = prometheusService(ctx);
+  // Prometheus only beside the monitoring/ files it reads.
+  if (ctx.monitored) services.prometheus = prometheusService(ctx);
   // No top-level `version` (obsolete) or `name` (the project is named after the folder).
   const compose: Record<string, unknown> = {
     services,
     ...(ctx.cmd.usesHfHub ? { secrets: { hf_token: { file: "./secrets/hf_token" } } } : {}),
-    volumes: { "model-cache": {}, ...(ctx.cmd.metricsPath ? { "prometheus-data": {} } : {}) },
+    volumes: { "model-cache": {}, ...(ctx.monitored ? { "prometheus-data": {} } : {}) },
   };
   if (ctx.enterprise && !ctx.distributed) {
     // internal: no route in or out; the engine reaches the Hub through egress only to download the

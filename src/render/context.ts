@@ -5,7 +5,7 @@
  */
 import type { Deployment, Plan } from "../contract/plan.js";
 import { engineCommand, engineModule } from "../engines/index.js";
-import type { EngineCommand, EngineModule } from "../engines/types.js";
+import type { EngineCommand, EngineModule, MetricNames } from "../engines/types.js";
 import { engineImage } from "./images.js";
 
 export interface RenderedFile {
@@ -27,6 +27,10 @@ export interface Ctx {
   /** The engine's module: metric names, how it runs, its image. */
   engine: EngineModule;
   cmd: EngineCommand;
+  /** The metric names the plan's engine release exports (null: none), for alerts, README and KEDA. */
+  metrics: MetricNames | null;
+  /** Prometheus files are rendered (the engine serves Prometheus metrics llmdeploy knows the names of). */
+  monitored: boolean;
   image: string;
   /** launch-<engine>.sh */
   script: string;
@@ -64,13 +68,17 @@ export function context(plan: Plan, templates: Templates): Ctx {
   const cmd = engineCommand(plan);
   const security = plan.spec.security;
   const distributed = cmd.multiNode !== null;
+  const engine = engineModule(d.engine.name);
+  const metrics = engine.metricsFor(d.engine.version ?? engine.versions.default);
   return {
     plan,
     d,
     svc: plan.spec.serviceName,
     port: plan.spec.port,
-    engine: engineModule(d.engine.name),
+    engine,
     cmd,
+    metrics,
+    monitored: cmd.metricsPath !== null && metrics !== null,
     image: engineImage(plan),
     script: `launch-${cmd.engine}.sh`,
     distributed,

@@ -288,7 +288,7 @@ export function k8sFiles(ctx: Ctx, scripts: RenderedFile[]): RenderedFile[] {
     metadata: meta(svc),
     spec: { maxUnavailable: 1, selector: { matchLabels: sel } },
   });
-  const waiting = ctx.engine.metrics?.waiting;
+  const waiting = ctx.metrics?.waiting;
   if (waiting) {
     // KEDA queries Prometheus itself: no prometheus-adapter rule needed (vllm-project/production-stack
     // docs/source/use_cases/autoscaling-keda.rst: "prometheus-adapter is not required for KEDA

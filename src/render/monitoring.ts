@@ -19,8 +19,8 @@ export function ttftTargetMs(ctx: Ctx): number {
 
 export function monitoringFiles(ctx: Ctx): RenderedFile[] {
   const { cmd, d, svc } = ctx;
-  const m = ctx.engine.metrics;
-  if (!cmd.metricsPath || !m) return [];
+  const m = ctx.metrics;
+  if (!ctx.monitored || !cmd.metricsPath || !m) return [];
   // Kubernetes: the headless Service <name>-pods resolves to every engine pod (DNS discovery works
   // on every Prometheus build; Debian's leaves out the Kubernetes one).
   const scrape =

@@ -3,6 +3,7 @@
  * strings appear only inside Markdown inline code (mdCode), on one line.
  */
 import { type Ctx, type RenderedFile, tpl } from "./context.js";
+import { METRIC_NAME } from "../planner/targets.js";
 import { PROMETHEUS_NAMESPACE, PROMETHEUS_URL } from "./k8s.js";
 import { fillTemplate, mdCell, mdCode, mdText } from "./template.js";
 
@@ -24,12 +25,12 @@ const CHECKPOINT_SOURCES: Record<string, string> = {
   user: "your checkpoint (--model-ref), as read",
 };
 
-export function describeFile(path: string): string {
+export function describeFile(path: string, monitored = true): string {
   if (path === "Dockerfile")
     return "the engine image: the pinned engine release, a non-root user, a health check";
   if (path.startsWith("launch-")) return "starts the engine with every setting from the plan";
   if (path === "compose.yaml")
-    return "docker compose: the engine, nginx in front, Prometheus (profile `monitoring`)";
+    return `docker compose: the engine, nginx in front${monitored ? ", Prometheus (profile `monitoring`)" : ""}`;
   if (path === "compose.worker.yaml") return "docker compose for each of the other nodes";
   if (path === "nginx/nginx.conf") return "nginx: API keys, streaming, limits, TLS by security level";
   if (path === "secrets/.gitignore") return "keeps the real secrets out of version control";
@@ -42,7 +43,7 @@ export function describeFile(path: string): string {
       "the engine and its nginx sidecar, one pod per replica, each with its own model-cache volume claim",
     "k8s/leaderworkerset.yaml": "one group of pods per replica: a leader (engine, nginx) and its workers",
     "k8s/service.yaml": "the Service clients use (through nginx)",
-    "k8s/headless-service.yaml": "a headless Service: the pods' stable names, found by Prometheus",
+    "k8s/headless-service.yaml": `a headless Service: the pods' stable names${monitored ? ", found by Prometheus" : ""}`,
     "k8s/keda-scaledobject.yaml": "KEDA autoscaling on the engine's waiting requests (needs KEDA)",
     "k8s/pdb.yaml": "PodDisruptionBudget: one pod drained at a time",
     "k8s/networkpolicy.yaml": "NetworkPolicy: only nginx's ports and Prometheus get in",
@@ -53,18 +54,58 @@ export function describeFile(path: string): string {
   return k8s[path] ?? "";
 }
 
+/**
+ * The README's lines for a plan that misses its targets (recommendation.meetsTargets false), each
+ * "> - " and one miss: a latency target with the prediction, how far over it is (ms and %), and the
+ * error band's pessimistic end; other misses as the plan words them. Empty when it meets them.
+ */
+export function missLines(d: Ctx["d"]): string {
+  if (d.meetsTargets) return "";
+  const lines: string[] = [];
+  const checks = (d.targets ?? []).filter((t) => !t.met);
+  for (const t of checks) {
+    const over = t.predictedMs - t.targetMs;
+    const name = METRIC_NAME[t.metric];
+    lines.push(
+      over > 0
+        ? `> - ${name}: predicted ${Math.round(t.predictedMs)} ms against a ${t.targetMs} ms target, ${Math.round(over)} ms (${Math.round((over / t.targetMs) * 100)} %) over`
+        : `> - ${name}: predicted ${Math.round(t.predictedMs)} ms against a ${t.targetMs} ms target, but up to ${Math.round(t.pessimisticMs)} ms within the ±${Math.round(t.band * 100)} % error band`,
+    );
+  }
+  // Misses the checks do not cover (plans written before `targets`, load the plan cannot carry).
+  // (the planner words a latency miss "<METRIC_NAME> ...": src/planner/evaluate.ts targetMisses)
+  const covered = checks.map((t) => `${METRIC_NAME[t.metric]} `);
+  for (const m of d.misses) if (!covered.some((c) => m.startsWith(c))) lines.push(`> - ${mdText(m)}`);
+  if (!lines.length) lines.push("> - the plan records no reason");
+  return lines.join("\n");
+}
+
+/** The metric names the rendered alerts use, as Markdown ("`vllm:num_requests_waiting` (queue), ..."). */
+function alertMetrics(ctx: Ctx): string {
+  const m = ctx.metrics;
+  if (!m) return "";
+  const parts = [
+    ...(m.waiting ? [`${mdCode(m.waiting)} (requests waiting)`] : []),
+    ...(m.kvUsage.length ? [`${m.kvUsage.map(mdCode).join(" or ")} (KV cache use)`] : []),
+    ...(m.ttftBucket ? [`${mdCode(m.ttftBucket)} (TTFT p95)`] : []),
+  ];
+  return parts.join(", ");
+}
+
 export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
   const { d, plan } = ctx;
   const p = d.performance;
   const compose = plan.spec.packaging === "compose";
   const tls = ctx.tls;
-  const waiting = ctx.engine.metrics?.waiting ?? null;
+  const waiting = ctx.metrics?.waiting ?? null;
   const fileList = [...files.map((f) => f.path), "README.md"]
     .sort()
-    .map((f) => `- ${mdCode(f)}: ${describeFile(f)}`)
+    .map((f) => `- ${mdCode(f)}: ${describeFile(f, ctx.monitored)}`)
     .join("\n");
   const content = fillTemplate("README.md.tmpl", tpl(ctx, "README.md.tmpl"), {
     title: mdText(ctx.title),
+    infeasible: !d.meetsTargets,
+    missLines: missLines(d),
     generatedBy: mdText(ctx.generatedBy),
     model: mdCell(plan.model.hfId ?? plan.model.id),
     modelRef: mdCell(d.engine.modelRef),
@@ -120,7 +161,16 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
     composeReplicas: compose && d.replicas > 1 && d.nodes === 1,
     composeGpus: d.replicas * d.gpuCount,
     gpuCount: d.gpuCount,
-    hpa: waiting !== null,
+    hpa: waiting !== null && ctx.monitored,
+    monitored: ctx.monitored,
+    composeMonitoring: ctx.monitored ? " (add `--profile monitoring` for Prometheus on 127.0.0.1:9090)" : "",
+    commonDirs: ctx.monitored ? "`nginx/`, `monitoring/`" : "`nginx/`",
+    metricsPath: mdCode(ctx.cmd.metricsPath ?? ""),
+    alertMetrics: alertMetrics(ctx),
+    unmonitored: mdText(
+      ctx.engine.unmonitored ?? `${ctx.engine.label} exports no Prometheus metrics llmdeploy knows`,
+    ),
+    healthPath: mdCode(ctx.cmd.healthPath),
     hpaSource: waiting ?? "",
     prometheusUrl: PROMETHEUS_URL,
     prometheusNamespace: PROMETHEUS_NAMESPACE,

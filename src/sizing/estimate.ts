@@ -4,10 +4,11 @@
  */
 import { calibrationNotes, calibrationSession } from "../calibrate/apply.js";
 import type { DeviceEntry } from "../catalog/types.js";
-import { baseCheckpoint } from "../checkpoints/resolve.js";
+import { baseCheckpoint, ggufRefusalHint } from "../checkpoints/resolve.js";
 import { sizeForEstimate } from "../checkpoints/sizing.js";
 import {
   checkEagerMode,
+  checkKvCacheDtypes,
   engineForFormat,
   engineImageFor,
   engineModule,
@@ -125,13 +126,14 @@ export function estimate(req: EstimateRequest): EstimateResult {
         : `${engine.label} serves GGUF files; ${precision.label} is not one`,
       served.fileFormat === "gguf"
         ? `use --engine ${engineForFormat("gguf").name} (or leave --engine out)`
-        : "use a GGUF type such as --precision q4_k_m, or another --engine",
+        : ggufRefusalHint(req.model.id, req.model.id, engine, null),
       1,
       "precision",
     );
   }
   const engineVersion = engineVersionFor(engine, req.engineVersion);
   checkEagerMode(engine, req.enforceEager);
+  checkKvCacheDtypes(engine, [req.kvCacheDtype]);
   const precProblem = precisionProblem(model.arch, model.tensors, precision);
   if (precProblem) {
     throw new UserError(
@@ -246,7 +248,9 @@ export function estimate(req: EstimateRequest): EstimateResult {
     const m = sized.memory;
     for (const n of m.notes ?? []) if (!notes.includes(n)) notes.push(n);
     let { fits, reason } = m;
-    const unsupported = engine.supportProblem(gpu, sized.precision) ?? splitProblem(engine, gpu, tp, pp);
+    const unsupported =
+      engine.supportProblem(gpu, sized.precision, engineVersion) ??
+      splitProblem(engine, gpu, tp, pp, engineVersion);
     if (unsupported) {
       fits = false;
       reason = unsupported;
@@ -299,9 +303,9 @@ export function estimate(req: EstimateRequest): EstimateResult {
         if (req.tp !== undefined && tp !== req.tp) continue;
         if (req.pp !== undefined && pp !== req.pp) continue;
         if (parallelismProblem(model.arch, tp, pp, precision)) continue;
-        if (splitProblem(engine, gpu, tp, pp)) continue;
+        if (splitProblem(engine, gpu, tp, pp, engineVersion)) continue;
         const r = place(gpu, tp, pp);
-        if (r.fits || engine.supportProblem(gpu, precision)) return r;
+        if (r.fits || engine.supportProblem(gpu, precision, engineVersion)) return r;
         last = r;
         break; // widest valid TP for this count tried; go to more GPUs
       }

@@ -159,21 +159,31 @@ export function stageWeights(
   return w;
 }
 
-/** Why the engine cannot split this model over tp × pp GPUs of this device, or null. */
+/**
+ * Why the engine (at release `version`, the pinned one when absent) cannot split this model over
+ * tp × pp GPUs of this device, or null.
+ */
 export function splitProblem(
   engine: EngineModule,
   device: DeviceEntry,
   tp: number,
   pp: number,
+  version?: string,
 ): string | null {
   const count = tp * pp;
   const par = engine.parallel;
+  // The cap first: its reason says what the engine does with several GPUs (Ollama spreads layers).
+  if (par.maxGpus !== null && count > par.maxGpus && par.maxGpusReason) return par.maxGpusReason;
   if (tp > 1 && !par.tensor) return `${engine.label} has no tensor parallelism`;
   if (pp > 1 && !par.layersInNode && par.multiNode === null)
     return `${engine.label} cannot split layers over GPUs`;
   if (par.maxGpus !== null && count > par.maxGpus)
     return `${engine.label} uses at most ${par.maxGpus} GPU${par.maxGpus > 1 ? "s" : ""} per replica`;
   if (count > GPUS_PER_NODE && par.multiNode === null) return `${engine.label} runs on one node only`;
+  if (count > GPUS_PER_NODE && version !== undefined && engine.multiNodeProblem) {
+    const p = engine.multiNodeProblem(version);
+    if (p) return p;
+  }
   if (device.kind === "cpu" && count > 1) return "a CPU host is one device";
   return null;
 }

@@ -125,15 +125,17 @@ describe("a file that loads something else is caught", () => {
 
 describe("settings a launch command cannot carry are caught, not rendered", () => {
   it("TGI's command sets no FP8 KV cache: a plan that sized one is refused, naming the setting", () => {
-    // TGI's launcher has --kv-cache-dtype, but the command llmdeploy renders does not pass it yet: the
-    // round trip is what stops such a plan from being written.
+    // TGI's launcher has --kv-cache-dtype, but the command llmdeploy renders does not pass it yet:
+    // normalizeSpec refuses fp8 for TGI (test/unit/engine-limits.test.ts); a spec that skipped it (a
+    // plan file written by hand or by an older llmdeploy) is still stopped by the round trip.
     const entry = models.find((m) => m.id === "qwen2.5-7b")!;
     const arch = parseHfConfig(entry.config, entry.id);
+    const spec = normalizeSpec(
+      { model: entry.id, engine: "tgi", gpus: ["l40s"], concurrency: 8 },
+      { id: entry.id, context: arch.maxPositionEmbeddings },
+    );
     const plan = planDeployment({
-      spec: normalizeSpec(
-        { model: entry.id, engine: "tgi", gpus: ["l40s"], concurrency: 8, kvCacheDtype: ["fp8"] },
-        { id: entry.id, context: arch.maxPositionEmbeddings },
-      ),
+      spec: { ...spec, kvCacheDtypes: ["fp8"] },
       model: { id: entry.id, name: entry.name, hfId: entry.hfId, arch, ref: entry.hfId },
       catalog: devices,
       generatedBy: "test",

