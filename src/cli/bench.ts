@@ -18,6 +18,7 @@ import { type BenchResult, MAX_CONCURRENCY, MAX_DURATION_S, MAX_REQUESTS, runLoa
 import { UserError } from "../errors.js";
 import { redact } from "../redact.js";
 import { intFlag, numFlag } from "./flags.js";
+import { readPlanFile, REGENERATE } from "./plan-file.js";
 import { c, ce, info, out, printJson } from "./output.js";
 import { renderTable } from "./table.js";
 
@@ -80,25 +81,17 @@ function readPrompts(path: string): Prompt[] {
 const promptChars = (p: Prompt) =>
   (p.prompt?.length ?? 0) + (p.messages ?? []).reduce((a, m) => a + m.content.length + m.role.length, 0);
 
-/** plan.yaml (or a folder with one), read with `yaml`; only recommendation.performance is needed. */
+/**
+ * plan.yaml (or a folder with one), checked whole against the plan schema (cli/plan-file.ts) before
+ * its predictions are read: a bad field is one line naming it.
+ */
 async function readPrediction(path: string): Promise<PlanPrediction> {
+  const hint = `${REGENERATE}, or drop --plan`;
   let file = path;
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "plan.yaml");
-  if (!existsSync(file))
-    throw new UserError(`plan file ${file} does not exist`, "make one with llmdeploy plan --out DIR");
-  let doc: unknown;
-  try {
-    const { parse } = await import("yaml");
-    doc = parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new UserError(`${file} is not valid YAML: ${String((e as Error).message).split("\n")[0]}`);
-  }
-  const r = planPrediction(doc);
-  if ("problem" in r)
-    throw new UserError(
-      `${file} ${r.problem}`,
-      "regenerate it with llmdeploy plan --out DIR, or drop --plan",
-    );
+  const plan = await readPlanFile(file, hint);
+  const r = planPrediction(plan);
+  if ("problem" in r) throw new UserError(`${file} ${r.problem}`, hint);
   return r.prediction;
 }
 
@@ -161,12 +154,16 @@ function printComparison(cmp: Comparison): void {
         fmt(v.predicted),
         `${v.difference >= 0 ? "+" : ""}${(v.difference * 100).toFixed(0)} %`,
         v.withinBand
-          ? c.green(`within ±${Math.round(cmp.band * 100)} %`)
-          : c.red(`miss (${v.better ? "better" : "worse"} than planned)`),
+          ? c.green(`within ±${Math.round(v.band * 100)} %`)
+          : v.flagged
+            ? c.dim(`outside ±${Math.round(v.band * 100)} % (not counted: another output length)`)
+            : c.red(
+                `miss: outside ±${Math.round(v.band * 100)} % (${v.better ? "better" : "worse"} than planned)`,
+              ),
       ]),
     ),
   );
-  if (cmp.warning) out(c.red(`warning: ${cmp.warning}`));
+  for (const w of cmp.warnings) out(c.red(`warning: ${w}`));
   if (cmp.missing.length) out(c.dim(`the plan predicts no ${cmp.missing.join(", ")}: not compared`));
   for (const n of cmp.notes) out(c.dim(`note: ${n}`));
 }
@@ -302,6 +299,7 @@ export async function runBench(flags: BenchFlags): Promise<void> {
         requestRate,
         inputTokens: fileprompts ? null : inputTokens,
         outputTokens: maxTokens,
+        model,
       })
     : null;
   if (flags.json) {

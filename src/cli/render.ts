@@ -10,10 +10,9 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type * as YamlModule from "yaml";
 import { UserError } from "../errors.js";
 import type { Plan } from "../contract/plan.js";
-import { planProblem } from "../contract/plan-schema.js";
+import { readPlanFile } from "./plan-file.js";
 import { render, type RenderedFile, TEMPLATE_FILES, type Templates } from "../render/index.js";
 import { writeOutput } from "./writer.js";
 import { reportCheck, reportWrite, shellWord } from "./writer-report.js";
@@ -39,57 +38,8 @@ export function renderFiles(plan: Plan): RenderedFile[] {
 
 // ---------------------------------------------------------------- reading a plan
 
-type YamlLib = typeof YamlModule;
-async function yamlLib(): Promise<YamlLib> {
-  const m = (await import("yaml")) as YamlLib & { default?: YamlLib };
-  return m.default ?? m;
-}
-
-/** Checks a parsed plan file; throws a one-line UserError naming the first bad field. */
-export function checkPlan(raw: unknown, where: string): Plan {
-  const hint = "regenerate it with llmdeploy plan --out DIR";
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new UserError(`${where}: not a plan (expected a mapping)`, hint);
-  }
-  const p = raw as Record<string, unknown>;
-  if (p.kind !== "Plan" || p.apiVersion !== "llmdeploy/v1") {
-    throw new UserError(
-      `${where}: not an llmdeploy/v1 Plan (kind: ${String(p.kind)}, apiVersion: ${String(p.apiVersion)})`,
-      hint,
-    );
-  }
-  if (p.recommendation === undefined || p.recommendation === null) {
-    throw new UserError(`${where}: recommendation is missing`, hint);
-  }
-  const problem = planProblem(raw);
-  if (problem) throw new UserError(`${where}: ${problem}`, hint);
-  return raw as Plan;
-}
-
-/** Reads plan.yaml (or JSON, or a folder holding plan.yaml) and checks it. */
-export async function readPlanFile(path: string): Promise<Plan> {
-  if (!existsSync(path)) {
-    throw new UserError(
-      `plan file ${path} does not exist`,
-      "make one with llmdeploy plan --out DIR (it writes DIR/plan.yaml)",
-    );
-  }
-  if (statSync(path).isDirectory()) {
-    const inside = join(path, "plan.yaml");
-    if (existsSync(inside)) return readPlanFile(inside);
-    throw new UserError(`${path} is a folder without plan.yaml`, "pass the plan.yaml file");
-  }
-  let raw: unknown;
-  try {
-    raw = (await yamlLib()).parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new UserError(
-      `${path} is not valid YAML: ${String((e as Error).message).split("\n")[0]}`,
-      "check the file, or regenerate it with llmdeploy plan --out DIR",
-    );
-  }
-  return checkPlan(raw, path);
-}
+// The one plan reader (schema-checked), exported here too for the callers that import it from render.
+export { checkPlan, readPlanFile } from "./plan-file.js";
 
 // ---------------------------------------------------------------- the command
 
