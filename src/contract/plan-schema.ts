@@ -306,11 +306,65 @@ const fieldPath = (path: readonly PropertyKey[]): string =>
     )
     .join(".");
 
-/** The first problem of a parsed plan file as "field.path: message", or null when it is a plan. */
+/** What a YAML value is, in words: "a string", "a number", "nothing" (absent or null), ... */
+function kindOf(v: unknown): string {
+  if (v === undefined) return "nothing (the field is missing)";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `the ${typeof v} ${shownValue(v)}`;
+}
+
+const article = (type: string) =>
+  type === "object"
+    ? "a mapping"
+    : type === "array"
+      ? "a list"
+      : /^[aeiou]/.test(type)
+        ? `an ${type}`
+        : `a ${type}`;
+
+interface Issue {
+  code?: string;
+  path: PropertyKey[];
+  message: string;
+  expected?: string;
+  values?: unknown[];
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  inclusive?: boolean;
+}
+
+/**
+ * One schema issue in words, with the value the file holds there (zod/mini's own messages are only
+ * "Invalid input"): "expected a number, got the string "fast"", "expected one of "auto", "fp8", got ...".
+ */
+function issueText(issue: Issue, raw: unknown): string {
+  let v: unknown = raw;
+  for (const k of issue.path)
+    v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  switch (issue.code) {
+    case "invalid_type":
+      return `expected ${article(issue.expected ?? "value")}, got ${kindOf(v)}`;
+    case "invalid_value":
+      return `expected ${issue.values && issue.values.length > 1 ? "one of " : ""}${(issue.values ?? []).map(shownValue).join(", ")}, got ${kindOf(v)}`;
+    case "too_small":
+      return `must be ${issue.inclusive === false ? "above" : "at least"} ${String(issue.minimum)}, got ${kindOf(v)}`;
+    case "too_big":
+      return `must be ${issue.inclusive === false ? "below" : "at most"} ${String(issue.maximum)}, got ${kindOf(v)}`;
+    default:
+      return issue.message;
+  }
+}
+
+/**
+ * The first problem of a parsed plan file as "field.path: what is wrong", or null when it is a plan.
+ * The value at fault is shown quoted and escaped (shownValue), never as it is.
+ */
 export function planProblem(raw: unknown): string | null {
   const r = planSchema.safeParse(raw);
   if (r.success) return null;
-  const issue = r.error.issues[0]!;
+  const issue = r.error.issues[0]! as Issue;
   const field = fieldPath(issue.path);
-  return `${field || "plan"}: ${issue.message}`;
+  return `${field || "plan"}: ${issueText(issue, raw)}`;
 }
