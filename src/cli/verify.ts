@@ -10,6 +10,7 @@ import { findGpu } from "../catalog/index.js";
 import { engineModule } from "../engines/index.js";
 import { UserError } from "../errors.js";
 import { fractionFlag, intFlag } from "./flags.js";
+import { readPlanFile, REGENERATE } from "./plan-file.js";
 import { resolveModel } from "../models/resolve.js";
 import { ledgerForLog } from "../verify/computed-ledger.js";
 import { ledgerFromPlan } from "../verify/plan-ledger.js";
@@ -57,24 +58,14 @@ function ledgerFlags(flags: VerifyFlags) {
   };
 }
 
+/** The plan's ledger: plan.yaml (or its folder) checked whole against the plan schema first (cli/plan-file.ts). */
 async function readPlanLedger(path: string) {
+  const hint = `${REGENERATE}, or pass --model and --gpu instead of --plan`;
   let file = path;
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "plan.yaml");
-  if (!existsSync(file))
-    throw new UserError(`plan file ${file} does not exist`, "make one with llmdeploy plan --out DIR");
-  let doc: unknown;
-  try {
-    const { parse } = await import("yaml");
-    doc = parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new UserError(`${file} is not valid YAML: ${String((e as Error).message).split("\n")[0]}`);
-  }
-  const r = ledgerFromPlan(doc);
-  if ("problem" in r)
-    throw new UserError(
-      `${file} ${r.problem}`,
-      "regenerate it with llmdeploy plan --out DIR, or pass --model and --gpu",
-    );
+  const plan = await readPlanFile(file, hint);
+  const r = ledgerFromPlan(plan);
+  if ("problem" in r) throw new UserError(`${file} ${r.problem}`, hint);
   return { ...r, file };
 }
 
