@@ -7,7 +7,7 @@
  * checked against the plan (cli/deployment-check.ts): an inconsistent deployment is refused.
  * Templates ship in the package's templates/ folder, found from this file's location.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../errors.js";

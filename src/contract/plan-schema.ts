@@ -291,7 +291,6 @@ export function shownValue(v: unknown): string {
     s = typeof v;
   }
   // JSON leaves U+007F-U+009F and the line/paragraph separators as they are.
-  // eslint-disable-next-line no-control-regex
   s = s.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
