@@ -32,8 +32,11 @@ export function checkPlan(raw: unknown, where: string, hint: string = REGENERATE
   }
   const p = raw as Record<string, unknown>;
   if (p.kind !== "Plan" || p.apiVersion !== "llmdeploy/v1") {
+    // A plain word as it is ("ConfigMap"), anything else quoted and escaped, an absent one: missing.
+    const said = (v: unknown) =>
+      v === undefined ? "missing" : typeof v === "string" && /^[\w./-]{1,60}$/.test(v) ? v : shownValue(v);
     throw new UserError(
-      `${where}: not an llmdeploy/v1 Plan (kind: ${shownValue(p.kind)}, apiVersion: ${shownValue(p.apiVersion)})`,
+      `${where}: not an llmdeploy/v1 Plan (kind: ${said(p.kind)}, apiVersion: ${said(p.apiVersion)})`,
       hint,
     );
   }

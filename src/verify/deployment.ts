@@ -15,6 +15,7 @@ import { entrySizing } from "../checkpoints/sizing.js";
 import { engineCommand, engineModule } from "../engines/index.js";
 import type { EngineModule, LaunchedSettings, SettingKey } from "../engines/types.js";
 import type { Plan } from "../contract/plan.js";
+import { shownValue } from "../contract/plan-schema.js";
 import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
 import type { CheckpointSummary } from "../models/checkpoint.js";
@@ -208,6 +209,13 @@ const COMPARED: [SettingKey, string, (s: LaunchedSettings) => unknown][] = [
  * starting with the file and line that sets it ("launch-vllm.sh:35: max model len 4096 (the plan:
  * 8192)"); a setting the files leave out is named at the start of the launch ("... not set (the plan: 256)").
  */
+/** A value from the files as a message shows it: as is, or quoted and escaped when it holds control characters. */
+const shown = (v: unknown): string => {
+  const s = String(v);
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s) ? shownValue(s) : s;
+};
+
 function launchDiffs(site: LaunchSite, want: LaunchedSettings, got: LaunchedSettings): string[] {
   const out: string[] = [];
   for (const [key, what, read] of COMPARED) {
@@ -217,7 +225,7 @@ function launchDiffs(site: LaunchSite, want: LaunchedSettings, got: LaunchedSett
     // pp null: the engine splits layers over the GPUs it is given (checked with the GPUs).
     if (key === "pp" && (a === null || b === null)) continue;
     const at: Located | null = sourceAt(site, got.sources?.[key]) ?? (b === undefined ? site.startAt : null);
-    const value = b === undefined || b === null ? "not set" : String(b);
+    const value = b === undefined || b === null ? "not set" : shown(b);
     out.push(
       `${at ? shownAt(at) : site.where}: ${what} ${value} (the plan: ${a === undefined || a === null ? "not set" : String(a)})`,
     );
@@ -281,7 +289,7 @@ export function checkDeployment(
     const w = site.where;
     if (site.image !== null && site.image !== planImage)
       mismatches.push(
-        `${site.imageAt ? shownAt(site.imageAt) : w}: image ${site.image} (the plan: ${planImage}), which ${w} runs in`,
+        `${site.imageAt ? shownAt(site.imageAt) : w}: image ${shown(site.image)} (the plan: ${planImage}), which ${w} runs in`,
       );
     const s = engine.readLaunch(site.launch);
     if ("problem" in s) {

@@ -165,7 +165,7 @@ describe("bench --plan against a fake server", () => {
       ],
       [
         write("kind.yaml", text.replace("kind: Plan", 'kind: "Plan\\e[2J\\nx"')),
-        /^error: .*kind\.yaml: not an llmdeploy\/v1 Plan \(kind: "Plan\\u001b\[2J\\nx", apiVersion: "llmdeploy\/v1"\)\nhint: /,
+        /^error: .*kind\.yaml: not an llmdeploy\/v1 Plan \(kind: "Plan\\u001b\[2J\\nx", apiVersion: llmdeploy\/v1\)\nhint: /,
       ],
     ];
     try {
