@@ -286,7 +286,7 @@ export const planSchema = z.object({
 export function shownValue(v: unknown): string {
   let s: string;
   try {
-    s = v === undefined ? "undefined" : (JSON.stringify(v) ?? typeof v);
+    s = v === undefined ? "missing" : (JSON.stringify(v) ?? typeof v);
   } catch {
     s = typeof v;
   }
@@ -305,7 +305,7 @@ const fieldPath = (path: readonly PropertyKey[]): string =>
     )
     .join(".");
 
-/** What a YAML value is, in words: "a string", "a number", "nothing" (absent or null), ... */
+/** What a YAML value is, in words: `the string "fast"`, "a list", "nothing (the field is missing)", ... */
 function kindOf(v: unknown): string {
   if (v === undefined) return "nothing (the field is missing)";
   if (v === null) return "null";
@@ -315,13 +315,15 @@ function kindOf(v: unknown): string {
 }
 
 const article = (type: string) =>
-  type === "object"
-    ? "a mapping"
-    : type === "array"
-      ? "a list"
-      : /^[aeiou]/.test(type)
-        ? `an ${type}`
-        : `a ${type}`;
+  type === "int"
+    ? "a whole number"
+    : type === "object"
+      ? "a mapping"
+      : type === "array"
+        ? "a list"
+        : /^[aeiou]/.test(type)
+          ? `an ${type}`
+          : `a ${type}`;
 
 interface Issue {
   code?: string;
