@@ -54,6 +54,8 @@ export interface RequestResult {
   /** From the usage block when the server sends one, else the content chunks counted. */
   outputTokens: number;
   usageReported: boolean;
+  /** The `model` the server named in its answer's chunks (the first), when it named one. */
+  model?: string;
 }
 
 export interface Target {
@@ -164,6 +166,8 @@ export class StreamClock {
   readonly itl: Reservoir;
   chunks = 0;
   usage: number | null = null;
+  /** The first `model` a chunk named (OpenAI-compatible servers put the served name in every chunk). */
+  model: string | null = null;
   done = false;
   error: { kind: ErrorKind; detail: string } | null = null;
 
@@ -205,6 +209,8 @@ export class StreamClock {
       };
       return;
     }
+    if (this.model === null && typeof chunk.model === "string" && chunk.model !== "")
+      this.model = chunk.model.slice(0, 200);
     const u = chunk.usage;
     if (isObject(u) && typeof u.completion_tokens === "number" && Number.isFinite(u.completion_tokens))
       this.usage = u.completion_tokens;
@@ -253,6 +259,7 @@ export function streamRequest(
         e2eMs: performance.now() - t0,
         outputTokens: clock.usage ?? clock.chunks,
         usageReported: clock.usage !== null,
+        ...(clock.model !== null ? { model: clock.model } : {}),
       });
     };
     const send = t.url.protocol === "https:" ? httpsRequest : httpRequest;

@@ -68,6 +68,11 @@ export interface BenchResult {
   load: { concurrency: number | null; requestRate: number | null };
   /** Whether token counts came from the server's usage blocks or from counting chunks. */
   tokenCounts: "usage" | "chunks" | "mixed";
+  /**
+   * The `model` names the server gave in its answers (distinct, at most MAX_SERVED_MODELS, in the
+   * order first seen); empty when it named none.
+   */
+  servedModels: string[];
   /** CPU the client itself used (user + system), to show the client was not the bottleneck. */
   clientCpuSeconds: number;
   clientCpuShare: number;
@@ -88,6 +93,8 @@ export const MAX_DURATION_S = 24 * 3600;
 export const MAX_CONCURRENCY = 10_000;
 /** Inter-token gaps a run keeps for its percentiles (a uniform sample beyond): 2^20, 8 MiB. */
 export const RUN_GAPS = 1 << 20;
+/** Distinct `model` names of answers a run keeps (a server naming each answer differently is odd enough). */
+export const MAX_SERVED_MODELS = 8;
 
 export async function runLoad(
   target: Target,
@@ -96,6 +103,7 @@ export async function runLoad(
   onProgress?: (p: Progress) => void,
 ): Promise<BenchResult> {
   const results: RequestResult[] = [];
+  const names = new Map<string, string>();
   const gaps = new Reservoir(RUN_GAPS, rng(cfg.seed));
   const limit = Math.min(cfg.requests ?? MAX_REQUESTS, MAX_REQUESTS);
   const t0 = performance.now();
@@ -136,7 +144,16 @@ export async function runLoad(
     inFlight--;
     // The gaps go to the run's reservoir; the result keeps only its count (memory stays bounded).
     if (r.ok || r.error === "aborted" || r.error === "deadline") gaps.addSample(r.itlMs, r.itlSeen);
-    results.push({ ...r, itlMs: [] });
+    // Each answer's model name is kept once per distinct name (memory stays bounded).
+    let model: string | undefined;
+    if (r.model !== undefined) {
+      model = names.get(r.model);
+      if (model === undefined && names.size < MAX_SERVED_MODELS) names.set(r.model, (model = r.model));
+    }
+    const kept: RequestResult = { ...r, itlMs: [] };
+    delete kept.model;
+    if (model !== undefined) kept.model = model;
+    results.push(kept);
     if (r.ok) {
       completed++;
       tokens += r.outputTokens;
@@ -231,6 +248,10 @@ export function report(
   const ttft = [...ok, ...stopped].map((r) => r.ttftMs).filter(Number.isFinite);
   const withToken = stopped.filter((r) => Number.isFinite(r.ttftMs)).length;
   const usage = ok.filter((r) => r.usageReported).length;
+  const servedModels: string[] = [];
+  for (const r of results)
+    if (r.model !== undefined && !servedModels.includes(r.model) && servedModels.length < MAX_SERVED_MODELS)
+      servedModels.push(r.model);
   return {
     ttftMs: summarize(ttft),
     tpotMs: summarize(tpot),
@@ -253,5 +274,6 @@ export function report(
     partial,
     load: { concurrency: cfg.requestRate ? null : cfg.concurrency, requestRate: cfg.requestRate },
     tokenCounts: usage === ok.length ? "usage" : usage === 0 ? "chunks" : "mixed",
+    servedModels,
   };
 }

@@ -7,15 +7,12 @@
  * checked against the plan (cli/deployment-check.ts): an inconsistent deployment is refused.
  * Templates ship in the package's templates/ folder, found from this file's location.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../errors.js";
-import { MAX_PLAN_BYTES, readTextFile } from "./read-file.js";
-import { shown } from "./safe-text.js";
-import { parseYamlFile } from "./yaml-io.js";
 import type { Plan } from "../contract/plan.js";
-import { planProblem } from "../contract/plan-schema.js";
+import { readPlanFile } from "./plan-file.js";
 import { render, type RenderedFile, TEMPLATE_FILES, type Templates } from "../render/index.js";
 import { writeOutput } from "./writer.js";
 import { reportCheck, reportWrite, shellWord } from "./writer-report.js";
@@ -41,44 +38,8 @@ export function renderFiles(plan: Plan): RenderedFile[] {
 
 // ---------------------------------------------------------------- reading a plan
 
-/** Checks a parsed plan file; throws a one-line UserError naming the first bad field. */
-export function checkPlan(raw: unknown, where: string): Plan {
-  const hint = "regenerate it with llmdeploy plan --out DIR";
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new UserError(`${where}: not a plan (expected a mapping)`, hint);
-  }
-  const p = raw as Record<string, unknown>;
-  if (p.kind !== "Plan" || p.apiVersion !== "llmdeploy/v1") {
-    throw new UserError(
-      `${where}: not an llmdeploy/v1 Plan (kind: ${shown(p.kind, 30)}, apiVersion: ${shown(p.apiVersion, 30)})`,
-      hint,
-    );
-  }
-  if (p.recommendation === undefined || p.recommendation === null) {
-    throw new UserError(`${where}: recommendation is missing`, hint);
-  }
-  const problem = planProblem(raw);
-  if (problem) throw new UserError(`${where}: ${problem}`, hint);
-  return raw as Plan;
-}
-
-/** Reads plan.yaml (or JSON, or a folder holding plan.yaml) and checks it. */
-export async function readPlanFile(path: string): Promise<Plan> {
-  if (!existsSync(path)) {
-    throw new UserError(
-      `plan file ${path} does not exist`,
-      "make one with llmdeploy plan --out DIR (it writes DIR/plan.yaml)",
-    );
-  }
-  if (statSync(path).isDirectory()) {
-    const inside = join(path, "plan.yaml");
-    if (existsSync(inside)) return readPlanFile(inside);
-    throw new UserError(`${path} is a folder without plan.yaml`, "pass the plan.yaml file");
-  }
-  const hint = "check the file, or regenerate it with llmdeploy plan --out DIR";
-  const raw = await parseYamlFile(readTextFile(path, "plan file", hint, MAX_PLAN_BYTES), path, hint);
-  return checkPlan(raw, path);
-}
+// The one plan reader (schema-checked), exported here too for the callers that import it from render.
+export { checkPlan, readPlanFile } from "./plan-file.js";
 
 // ---------------------------------------------------------------- the command
 

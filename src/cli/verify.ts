@@ -9,13 +9,11 @@ import { join } from "node:path";
 import { findGpu } from "../catalog/index.js";
 import { engineModule } from "../engines/index.js";
 import { UserError } from "../errors.js";
-import { MAX_PLAN_BYTES, readTextFile } from "./read-file.js";
+import { readTextFile } from "./read-file.js";
 
-/** A vLLM start-up log is a few hundred KiB; a long-running server's whole log may be far more. */
-const MAX_LOG_BYTES = 512 * 1024 * 1024;
 import { checkModelArg } from "./model-arg.js";
-import { parseYamlFile } from "./yaml-io.js";
 import { fractionFlag, intFlag } from "./flags.js";
+import { readPlanFile, REGENERATE } from "./plan-file.js";
 import { resolveModel } from "../models/resolve.js";
 import { ledgerForLog } from "../verify/computed-ledger.js";
 import { ledgerFromPlan } from "../verify/plan-ledger.js";
@@ -34,6 +32,9 @@ import {
 import { c, info, out, printJson } from "./output.js";
 import { renderTable } from "./table.js";
 
+/** A vLLM start-up log is a few hundred KiB; a long-running server's whole log may be far more. */
+const MAX_LOG_BYTES = 512 * 1024 * 1024;
+
 export interface VerifyFlags {
   deployment?: string;
   log?: string;
@@ -45,6 +46,7 @@ export interface VerifyFlags {
   maxModelLen?: string;
   gpuMemoryUtilization?: string;
   engineVersion?: string;
+  precision?: string;
   failOnMiss?: boolean;
   json?: boolean;
 }
@@ -56,6 +58,7 @@ function ledgerFlags(flags: VerifyFlags) {
     pp: intFlag("--pp", flags.pp, { max: 512 }),
     maxModelLen: intFlag("--max-model-len", flags.maxModelLen),
     gpuMemoryUtilization: fractionFlag("--gpu-memory-utilization", flags.gpuMemoryUtilization),
+    precision: flags.precision,
     engineVersion:
       flags.engineVersion === undefined
         ? undefined
@@ -63,19 +66,14 @@ function ledgerFlags(flags: VerifyFlags) {
   };
 }
 
+/** The plan's ledger: plan.yaml (or its folder) checked whole against the plan schema first (cli/plan-file.ts). */
 async function readPlanLedger(path: string) {
+  const hint = `${REGENERATE}, or pass --model and --gpu instead of --plan`;
   let file = path;
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "plan.yaml");
-  if (!existsSync(file))
-    throw new UserError(`plan file ${file} does not exist`, "make one with llmdeploy plan --out DIR");
-  const hint = "regenerate it with llmdeploy plan --out DIR";
-  const doc = await parseYamlFile(readTextFile(file, "plan file", hint, MAX_PLAN_BYTES), file, hint);
-  const r = ledgerFromPlan(doc);
-  if ("problem" in r)
-    throw new UserError(
-      `${file} ${r.problem}`,
-      "regenerate it with llmdeploy plan --out DIR, or pass --model and --gpu",
-    );
+  const plan = await readPlanFile(file, hint);
+  const r = ledgerFromPlan(plan);
+  if ("problem" in r) throw new UserError(`${file} ${r.problem}`, hint);
   return { ...r, file };
 }
 
@@ -150,6 +148,7 @@ export async function runVerify(flags: VerifyFlags): Promise<number | void> {
       [
         ["--model", flags.model],
         ["--gpu", flags.gpu],
+        ["--precision", flags.precision],
         ["--tp", flags.tp],
         ["--pp", flags.pp],
         ["--max-model-len", flags.maxModelLen],

@@ -38,6 +38,25 @@ const perGpu = z.object({
   kvCacheBytes: num,
 });
 
+/** Mean and percentiles of one figure over a replayed run. */
+const figureSummary = z.object({ mean: nonNeg, p50: nonNeg, p90: nonNeg, p95: nonNeg, p99: nonNeg });
+
+/** A finite run replayed pass by pass (plan --num-requests): what bench --plan compares with. */
+const replay = z.object({
+  numRequests: posInt,
+  loop: z.enum(["closed", "open"]),
+  concurrency: z.nullable(posInt),
+  requestRate: z.nullable(z.number().check(z.gt(0))),
+  seed: z.nullable(z.int()),
+  passes: nonNeg,
+  durationS: nonNeg,
+  requestsPerSec: nonNeg,
+  outputTokensPerSec: nonNeg,
+  ttftMs: figureSummary,
+  tpotMs: figureSummary,
+  e2eLatencyMs: figureSummary,
+});
+
 const performance = z.object({
   ttftMs: nonNeg,
   tpotMs: nonNeg,
@@ -48,9 +67,24 @@ const performance = z.object({
   batch: nonNeg,
   queued: nonNeg,
   percentiles: z.nullable(
-    z.object({ ttftP50Ms: nonNeg, ttftP95Ms: nonNeg, e2eP50Ms: nonNeg, e2eP95Ms: nonNeg }),
+    z.object({
+      ttftP50Ms: nonNeg,
+      ttftP95Ms: nonNeg,
+      e2eP50Ms: nonNeg,
+      e2eP95Ms: nonNeg,
+      // Added with the replay: optional, so older plan files keep loading.
+      ttftP90Ms: z.optional(nonNeg),
+      ttftP99Ms: z.optional(nonNeg),
+      e2eP90Ms: z.optional(nonNeg),
+      e2eP99Ms: z.optional(nonNeg),
+    }),
   ),
   errorBand: nonNeg,
+  // Per-figure bands (bench --plan judges each figure by its own): optional, older plans lack them.
+  errorBandTtft: z.optional(nonNeg),
+  errorBandTpot: z.optional(nonNeg),
+  errorBandThroughput: z.optional(nonNeg),
+  replay: z.optional(replay),
   bottleneck: z.string(),
   saturated: z.boolean(),
   capacity: nonNeg,
@@ -91,7 +125,7 @@ const checkpoint = z.object({
 });
 
 export const deploymentSchema = z.object({
-  gpu: text,
+  gpu: word,
   gpuName: z.string(),
   gpuProduct: z.optional(word),
   deviceKind: z.enum(["gpu", "cpu"]),
@@ -102,7 +136,7 @@ export const deploymentSchema = z.object({
   pipelineParallel: posInt,
   replicas: posInt,
   mode: z.enum(["standalone", "single-node", "distributed"]),
-  precision: text,
+  precision: word,
   kvCacheDtype: kvDtype,
   engine,
   // Added in 0.2: optional, so older plan files keep loading.
@@ -160,7 +194,7 @@ export const deploymentSchema = z.object({
 });
 
 export const planSpecSchema = z.object({
-  model: text,
+  model: word,
   modelRef: z.optional(z.nullable(word)),
   precisions: z.array(text),
   kvCacheDtypes: z.array(kvDtype),
@@ -245,11 +279,93 @@ export const planSchema = z.object({
 // Fields added to the contract after a release (spec.engineVersion, engine.version, enforceEager ...)
 // are optional here, so plan files written before them keep loading; their readers default them.
 
-/** The first problem of a parsed plan file as "field.path: message", or null when it is a plan. */
+/**
+ * A value of a plan file as a message may show it: a short JSON rendering (strings quoted, control
+ * characters escaped, at most 60 characters), so a hostile string cannot reach the terminal as is.
+ */
+export function shownValue(v: unknown): string {
+  let s: string;
+  try {
+    s = v === undefined ? "missing" : (JSON.stringify(v) ?? typeof v);
+  } catch {
+    s = typeof v;
+  }
+  // JSON leaves U+007F-U+009F and the line/paragraph separators as they are.
+  s = s.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** A field path as printed: plain keys joined with dots, any other key (a record's) quoted. */
+const fieldPath = (path: readonly PropertyKey[]): string =>
+  path
+    .map((k) =>
+      typeof k === "number" || (typeof k === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(k))
+        ? String(k)
+        : `[${shownValue(typeof k === "symbol" ? String(k) : k)}]`,
+    )
+    .join(".");
+
+/** What a YAML value is, in words: `the string "fast"`, "a list", "nothing (the field is missing)", ... */
+function kindOf(v: unknown): string {
+  if (v === undefined) return "nothing (the field is missing)";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `the ${typeof v} ${shownValue(v)}`;
+}
+
+const article = (type: string) =>
+  type === "int"
+    ? "a whole number"
+    : type === "object"
+      ? "a mapping"
+      : type === "array"
+        ? "a list"
+        : /^[aeiou]/.test(type)
+          ? `an ${type}`
+          : `a ${type}`;
+
+interface Issue {
+  code?: string;
+  path: PropertyKey[];
+  message: string;
+  expected?: string;
+  values?: unknown[];
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  inclusive?: boolean;
+}
+
+/**
+ * One schema issue in words, with the value the file holds there (zod/mini's own messages are only
+ * "Invalid input"): "expected a number, got the string "fast"", "expected one of "auto", "fp8", got ...".
+ */
+function issueText(issue: Issue, raw: unknown): string {
+  let v: unknown = raw;
+  for (const k of issue.path)
+    v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  switch (issue.code) {
+    case "invalid_type":
+      return `expected ${article(issue.expected ?? "value")}, got ${kindOf(v)}`;
+    case "invalid_value":
+      return `expected ${issue.values && issue.values.length > 1 ? "one of " : ""}${(issue.values ?? []).map(shownValue).join(", ")}, got ${kindOf(v)}`;
+    case "too_small":
+      return `must be ${issue.inclusive === false ? "above" : "at least"} ${String(issue.minimum)}, got ${kindOf(v)}`;
+    case "too_big":
+      return `must be ${issue.inclusive === false ? "below" : "at most"} ${String(issue.maximum)}, got ${kindOf(v)}`;
+    default:
+      return issue.message;
+  }
+}
+
+/**
+ * The first problem of a parsed plan file as "field.path: what is wrong", or null when it is a plan.
+ * The value at fault is shown quoted and escaped (shownValue), never as it is.
+ */
 export function planProblem(raw: unknown): string | null {
   const r = planSchema.safeParse(raw);
   if (r.success) return null;
-  const issue = r.error.issues[0]!;
-  const field = issue.path.map(String).join(".");
-  return `${field || "plan"}: ${issue.message}`;
+  const issue = r.error.issues[0]! as Issue;
+  const field = fieldPath(issue.path);
+  return `${field || "plan"}: ${issueText(issue, raw)}`;
 }

@@ -11,6 +11,8 @@ import type {
   EngineImage,
   LedgerLine,
   RuntimeSettings,
+  SettingKey,
+  SettingSource,
   SettingsOverrides,
 } from "./types.js";
 
@@ -196,8 +198,18 @@ export function budgetLines(
  * Reads an engine's argv back (the inverse of a command() builder): `--flag value` or `--flag=value`,
  * the last occurrence winning as in argparse. Numbers that do not parse are remembered as a problem.
  */
-export function argReader(args: readonly string[]) {
+export function argReader(args: readonly string[], offset = 0) {
   let problem: string | null = null;
+  /** The index (in args, plus offset) of the word the last value of `name` was read from. */
+  const at = (name: string): number | undefined => {
+    let w: number | undefined;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === name) w = i + 1 < args.length ? i + 1 : i;
+      else if (a.startsWith(`${name}=`)) w = i;
+    }
+    return w === undefined ? undefined : w + offset;
+  };
   const text = (name: string): string | null => {
     let v: string | null = null;
     for (let i = 0; i < args.length; i++) {
@@ -217,8 +229,21 @@ export function argReader(args: readonly string[]) {
     }
     return n;
   };
+  /** Where each of these settings was read: the flag that gives it, when the args give it. */
+  const sources = (
+    flags: Partial<Record<SettingKey, string>>,
+  ): Partial<Record<SettingKey, SettingSource>> => {
+    const out: Partial<Record<SettingKey, SettingSource>> = {};
+    for (const [key, flag] of Object.entries(flags) as [SettingKey, string][]) {
+      const i = at(flag);
+      if (i !== undefined) out[key] = { arg: i };
+    }
+    return out;
+  };
   return {
     text,
+    at,
+    sources,
     has: (name: string): boolean => args.includes(name),
     int: (name: string): number | undefined => num(name, true),
     num: (name: string): number | undefined => num(name, false),

@@ -364,6 +364,15 @@ export function readLlamacppLaunch(l: EngineLaunch): LaunchedSettings | { proble
     kvCacheDtype: r.text("--cache-type-k") === "q8_0" ? "fp8" : "auto",
     quantization: null,
     overrides: { maxNumSeqs: slots, maxNumBatchedTokens: r.int("--batch-size") },
+    // max-model-len is --ctx-size over the slots: the file's --ctx-size is where it is set.
+    sources: r.sources({
+      modelRef: r.text("--hf-repo") !== null ? "--hf-repo" : "--model",
+      file: "--hf-file",
+      maxModelLen: "--ctx-size",
+      kvCacheDtype: "--cache-type-k",
+      maxNumSeqs: "--parallel",
+      maxNumBatchedTokens: "--batch-size",
+    }),
   };
 }
 

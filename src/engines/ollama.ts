@@ -189,6 +189,12 @@ export function readOllamaLaunch(l: EngineLaunch): LaunchedSettings | { problem:
     kvCacheDtype: (l.env.OLLAMA_KV_CACHE_TYPE ?? "f16") === "q8_0" ? "fp8" : "auto",
     quantization: null,
     overrides: { maxNumSeqs: slots ?? SLOTS.defaultMaxSeqs },
+    sources: {
+      modelRef: { pullModel: true },
+      maxModelLen: { env: "OLLAMA_CONTEXT_LENGTH" },
+      ...(l.env.OLLAMA_KV_CACHE_TYPE !== undefined ? { kvCacheDtype: { env: "OLLAMA_KV_CACHE_TYPE" } } : {}),
+      ...(slots !== undefined ? { maxNumSeqs: { env: "OLLAMA_NUM_PARALLEL" } } : {}),
+    },
   };
 }
 

@@ -284,7 +284,7 @@ export const SGLANG_CHECKPOINTS: CheckpointSupport = {
 export function readSglangLaunch(l: EngineLaunch): LaunchedSettings | { problem: string } {
   if (l.args[0] !== "-m" || l.args[1] !== "sglang.launch_server")
     return { problem: "it does not run `python3 -m sglang.launch_server`" };
-  const r = argReader(l.args.slice(2));
+  const r = argReader(l.args.slice(2), 2);
   const model = r.text("--model-path");
   const maxModelLen = r.int("--context-length");
   const problem =
@@ -307,6 +307,17 @@ export function readSglangLaunch(l: EngineLaunch): LaunchedSettings | { problem:
       maxNumSeqs: r.int("--max-running-requests"),
       maxNumBatchedTokens: r.int("--chunked-prefill-size"),
     },
+    sources: r.sources({
+      modelRef: "--model-path",
+      tp: "--tp-size",
+      pp: "--pp-size",
+      maxModelLen: "--context-length",
+      kvCacheDtype: "--kv-cache-dtype",
+      quantization: "--quantization",
+      gpuMemoryUtilization: "--mem-fraction-static",
+      maxNumSeqs: "--max-running-requests",
+      maxNumBatchedTokens: "--chunked-prefill-size",
+    }),
   };
 }
 

@@ -131,6 +131,16 @@ export function readTgiLaunch(l: EngineLaunch): LaunchedSettings | { problem: st
       maxNumSeqs: r.int("--max-concurrent-requests"),
       maxNumBatchedTokens: r.int("--max-batch-prefill-tokens"),
     },
+    sources: r.sources({
+      modelRef: "--model-id",
+      tp: "--num-shard",
+      maxModelLen: "--max-total-tokens",
+      kvCacheDtype: "--kv-cache-dtype",
+      quantization: "--quantize",
+      gpuMemoryUtilization: "--cuda-memory-fraction",
+      maxNumSeqs: "--max-concurrent-requests",
+      maxNumBatchedTokens: "--max-batch-prefill-tokens",
+    }),
   };
 }
 

@@ -197,7 +197,7 @@ export const TRTLLM_CHECKPOINTS: CheckpointSupport = {
 export function readTrtllmLaunch(l: EngineLaunch): LaunchedSettings | { problem: string } {
   const [model] = l.args;
   if (!model || model.startsWith("-")) return { problem: "it does not run `trtllm-serve MODEL`" };
-  const r = argReader(l.args.slice(1));
+  const r = argReader(l.args.slice(1), 1);
   const maxModelLen = r.int("--max_seq_len");
   const problem = r.problem() ?? missing([["--max_seq_len", maxModelLen]]);
   if (problem) return { problem };
@@ -213,6 +213,17 @@ export function readTrtllmLaunch(l: EngineLaunch): LaunchedSettings | { problem:
       gpuMemoryUtilization: r.num("--kv_cache_free_gpu_memory_fraction"),
       maxNumSeqs: r.int("--max_batch_size"),
       maxNumBatchedTokens: r.int("--max_num_tokens"),
+    },
+    sources: {
+      modelRef: { arg: 0 },
+      ...r.sources({
+        tp: "--tp_size",
+        pp: "--pp_size",
+        maxModelLen: "--max_seq_len",
+        gpuMemoryUtilization: "--kv_cache_free_gpu_memory_fraction",
+        maxNumSeqs: "--max_batch_size",
+        maxNumBatchedTokens: "--max_num_tokens",
+      }),
     },
   };
 }

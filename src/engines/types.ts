@@ -301,6 +301,25 @@ export interface EngineLaunch {
   pullModel: string | null;
 }
 
+/** A setting of LaunchedSettings, by name (the overrides' included). */
+export type SettingKey =
+  | "modelRef"
+  | "file"
+  | "tp"
+  | "pp"
+  | "maxModelLen"
+  | "kvCacheDtype"
+  | "quantization"
+  | "gpuMemoryUtilization"
+  | "maxNumSeqs"
+  | "maxNumBatchedTokens";
+
+/**
+ * Where a launch gives a setting: the index of the word of `args` that holds its value, an
+ * environment variable, or the model the launch pulls (EngineLaunch.pullModel).
+ */
+export type SettingSource = { arg: number } | { env: string } | { pullModel: true };
+
 /** The settings an engine runs with, read back from its command line (the inverse of command()). */
 export interface LaunchedSettings {
   /** The model argument: a Hub id, a local path, or an Ollama tag. */
@@ -316,6 +335,11 @@ export interface LaunchedSettings {
   quantization: string | null;
   /** Memory and scheduling settings the command sets (absent: the engine's default). */
   overrides: SettingsOverrides;
+  /**
+   * Where each setting the launch gives was read (absent: a default the launch does not set), so
+   * that `verify --deployment` can name the file and line of a setting that differs from the plan.
+   */
+  sources?: Partial<Record<SettingKey, SettingSource>>;
 }
 
 export interface EngineModule {

@@ -244,7 +244,7 @@ export function readVllmLaunch(l: EngineLaunch): LaunchedSettings | { problem: s
   const [verb, model] = l.args;
   if (verb !== "serve" || !model || model.startsWith("-"))
     return { problem: "it does not run `vllm serve MODEL`" };
-  const r = argReader(l.args.slice(2));
+  const r = argReader(l.args.slice(2), 2);
   const maxModelLen = r.int("--max-model-len");
   const gone = missing([["--max-model-len", maxModelLen]]);
   const problem = r.problem() ?? gone;
@@ -261,6 +261,19 @@ export function readVllmLaunch(l: EngineLaunch): LaunchedSettings | { problem: s
       gpuMemoryUtilization: r.num("--gpu-memory-utilization"),
       maxNumSeqs: r.int("--max-num-seqs"),
       maxNumBatchedTokens: r.int("--max-num-batched-tokens"),
+    },
+    sources: {
+      modelRef: { arg: 1 },
+      ...r.sources({
+        tp: "--tensor-parallel-size",
+        pp: "--pipeline-parallel-size",
+        maxModelLen: "--max-model-len",
+        kvCacheDtype: "--kv-cache-dtype",
+        quantization: "--quantization",
+        gpuMemoryUtilization: "--gpu-memory-utilization",
+        maxNumSeqs: "--max-num-seqs",
+        maxNumBatchedTokens: "--max-num-batched-tokens",
+      }),
     },
   };
 }

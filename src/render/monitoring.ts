@@ -83,7 +83,8 @@ export function monitoringFiles(ctx: Ctx): RenderedFile[] {
       labels: { severity: "warning" },
       annotations: {
         summary: `TTFT p95 over ${targetMs} ms`,
-        description: `The plan predicted ${d.performance.ttftMs} ms (±${Math.round(d.performance.errorBand * 100)} %).`,
+        // TTFT's own band (plans written before the per-figure bands: the overall one).
+        description: `The plan predicted ${d.performance.ttftMs} ms (±${Math.round((d.performance.errorBandTtft ?? d.performance.errorBand) * 100)} %).`,
       },
     });
   }

@@ -123,7 +123,10 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
     ttft: Math.round(p.ttftMs),
     tpot: p.tpotMs.toFixed(1),
     throughput: Math.round(p.outputTokensPerSec),
-    band: Math.round(p.errorBand * 100),
+    // Each figure with its own band (plans written before the per-figure bands: the overall one).
+    ttftBand: Math.round((p.errorBandTtft ?? p.errorBand) * 100),
+    tpotBand: Math.round((p.errorBandTpot ?? p.errorBand) * 100),
+    throughputBand: Math.round((p.errorBandThroughput ?? p.errorBand) * 100),
     cost:
       d.cost.perHourUsd === null
         ? "no price"

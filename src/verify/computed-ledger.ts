@@ -20,6 +20,16 @@ export interface LedgerOverrides {
   gpuMemoryUtilization?: number | undefined;
   /** The vLLM release to model (canonical); the pinned one when absent. */
   engineVersion?: string | undefined;
+  /**
+   * The precision served (a precision id: fp8, int4, ...); absent: the log's own `quantization=fp8`
+   * when it says so, else the model's own precision. Sizes the checkpoint that precision resolves to.
+   */
+  precision?: string | undefined;
+}
+
+/** The precision a log's quantization names without doubt (vLLM's `quantization=fp8`), or undefined. */
+export function precisionFromLog(log: VllmLogFigures): string | undefined {
+  return log.quantization && /^fp8$/i.test(log.quantization) ? "fp8" : undefined;
 }
 
 export function ledgerForLog(
@@ -33,6 +43,7 @@ export function ledgerForLog(
   const kvCacheDtype = log.kvCacheDtype && /^fp8/i.test(log.kvCacheDtype) ? "fp8" : "auto";
   const r = estimate({
     model,
+    precision: o.precision ?? precisionFromLog(log),
     kvCacheDtype,
     maxModelLen: o.maxModelLen ?? log.maxModelLen ?? undefined,
     concurrency: 1,

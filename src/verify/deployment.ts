@@ -13,8 +13,10 @@ import { devices, models } from "../catalog/index.js";
 import { checkpointByRepo, ollamaTag } from "../checkpoints/catalog.js";
 import { entrySizing } from "../checkpoints/sizing.js";
 import { engineCommand, engineModule } from "../engines/index.js";
-import type { EngineModule, LaunchedSettings } from "../engines/types.js";
+import type { EngineModule, LaunchedSettings, SettingKey } from "../engines/types.js";
 import type { Plan } from "../contract/plan.js";
+import { shownValue } from "../contract/plan-schema.js";
+import { UserError } from "../errors.js";
 import type { ModelArch } from "../models/arch.js";
 import type { CheckpointSummary } from "../models/checkpoint.js";
 import { parseHfConfig } from "../models/hfconfig.js";
@@ -26,7 +28,14 @@ import {
   sizePlacement,
   type SizingModel,
 } from "../sizing/size.js";
-import { type DeploymentFile, launchSites, type LaunchSite } from "./launches.js";
+import {
+  type DeploymentFile,
+  launchSites,
+  type LaunchSite,
+  type Located,
+  shownAt,
+  sourceAt,
+} from "./launches.js";
 
 /** Weights per GPU may differ by this share of the plan's (rounding of the split), KV tokens by KV_TOLERANCE. */
 export const WEIGHTS_TOLERANCE = 0.005;
@@ -91,8 +100,24 @@ function onBase(base: SizingModel, engine: EngineModule, s: LaunchedSettings, la
   return { kind: "sized", model: base, served: servePrecision(base, id, label) };
 }
 
-/** Identifies the checkpoint a launch loads from the catalogs alone (no I/O). */
+/**
+ * Identifies the checkpoint a launch loads from the catalogs alone (no I/O). A ref llmdeploy cannot
+ * size (an Ollama tag with an unknown quantization, ...) is a problem naming why, never a throw.
+ */
 export function identify(
+  engine: EngineModule,
+  s: LaunchedSettings,
+  read?: ReadonlyMap<string, ReadModel | null>,
+): Identified {
+  try {
+    return identifyOrThrow(engine, s, read);
+  } catch (e) {
+    if (e instanceof UserError) return { kind: "problem", problem: e.message };
+    throw e;
+  }
+}
+
+function identifyOrThrow(
   engine: EngineModule,
   s: LaunchedSettings,
   read?: ReadonlyMap<string, ReadModel | null>,
@@ -164,21 +189,47 @@ export function refsToRead(plan: Plan, files: readonly DeploymentFile[]): string
   return [...refs];
 }
 
-/** Settings the files give that differ from what the plan's own command would give, one phrase each. */
-function settingDiffs(want: LaunchedSettings, got: LaunchedSettings): string[] {
+/** The settings a launch fixes, as compared with the plan's, and how messages name them. */
+const COMPARED: [SettingKey, string, (s: LaunchedSettings) => unknown][] = [
+  ["modelRef", "model", (s) => s.modelRef],
+  ["file", "model file", (s) => s.file],
+  ["quantization", "quantization", (s) => s.quantization],
+  ["tp", "TP", (s) => s.tp],
+  ["pp", "PP", (s) => s.pp],
+  ["maxModelLen", "max model len", (s) => s.maxModelLen],
+  ["kvCacheDtype", "KV cache dtype", (s) => s.kvCacheDtype],
+  ["gpuMemoryUtilization", "memory share", (s) => s.overrides.gpuMemoryUtilization],
+  ["maxNumSeqs", "max sequences", (s) => s.overrides.maxNumSeqs],
+  ["maxNumBatchedTokens", "batched tokens", (s) => s.overrides.maxNumBatchedTokens],
+];
+
+/**
+ * Every setting the files start with that differs from what the plan's own command gives (both read
+ * back by the engine's module, so the engine's flag names and defaults do not matter), one line each,
+ * starting with the file and line that sets it ("launch-vllm.sh:35: max model len 4096 (the plan:
+ * 8192)"); a setting the files leave out is named at the start of the launch ("... not set (the plan: 256)").
+ */
+/** A value from the files as a message shows it: as is, or quoted and escaped when it holds control characters. */
+const shown = (v: unknown): string => {
+  const s = String(v);
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s) ? shownValue(s) : s;
+};
+
+function launchDiffs(site: LaunchSite, want: LaunchedSettings, got: LaunchedSettings): string[] {
   const out: string[] = [];
-  const cmp = (what: string, a: unknown, b: unknown) => {
-    if (a !== b) out.push(`${what} ${String(b)} (the plan: ${String(a)})`);
-  };
-  cmp("model", want.modelRef, got.modelRef);
-  cmp("file", want.file, got.file);
-  cmp("quantization", want.quantization, got.quantization);
-  cmp("TP", want.tp, got.tp);
-  cmp("PP", want.pp, got.pp);
-  cmp("max model len", want.maxModelLen, got.maxModelLen);
-  cmp("KV cache dtype", want.kvCacheDtype, got.kvCacheDtype);
-  for (const k of ["gpuMemoryUtilization", "maxNumSeqs", "maxNumBatchedTokens"] as const)
-    cmp(k, want.overrides[k], got.overrides[k]);
+  for (const [key, what, read] of COMPARED) {
+    const a = read(want);
+    const b = read(got);
+    if (a === b) continue;
+    // pp null: the engine splits layers over the GPUs it is given (checked with the GPUs).
+    if (key === "pp" && (a === null || b === null)) continue;
+    const at: Located | null = sourceAt(site, got.sources?.[key]) ?? (b === undefined ? site.startAt : null);
+    const value = b === undefined || b === null ? "not set" : shown(b);
+    out.push(
+      `${at ? shownAt(at) : site.where}: ${what} ${value} (the plan: ${a === undefined || a === null ? "not set" : String(a)})`,
+    );
+  }
   return out;
 }
 
@@ -237,12 +288,16 @@ export function checkDeployment(
   function check(site: LaunchSite): void {
     const w = site.where;
     if (site.image !== null && site.image !== planImage)
-      mismatches.push(`${w} runs image ${site.image} but the plan runs ${planImage}`);
+      mismatches.push(
+        `${site.imageAt ? shownAt(site.imageAt) : w}: image ${shown(site.image)} (the plan: ${planImage}), which ${w} runs in`,
+      );
     const s = engine.readLaunch(site.launch);
     if ("problem" in s) {
       mismatches.push(`${w}: ${engine.label} cannot be read back: ${s.problem}`);
       return;
     }
+    // What the files start against what the plan's own command starts, setting by setting.
+    if (!("problem" in planned)) mismatches.push(...launchDiffs(site, planned, s));
     const result: SiteResult = {
       where: w,
       modelRef: s.modelRef,
@@ -266,9 +321,6 @@ export function checkDeployment(
       notes.push(
         `${w} loads ${s.modelRef}, which cannot be read offline: checked against the plan's recorded checkpoint and settings only`,
       );
-      if ("problem" in planned) return;
-      const diffs = settingDiffs({ ...planned, pp: planned.pp ?? d.pipelineParallel }, { ...s, pp });
-      if (diffs.length) mismatches.push(`${w} differs from the plan: ${diffs.join(", ")}`);
       return;
     }
     if (!device) return;

@@ -174,7 +174,7 @@ describe("what a new user trips over", () => {
   it("estimate on a GPU too small: the ledger says the KV cache has none, not a negative size", async () => {
     // Before: "KV cache │ -737.19" in the per-GPU table.
     const r = await cli(["estimate", "405b", "--gpu", "l4", "--gpus", "1"]);
-    expect(r.exitCode).toBe(0);
+    expect(r.exitCode).toBe(2); // an explicit --gpu placement that does not fit: exit 2, the ledger still printed
     expect(r.stdout).toContain("does not fit");
     expect(r.stdout).toMatch(/│\s+KV cache\s+│ none: \d+\.\d\d over the budget\s+│/);
     expect(r.stdout).not.toMatch(/│\s+-\d/);

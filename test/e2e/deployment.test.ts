@@ -55,11 +55,17 @@ describe("plan --out, then verify --deployment", () => {
     expect(v.exitCode).toBe(1);
     expect(v.stdout).toBe("");
     const lines = v.stderr.trim().split("\n");
-    expect(lines).toHaveLength(1);
-    const m = lines[0]!.match(
+    expect(lines).toHaveLength(2);
+    // the model argument where the script gives it, then what it does to the memory
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^error: launch-vllm\\.sh:\\d+: model meta-llama/Llama-3\\.3-70B-Instruct \\(the plan: ${repo.replace(/[.]/g, "\\.")}\\)$`,
+      ),
+    );
+    const m = lines[1]!.match(
       /^error: launch-vllm\.sh loads meta-llama\/Llama-3\.3-70B-Instruct \(BF16, (\d+\.\d) GiB per GPU\) but the plan sized INT4 AWQ, group 128 \(\d+\.\d GiB per GPU\): it will not fit/,
     );
-    expect(m, lines[0]).not.toBeNull();
+    expect(m, lines[1]).not.toBeNull();
     // 70,553,706,496 parameters (config.json) x 2 bytes = 131.4 GiB, split over the plan's TP
     // (norms are replicated: a few MiB more per GPU).
     expect(Number(m![1])).toBeCloseTo(131.4 / plan.recommendation.tensorParallel, 0);

@@ -217,7 +217,7 @@ describe("llmdeploy render: bad input is one line and a hint, and nothing is wri
         writeFileSync(join(dir, "other.yaml"), "apiVersion: v1\nkind: ConfigMap\n");
         return join(dir, "other.yaml");
       },
-      /not an llmdeploy\/v1 Plan \(kind: "ConfigMap", apiVersion: "v1"\)/,
+      /not an llmdeploy\/v1 Plan \(kind: ConfigMap, apiVersion: v1\)/,
     ],
     [
       "no recommendation",

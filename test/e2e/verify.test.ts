@@ -98,21 +98,22 @@ describe("llmdeploy verify", () => {
     // the GPU is needed to compute a ledger; the hint gives the log's GPU size
     r = await cli(["verify", "--log", fixture("v08-cuda-blocks-80gb.log"), "--model", "qwen2.5-7b"]);
     expect(r.stderr).toMatch(/^error: --gpu is needed without --plan\nhint: .*79\.19 GiB/);
-    // a plan for another engine, a plan without a ledger
-    writeFileSync(join(dir, "llamacpp.yaml"), "recommendation:\n  engine:\n    name: llamacpp\n");
+    // a plan for another engine; a fragment of a plan (checked whole: the first field at fault)
     r = await cli([
       "verify",
       "--log",
       fixture("qwen2-7b-a100-tp1.log"),
       "--plan",
-      join(dir, "llamacpp.yaml"),
+      join(ROOT, "examples/deployments/cpu-llamacpp/plan.yaml"),
     ]);
-    expect(r.stderr).toMatch(/is for llamacpp: verify reads vLLM start-up logs/);
+    expect(r.stderr).toMatch(/plan\.yaml is for llamacpp: verify reads vLLM start-up logs/);
     writeFileSync(join(dir, "bare.yaml"), "recommendation:\n  gpu: l4\n");
     r = await cli(["verify", "--log", fixture("qwen2-7b-a100-tp1.log"), "--plan", join(dir, "bare.yaml")]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/has no memory ledger/);
-    expect(r.stderr).not.toMatch(/at .*\.cjs/);
+    expect(r.stderr).toMatch(
+      /bare\.yaml: not an llmdeploy\/v1 Plan \(kind: missing, apiVersion: missing\)\nhint: /,
+    );
+    expect(r.stderr).not.toMatch(/at .*\.cjs|undefined/);
   });
 
   it("--fail-on-miss exits 3 on a figure off, and on a failed start with its verdict", async () => {
@@ -167,6 +168,33 @@ describe("llmdeploy verify", () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).not.toMatch(/NaN|undefined/);
     expect(r.stderr).toMatch(/note: "1\.2\.3" after "Model loading took" is not a number: left out/);
+  });
+
+  it("--precision sizes the precision the log served (Llama 3.1 405B FP8 on 8 H100s, vllm#6746)", async () => {
+    // The log has no quantization line, only "Loading model weights took 57.7520 GB" per GPU. Sized
+    // as the model's own BF16, weights are ~94 GiB per GPU; as fp8 the catalog's FP8 checkpoint
+    // (RedHatAI FP8-dynamic, every Linear in FP8) gives 47.8 GiB. The log loaded Meta's own FP8
+    // release, which keeps attention in BF16 (about 10 GiB more per GPU): still off, but by a fifth,
+    // not by 60 %; --model with that repository sizes it exactly.
+    const args = ["verify", "--log", fixture("llama31-405b-fp8-8xh100-v0-kv-too-small.log")];
+    const at = ["--model", "llama-3.1-405b", "--gpu", "h100-sxm", "--tp", "8", "--json"];
+    const bf16 = JSON.parse((await cli([...args, ...at])).stdout);
+    const r = await cli([...args, ...at, "--precision", "fp8"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const v = JSON.parse(r.stdout);
+    const weights = (x: { rows: Row[] }) => x.rows.find((w) => w.key === "weightsGiB")!;
+    const off = (row: Row & { predicted?: number }) => Math.abs(row.predicted! / row.log! - 1);
+    expect(weights(bf16).log).toBe(57.752);
+    expect(off(weights(bf16))).toBeGreaterThan(0.5);
+    expect(off(weights(v))).toBeLessThan(0.25);
+    expect(v.settings.precision).toBe("fp8");
+    const bad = await cli([...args, ...at, "--precision", "fp9"]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toMatch(/^error: .*fp9/);
+    const withPlan = await cli([
+      ...["verify", "--log", fixture("qwen2-7b-a100-tp1.log"), "--plan", PLAN, "--precision", "fp8"],
+    ]);
+    expect(withPlan.stderr).toMatch(/^error: --precision does not apply with --plan/);
   });
 
   it("with --plan, ledger flags are refused (bad values first), not ignored", async () => {

@@ -7,6 +7,7 @@ import {
   planRunShape,
 } from "../../src/bench/compare.js";
 import type { BenchResult } from "../../src/bench/run.js";
+import { loadFixture, variant } from "../tools/render.js";
 
 const summary = (mean: number, p50 = mean, p90 = mean, p95 = mean, p99 = mean) => ({
   mean,
@@ -35,14 +36,26 @@ const measured = {
   partial: false,
   load: { concurrency: 64, requestRate: null },
   tokenCounts: "usage",
+  servedModels: [],
   clientCpuSeconds: 0,
   clientCpuShare: 0,
 } as unknown as BenchResult;
 
-const plan = (performance: Record<string, unknown>) => ({
-  spec: { concurrency: 64, requestRate: null, inputTokens: 1024, outputTokens: 256 },
-  recommendation: { performance },
-});
+/**
+ * A whole plan (the standalone fixture: bench reads only plans that pass the plan schema) at 64 users,
+ * with these predictions; a main figure the test leaves out is 0 (not predicted).
+ */
+const plan = (performance: Record<string, unknown>) =>
+  variant(loadFixture("standalone"), (p) => {
+    Object.assign(p.spec, { concurrency: 64, requestRate: null, inputTokens: 1024, outputTokens: 256 });
+    Object.assign(p.recommendation.performance, {
+      ttftMs: 0,
+      tpotMs: 0,
+      e2eLatencyMs: 0,
+      outputTokensPerSec: 0,
+      ...performance,
+    });
+  });
 
 const replay = {
   numRequests: 200,
@@ -152,5 +165,108 @@ describe("bench --plan against the plan's own workload", () => {
     ) as { prediction: PlanPrediction };
     expect(p.prediction.basis).toBe("steady-state");
     expect(p.prediction.figures).toMatchObject({ "ttftMs.p90": 150, "ttftMs.p99": 400, "ttftMs.p95": 200 });
+  });
+});
+
+describe("bench --plan judges each figure by its own band", () => {
+  // The vLLM bands of ERROR_BANDS (src/sizing/perf-constants.ts): overall ±75 %, TTFT ±75 %, TPOT ±45 %,
+  // throughput ±40 %, as plan writes them under recommendation.performance.
+  const bands = { errorBand: 0.75, errorBandTtft: 0.75, errorBandTpot: 0.45, errorBandThroughput: 0.4 };
+  const run = { concurrency: 64, requestRate: null, inputTokens: 1024, outputTokens: 256 };
+
+  it("TPOT +60 % is a miss by its ±45 % though within the overall ±75 %; throughput −50 % by its ±40 %", () => {
+    // measured: TPOT mean 20, TTFT mean 300, e2e mean 5400, 3000 tokens/s
+    const p = planPrediction(
+      plan({ ...bands, ttftMs: 200, tpotMs: 12.5, e2eLatencyMs: 3500, outputTokensPerSec: 6000 }),
+    ) as { prediction: PlanPrediction };
+    expect(p.prediction.bands).toEqual({
+      ttftMs: 0.75,
+      tpotMs: 0.45,
+      e2eLatencyMs: 0.75,
+      outputTokensPerSec: 0.4,
+    });
+    const cmp = compareWithPlan(measured, p.prediction, run);
+    const v = Object.fromEntries(cmp.verdicts.map((x) => [x.figure, x]));
+    // 300 / 200 − 1 = +50 % ≤ 75 %
+    expect(v.ttftMs).toMatchObject({ difference: 0.5, band: 0.75, withinBand: true });
+    // 20 / 12.5 − 1 = +60 % > 45 %
+    expect(v.tpotMs).toMatchObject({ difference: 0.6, band: 0.45, withinBand: false });
+    // 5400 / 3500 − 1 = +54.3 % ≤ 75 % (e2e: the overall band)
+    expect(v.e2eLatencyMs).toMatchObject({ difference: 0.543, band: 0.75, withinBand: true });
+    // 3000 / 6000 − 1 = −50 % > 40 %
+    expect(v.outputTokensPerSec).toMatchObject({ difference: -0.5, band: 0.4, withinBand: false });
+    expect(cmp.miss).toBe(true);
+    expect(cmp.band).toBe(0.75);
+  });
+
+  it("percentiles are judged by their figure's band", () => {
+    const p = planPrediction(plan({ ...bands, ttftMs: 300, replay })) as { prediction: PlanPrediction };
+    expect(p.prediction.bands["ttftMs.p99"]).toBe(0.75);
+    expect(p.prediction.bands["tpotMs.p50"]).toBe(0.45);
+    expect(p.prediction.bands["e2eLatencyMs.p95"]).toBe(0.75);
+  });
+});
+
+describe("bench --plan: another output length, another model", () => {
+  const run = { concurrency: 64, requestRate: null, inputTokens: 1024, outputTokens: 256 };
+  // measured answers: 51200 tokens over 200 requests = 256 each, as the plan assumes
+  const p = (
+    planPrediction(plan({ ttftMs: 300, tpotMs: 20, e2eLatencyMs: 2000, outputTokensPerSec: 1000 })) as {
+      prediction: PlanPrediction;
+    }
+  ).prediction;
+
+  it("max_tokens other than the plan's: a warning; e2e and throughput compared, flagged, not a miss", () => {
+    const cmp = compareWithPlan(measured, p, { ...run, outputTokens: 1024 });
+    expect(cmp.warnings).toEqual([
+      "the plan assumed 256 output tokens per request, this run asked for 1024: end-to-end latency and throughput are compared but not counted as misses (--output-tokens 256)",
+    ]);
+    const v = Object.fromEntries(cmp.verdicts.map((x) => [x.figure, x]));
+    // 5400 / 2000 − 1 = +170 %; 3000 / 1000 − 1 = +200 %: outside their bands, flagged
+    expect(v.e2eLatencyMs).toMatchObject({ withinBand: false, flagged: true });
+    expect(v.outputTokensPerSec).toMatchObject({ withinBand: false, flagged: true });
+    expect(v.ttftMs).toMatchObject({ withinBand: true, flagged: false });
+    expect(cmp.comparable).toBe(true);
+    expect(cmp.miss).toBe(false);
+    // TPOT is per token: still judged (20 / 10 − 1 = +100 % > 35 %)
+    const q = (
+      planPrediction(plan({ ttftMs: 300, tpotMs: 10, e2eLatencyMs: 2000 })) as {
+        prediction: PlanPrediction;
+      }
+    ).prediction;
+    expect(compareWithPlan(measured, q, { ...run, outputTokens: 1024 }).miss).toBe(true);
+  });
+
+  it("answers shorter than asked (the server stops at end-of-sequence): the same warning, from the lengths", () => {
+    const short = { ...measured, outputTokens: 200 * 100 } as BenchResult;
+    const cmp = compareWithPlan(short, p, run);
+    expect(cmp.warnings).toEqual([
+      "the plan assumed 256 output tokens per request, the answers averaged 100: end-to-end latency and throughput are compared but not counted as misses (does the server honour max_tokens and ignore_eos?)",
+    ]);
+    expect(cmp.miss).toBe(false);
+    // within 10 %: the plan's length (240 / 256 − 1 = −6 %)
+    expect(compareWithPlan({ ...measured, outputTokens: 200 * 240 } as BenchResult, p, run).warnings).toEqual(
+      [],
+    );
+  });
+
+  it("a served model that is not the plan's is named with the plan's; the plan's names pass", () => {
+    const other = compareWithPlan({ ...measured, servedModels: ["fake-model"] } as BenchResult, p, {
+      ...run,
+      model: "Qwen/Qwen2.5-7B-Instruct",
+    });
+    expect(other.warnings).toEqual([
+      `the server serves "fake-model" but the plan's model is Qwen/Qwen2.5-7B-Instruct: are these figures of the planned deployment? (bench --model NAME picks the served model)`,
+    ]);
+    // the name the requests asked for, when the answers name none
+    expect(compareWithPlan(measured, p, { ...run, model: "llama\u001b[31m" }).warnings[0]).toMatch(
+      /^the server serves "llama\\u001b\[31m" but/,
+    );
+    // the served name, the checkpoint, the model's catalog id (any case): the plan's model
+    for (const name of ["Qwen/Qwen2.5-7B-Instruct", "qwen/qwen2.5-7b-instruct", "qwen2.5-7b"])
+      expect(
+        compareWithPlan({ ...measured, servedModels: [name] } as BenchResult, p, { ...run, model: name })
+          .warnings,
+      ).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import type { RequestResult } from "../../src/bench/client.js";
 import { compareWithPlan, planPrediction, type PlanPrediction } from "../../src/bench/compare.js";
 import { type BenchResult, report } from "../../src/bench/run.js";
 import { allFailed } from "../../src/cli/bench.js";
+import { loadFixture, variant } from "../tools/render.js";
 
 const ok = (ttftMs: number, e2eMs: number, outputTokens: number, itlMs: number[] = []): RequestResult => ({
   ok: true,
@@ -139,15 +140,19 @@ describe("honest reports: incomplete requests, nothing measured, everything fail
 });
 
 describe("against the plan's predictions", () => {
-  const plan = (
-    performance: unknown,
-    spec: unknown = { concurrency: 16, inputTokens: 1024, outputTokens: 256 },
-  ) => ({
-    apiVersion: "llmdeploy/v1",
-    kind: "Plan",
-    spec,
-    recommendation: { performance },
-  });
+  // A whole plan (bench reads only plans that pass the plan schema): the standalone fixture at 16 users
+  // with these predictions; a main figure the test leaves out is 0 (not predicted).
+  const plan = (performance: Record<string, unknown>) =>
+    variant(loadFixture("standalone"), (p) => {
+      Object.assign(p.spec, { concurrency: 16, requestRate: null, inputTokens: 1024, outputTokens: 256 });
+      Object.assign(p.recommendation.performance, {
+        ttftMs: 0,
+        tpotMs: 0,
+        e2eLatencyMs: 0,
+        outputTokensPerSec: 0,
+        ...performance,
+      });
+    });
   const measured = {
     ...report([ok(100, 1100, 101, [10]), ok(300, 1300, 101, [10])], 1, false, {
       concurrency: 16,
@@ -157,20 +162,27 @@ describe("against the plan's predictions", () => {
     clientCpuShare: 0,
   } as BenchResult;
 
-  it("a plan without predictions says why; missing figures are listed; the band defaults to 25 %", () => {
-    expect(planPrediction("text")).toEqual({ problem: "is not a plan (expected a YAML mapping)" });
-    expect(planPrediction({ spec: {} })).toMatchObject({
-      problem: expect.stringMatching(/no recommendation/),
+  it("a plan without predictions says why, naming the field; missing figures are listed", () => {
+    expect(planPrediction("text")).toEqual({
+      problem: 'plan: expected a mapping, got the string "text"',
     });
-    expect(planPrediction(plan(undefined))).toMatchObject({
-      problem: expect.stringMatching(/no recommendation.performance/),
+    const noRec = variant(plan({}), (p) => delete (p as Partial<typeof p>).recommendation);
+    expect(planPrediction(noRec)).toMatchObject({ problem: expect.stringMatching(/^recommendation: /) });
+    const noPerf = variant(
+      plan({}),
+      (p) => delete (p.recommendation as Partial<typeof p.recommendation>).performance,
+    );
+    expect(planPrediction(noPerf)).toMatchObject({
+      problem: expect.stringMatching(/^recommendation\.performance: /),
     });
     expect(planPrediction(plan({ bottleneck: "compute" }))).toMatchObject({
       problem: expect.stringMatching(/has none of/),
     });
     const p = planPrediction(plan({ ttftMs: 200, tpotMs: 10 })) as { prediction: PlanPrediction };
     expect(p.prediction.missing).toEqual(["e2eLatencyMs", "outputTokensPerSec"]);
-    expect(p.prediction.errorBand).toBe(0.25);
+    // the fixture's own band (a plan written before the per-figure bands: every figure by it)
+    expect(p.prediction.errorBand).toBe(0.35);
+    expect(p.prediction.bands).toEqual({ ttftMs: 0.35, tpotMs: 0.35 });
   });
 
   it("each figure within ±band or a miss, better or worse; percentiles when the plan has them", () => {
@@ -214,7 +226,10 @@ describe("against the plan's predictions", () => {
     expect(cmp.notes).toEqual([
       "the plan assumed 16 concurrent, this run 4 concurrent: compare at the same load (--concurrency 16)",
       "the plan assumed 1024 input tokens, this run 256 (--input-tokens 1024)",
-      "the plan assumed 256 output tokens, this run 128 (--output-tokens 256)",
     ]);
+    // another output length is a warning (with the load's), not a note
+    expect(cmp.warnings[1]).toMatch(
+      /^the plan assumed 256 output tokens per request, this run asked for 128: /,
+    );
   });
 });

@@ -58,9 +58,10 @@ describe("a plan whose KV figure is older than today's sizing", () => {
         ? { ...f, content: f.content.replace("  --max-num-seqs\n  256\n", "  --max-num-seqs\n  1024\n") }
         : f,
     );
-    expect(checkDeployment(stale, edited).mismatches[0]).toMatch(
-      /the files set max sequences 1024 \(the plan: 256\)$/,
-    );
+    const m = checkDeployment(stale, edited).mismatches;
+    // the setting, where the file sets it; then what it does to the KV cache
+    expect(m[0]).toMatch(/^launch-vllm\.sh:\d+: max sequences 1024 \(the plan: 256\)$/);
+    expect(m[1]).toMatch(/the files set max sequences 1024 \(the plan: 256\)$/);
   });
 });
 
@@ -77,8 +78,16 @@ describe("a file that loads something else is caught", () => {
     );
     const c = checkDeployment(int4, files);
     expect(c.ok).toBe(false);
-    expect(c.mismatches).toHaveLength(1);
-    expect(c.mismatches[0]).toMatch(
+    expect(c.mismatches).toHaveLength(2);
+    // the model argument, where the script names it (the word after `serve` in args=( ... ))
+    const line = files
+      .find((f) => f.path === "launch-vllm.sh")!
+      .content.split("\n")
+      .indexOf("  Qwen/Qwen2.5-7B-Instruct");
+    expect(c.mismatches[0]).toBe(
+      `launch-vllm.sh:${line + 1}: model Qwen/Qwen2.5-7B-Instruct (the plan: Qwen/Qwen2.5-7B-Instruct-AWQ)`,
+    );
+    expect(c.mismatches[1]).toMatch(
       /^launch-vllm\.sh loads Qwen\/Qwen2\.5-7B-Instruct \(BF16, 14\.\d GiB per GPU\) but the plan sized INT4 AWQ, group 128 \(5\.\d GiB per GPU\)$/,
     );
   });
@@ -90,8 +99,15 @@ describe("a file that loads something else is caught", () => {
         : f,
     );
     const c = checkDeployment(k8s, files);
-    expect(c.mismatches).toHaveLength(1);
-    expect(c.mismatches[0]).toMatch(/^k8s\/statefulset\.yaml loads Qwen\/Qwen2\.5-7B-Instruct \(BF16/);
+    expect(c.mismatches).toHaveLength(2);
+    const line = files
+      .find((f) => f.path === "k8s/statefulset.yaml")!
+      .content.split("\n")
+      .findIndex((l) => l.trim() === "- Qwen/Qwen2.5-7B-Instruct");
+    expect(c.mismatches[0]).toBe(
+      `k8s/statefulset.yaml:${line + 1}: model Qwen/Qwen2.5-7B-Instruct (the plan: Qwen/Qwen2.5-7B-Instruct-AWQ)`,
+    );
+    expect(c.mismatches[1]).toMatch(/^k8s\/statefulset\.yaml loads Qwen\/Qwen2\.5-7B-Instruct \(BF16/);
   });
 
   it("a setting changed by hand (the context), a quantization flag added, an image swapped", () => {
@@ -100,15 +116,20 @@ describe("a file that loads something else is caught", () => {
         int4,
         renderPlan(int4).map((f) => (f.path === path ? { ...f, content: f.content.replace(from, to) } : f)),
       ).mismatches;
-    expect(edit("  --max-num-seqs\n  256\n", "  --max-num-seqs\n  1024\n")[0]).toMatch(
+    const seqs = edit("  --max-num-seqs\n  256\n", "  --max-num-seqs\n  1024\n");
+    expect(seqs[0]).toMatch(/^launch-vllm\.sh:\d+: max sequences 1024 \(the plan: 256\)$/);
+    expect(seqs[1]).toMatch(
       /launch-vllm\.sh leaves \d+ tokens of KV cache per replica but the plan sized \d+/,
     );
-    expect(edit("  --block-size\n", "  --quantization\n  fp8_per_tensor\n  --block-size\n")[0]).toMatch(
+    const quant = edit("  --block-size\n", "  --quantization\n  fp8_per_tensor\n  --block-size\n");
+    expect(quant[0]).toMatch(/^launch-vllm\.sh:\d+: quantization fp8_per_tensor \(the plan: not set\)$/);
+    expect(quant[1]).toMatch(
       /asks for quantization fp8_per_tensor on Qwen\/Qwen2\.5-7B-Instruct-AWQ, which is already awq/,
     );
-    expect(edit("FROM vllm/vllm-openai:v0.28.0", "FROM vllm/vllm-openai:v0.10.0", "Dockerfile")[0]).toBe(
-      "launch-vllm.sh runs image vllm/vllm-openai:v0.10.0 but the plan runs vllm/vllm-openai:v0.28.0",
-    );
+    // the image is named where it is set: the Dockerfile's FROM (line 3, under its two comment lines)
+    expect(edit("FROM vllm/vllm-openai:v0.28.0", "FROM vllm/vllm-openai:v0.10.0", "Dockerfile")).toEqual([
+      "Dockerfile:3: image vllm/vllm-openai:v0.10.0 (the plan: vllm/vllm-openai:v0.28.0), which launch-vllm.sh runs in",
+    ]);
   });
 
   it("an expansion where a literal word was expected cannot be read, and says so", () => {
@@ -177,6 +198,12 @@ describe("shell words: the one parser, the inverse of shellQuote", () => {
     const s = readScript(
       "export A='x y'\nargs=(\n  serve\n  'm o'\n)\ndefault_model=t:q\nexec vllm \"${args[@]}\" \"$@\"\n",
     );
-    expect(s).toEqual({ env: { A: "x y" }, args: ["serve", "m o"], program: "vllm", pullModel: "t:q" });
+    expect(s).toEqual({
+      env: { A: "x y" },
+      args: ["serve", "m o"],
+      program: "vllm",
+      pullModel: "t:q",
+      lines: { args: [3, 4], env: { A: 1 }, pullModel: 6, start: 2 },
+    });
   });
 });

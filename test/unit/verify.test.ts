@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ledgerFromPlan } from "../../src/verify/plan-ledger.js";
+import { loadFixture, variant } from "../tools/render.js";
 import { compareLog, type LedgerSettings, parseVllmLog, settingNotes } from "../../src/verify/vllm-log.js";
 
 // Published vLLM start-up log excerpts: test/fixtures/vllm-logs (the URLs are in index.json and, for the
@@ -235,48 +236,59 @@ describe("comparing with the ledger", () => {
   });
 });
 
-describe("the ledger of a plan, whatever its shape", () => {
+describe("the ledger of a plan, checked whole first", () => {
   const GiB = 1024 ** 3;
-  it("the current format: recommendation.memory.perGpu in bytes, engine settings", () => {
-    const l = ledgerFromPlan({
-      spec: { model: "m" },
-      recommendation: {
-        gpu: "a100-80g",
-        tensorParallel: 2,
-        engine: { name: "vllm", maxModelLen: 8192, gpuMemoryUtilization: 0.9, kvCacheDtype: "auto" },
-        memory: {
-          perGpu: { weightsBytes: 7 * GiB, kvCacheBytes: 30 * GiB, totalBytes: 79.15 * GiB },
-          kvCacheTokens: 1000,
-          maxConcurrency: 12.5,
-        },
-      },
+  const base = loadFixture("standalone");
+  it("recommendation.memory.perGpu in bytes (shown in GiB), the engine's settings", () => {
+    const plan = variant(base, (p) => {
+      p.recommendation.tensorParallel = 2;
+      p.recommendation.gpuCount = 2;
+      Object.assign(p.recommendation.memory.perGpu, {
+        weightsBytes: 7 * GiB,
+        kvCacheBytes: 30 * GiB,
+        totalBytes: 79.15 * GiB,
+      });
+      Object.assign(p.recommendation.memory, { kvCacheTokens: 1000, maxConcurrency: 12.5 });
     });
-    expect(l).toMatchObject({
-      predicted: {
-        weightsGiB: 7,
-        kvCacheGiB: 30,
-        activationGiB: null,
-        kvCacheTokens: 1000,
-        maxConcurrency: 12.5,
+    expect(ledgerFromPlan(plan)).toMatchObject({
+      predicted: { weightsGiB: 7, kvCacheGiB: 30, kvCacheTokens: 1000, maxConcurrency: 12.5 },
+      settings: {
+        tensorParallel: 2,
+        maxModelLen: 8192,
+        gpuMemoryUtilization: 0.9,
+        totalGpuMemoryGiB: 79.15,
       },
-      settings: { tensorParallel: 2, maxModelLen: 8192, gpuMemoryUtilization: 0.9, totalGpuMemoryGiB: 79.15 },
-      gpu: "a100-80g",
-      model: "m",
+      gpu: "l4",
+      model: "qwen2.5-7b",
     });
   });
 
-  it("figures in GiB straight under recommendation.perGpu; or nothing to compare, said plainly", () => {
+  it("a hand-edited or truncated plan: the first bad field, never a setting dropped or NaN", () => {
+    // a string where a number belongs: before, the setting was silently left out of the comparison
     expect(
-      ledgerFromPlan({ recommendation: { perGpu: { weightsGiB: 3.5 }, kvCacheTokens: 10 } }),
-    ).toMatchObject({
-      predicted: { weightsGiB: 3.5, kvCacheTokens: 10 },
+      ledgerFromPlan(
+        variant(
+          base,
+          (p) => ((p.recommendation.engine as unknown as { maxModelLen: string }).maxModelLen = "8k"),
+        ),
+      ),
+    ).toEqual({ problem: 'recommendation.engine.maxModelLen: expected a number, got the string "8k"' });
+    expect(
+      ledgerFromPlan(
+        variant(
+          base,
+          (p) => delete (p.recommendation.memory as Partial<typeof p.recommendation.memory>).perGpu,
+        ),
+      ),
+    ).toEqual({
+      problem: "recommendation.memory.perGpu: expected a mapping, got nothing (the field is missing)",
     });
-    expect(ledgerFromPlan({ recommendation: { gpu: "l4" } })).toEqual({
-      problem: expect.stringMatching(/^has no memory ledger/),
+    expect(ledgerFromPlan({ recommendation: { perGpu: { weightsGiB: 3.5 }, kvCacheTokens: 10 } })).toEqual({
+      problem: expect.stringMatching(/^apiVersion: /),
     });
-    expect(ledgerFromPlan({ recommendation: { engine: { name: "llamacpp" } } })).toEqual({
+    expect(ledgerFromPlan([1])).toEqual({ problem: "plan: expected a mapping, got a list" });
+    expect(ledgerFromPlan(loadFixture("llamacpp-gguf"))).toEqual({
       problem: expect.stringMatching(/^is for llamacpp/),
     });
-    expect(ledgerFromPlan([1])).toEqual({ problem: "is not a plan (expected a YAML mapping)" });
   });
 });
