@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import type { DeviceEntry, ModelEntry } from "../catalog/types.js";
 export { findRecordGpu, findRecordModel } from "./calibration-match.js";
 import { engineModule, isEngineName } from "../engines/index.js";
-import type { EngineModule } from "../engines/types.js";
+import type { EngineModule, SettingsOverrides } from "../engines/types.js";
 import { parseHfConfig } from "../models/hfconfig.js";
 import type { KvCacheDtype } from "./kv.js";
 import { perfConstantsFor, type PerfConstants } from "./perf-constants.js";
@@ -49,6 +49,8 @@ export interface CalibrationRecord {
   kvCacheDtype?: KvCacheDtype;
   /** Requests in the benchmark run, when the source says: the run is replayed pass by pass. */
   numRequests?: number | null;
+  /** The engine release the source states (free text: "0.11.0", "v0.5.3", "not stated"). */
+  engineVersion?: string;
   /** How the run's lengths vary around inputTokens / outputTokens (the replay draws them). */
   lengths?: { input: LengthDist; output: LengthDist } | null;
 }
@@ -97,6 +99,38 @@ export interface Residual {
 export interface Skipped {
   id: string;
   reason: string;
+}
+
+/** The first X.Y or X.Y.Z in a record's engine version ("v0.11.0", "0.9.1 (rocm/vllm:…)"), or null. */
+export function recordVersion(text: string | undefined): string | null {
+  const m = /(?:^|[^\d.])v?(\d+\.\d+(?:\.\d+)?)/.exec(text ?? "");
+  return m ? m[1]! : null;
+}
+
+/**
+ * The settings a record's run had, as the engine module derives its defaults: the engine release the
+ * record states when the module models it (vLLM's batch defaults and memory share changed between
+ * releases), else the pinned one; the run's TP × PP (SGLang's memory share and prefill chunk depend on
+ * the split) and context; vLLM's Python LLM class for in-process runs (benchmark_throughput /
+ * benchmark_latency), which has its own batch defaults.
+ */
+export function recordSettings(
+  r: CalibrationRecord,
+  engine: EngineModule,
+  tp: number,
+  pp: number,
+  maxModelLen: number,
+): SettingsOverrides {
+  const asked = recordVersion(r.engineVersion);
+  let engineVersion: string | undefined;
+  if (asked) {
+    try {
+      engineVersion = engine.versions.resolve(asked);
+    } catch {
+      engineVersion = undefined; // outside the releases the module models: its pinned defaults
+    }
+  }
+  return { engineVersion, tp, pp, maxModelLen, entryPoint: r.api === false ? "llm" : "serve" };
 }
 
 /** Users of an offline run (every prompt submitted at once): far beyond any capacity. */
@@ -161,8 +195,9 @@ export function prepareRecord(
     pp,
     kvCacheDtype: r.kvCacheDtype ?? "auto",
     maxModelLen,
-    // The engine's defaults for a benchmark run (llama.cpp: its default slots).
-    settings: engine.settings(gpu, {}),
+    // The engine's defaults for this run: its release where the module models it, its split, its
+    // context and how it was started (llama.cpp: its default slots).
+    settings: engine.settings(gpu, recordSettings(r, engine, tp, pp, maxModelLen)),
     workload: {
       inputTokens: Math.max(1, r.inputTokens),
       outputTokens: Math.max(1, r.outputTokens),
@@ -237,8 +272,11 @@ export function predictPrepared(
       case "ttftMs":
         return { predicted: stat(run.ttftMs) };
       case "tpotMs":
-      case "itlMs":
         return { predicted: stat(run.tpotMs) };
+      case "itlMs":
+        // ITL is over every gap between tokens, not per request (vLLM bench serve): its median is the
+        // common gap, without the passes that carry prompts; its mean weighs long answers more.
+        return { predicted: stat(run.itlMs ?? run.tpotMs) };
       case "e2eLatencyMs":
         return { predicted: stat(run.e2eLatencyMs) };
       case "outputTokensPerSec":

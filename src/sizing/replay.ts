@@ -49,6 +49,8 @@ interface Req {
   generated: number;
   firstVisible: number;
   lastVisible: number;
+  /** When the client saw this request's latest token (for the gaps between tokens). */
+  prevVisible: number;
 }
 
 /**
@@ -84,6 +86,24 @@ function summary(values: number[]) {
     p95: r2(percentile(s, 0.95)),
     p99: r2(percentile(s, 0.99)),
   };
+}
+
+/**
+ * Mean and nearest-rank percentiles of values given with their counts ([value, count] pairs): the
+ * summary of the list in which each value appears `count` times. Zeros when empty.
+ */
+export function weightedSummary(pairs: readonly (readonly [number, number])[]) {
+  const s = [...pairs].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
+  const total = s.reduce((a, [, n]) => a + n, 0);
+  if (!total) return { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0 };
+  const at = (p: number) => {
+    const rank = Math.min(total, Math.max(1, Math.ceil(p * total)));
+    let acc = 0;
+    for (const [v, n] of s) if ((acc += n) >= rank) return v;
+    return s[s.length - 1]![0];
+  };
+  const mean = s.reduce((a, [v, n]) => a + v * n, 0) / total;
+  return { mean: r2(mean), p50: r2(at(0.5)), p90: r2(at(0.9)), p95: r2(at(0.95)), p99: r2(at(0.99)) };
 }
 
 /**
@@ -142,9 +162,25 @@ export function replayRun(
   let lastDt = 0;
   let now = 0;
   let passes = 0;
+  // Gaps between consecutive tokens a client sees, over every request (vLLM bench serve's ITL
+  // samples): [gap ms, how many tokens had it], equal gaps of one pass counted together.
+  const gaps: [number, number][] = [];
   const see = (at: number) => {
+    const seen = at + overhead;
+    let gap = -1;
+    let count = 0;
     for (const p of pending) {
-      if (p.first) p.r.firstVisible = at + overhead;
+      if (p.first) p.r.firstVisible = seen;
+      else {
+        const g = seen - p.r.prevVisible;
+        if (g !== gap && count) {
+          gaps.push([gap, count]);
+          count = 0;
+        }
+        gap = g;
+        count++;
+      }
+      p.r.prevVisible = seen;
       if (p.last) {
         p.r.lastVisible = at + overhead;
         done.push(p.r);
@@ -154,6 +190,7 @@ export function replayRun(
         }
       }
     }
+    if (count) gaps.push([gap, count]);
     pending = [];
   };
 
@@ -167,6 +204,7 @@ export function replayRun(
         generated: 0,
         firstVisible: 0,
         lastVisible: 0,
+        prevVisible: 0,
       });
     }
     while (waiting.length && running.length < slots) running.push(waiting.shift()!);
@@ -257,5 +295,6 @@ export function replayRun(
     ttftMs: summary(ttft),
     tpotMs: summary(tpot),
     e2eLatencyMs: summary(e2e),
+    itlMs: weightedSummary(gaps),
   };
 }
