@@ -55,11 +55,32 @@ interface Req {
 
 /**
  * How request lengths vary around the workload's means: fixed (llmdeploy bench: synthetic prompts,
- * ignore_eos), uniform within ±spread of the mean (SGLang's random dataset: spread 1), or
- * exponential (conversation datasets such as ShareGPT, and answers that stop at EOS: a long tail),
- * capped at 10× the mean. Drawn from a seeded generator.
+ * ignore_eos), uniform within ±spread of the mean (SGLang's random dataset: spread 1), exponential
+ * (conversation datasets such as ShareGPT, and answers that stop at EOS: a long tail), capped at 10×
+ * the mean, or an answer that stops at EOS but never runs past its max_tokens (`exponentialUpTo`: a
+ * random dataset without --ignore-eos, `--random-output-len` = the cap). Drawn from a seeded
+ * generator.
  */
-export type LengthDist = "fixed" | "exponential" | { uniform: number };
+export type LengthDist = "fixed" | "exponential" | { uniform: number } | { exponentialUpTo: number };
+
+/**
+ * Scale s of an exponential whose draws, cut at `cap`, have mean `mean`: E[min(X, cap)] =
+ * s·(1 − e^(−cap/s)) for X ~ Exp(mean s), which grows from 0 to cap with s; solved by bisection.
+ * Infinity when mean ≥ cap (every answer runs to its cap).
+ */
+export function cappedExponentialScale(mean: number, cap: number): number {
+  if (mean >= cap) return Infinity;
+  const m = (s: number) => s * (1 - Math.exp(-cap / s));
+  let lo = mean;
+  let hi = mean;
+  while (m(hi) < mean) hi *= 2;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (m(mid) < mean) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
 
 export interface ReplayOptions {
   seed?: number;
@@ -70,6 +91,11 @@ export interface ReplayOptions {
 export function drawLength(d: LengthDist, mean: number, rnd: () => number): number {
   if (d === "fixed") return mean;
   if (d === "exponential") return Math.max(1, Math.min(10 * mean, Math.round(-Math.log(1 - rnd()) * mean)));
+  if ("exponentialUpTo" in d) {
+    const scale = cappedExponentialScale(mean, d.exponentialUpTo);
+    if (!Number.isFinite(scale)) return d.exponentialUpTo;
+    return Math.max(1, Math.min(d.exponentialUpTo, Math.round(-Math.log(1 - rnd()) * scale)));
+  }
   const s = Math.min(1, Math.max(0, d.uniform));
   return Math.max(1, Math.round(mean * (1 - s + 2 * s * rnd())));
 }

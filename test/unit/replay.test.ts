@@ -6,7 +6,14 @@ import { countParams, inventory } from "../../src/sizing/inventory.js";
 import { type PerfConstants, perfConstantsFor } from "../../src/sizing/perf-constants.js";
 import { passTime, type PerfInput, predictPerformance, preparePass } from "../../src/sizing/perf.js";
 import { weightsPerStage } from "../../src/sizing/placement.js";
-import { drawLength, percentile, replayRun, seededRandom, weightedSummary } from "../../src/sizing/replay.js";
+import {
+  cappedExponentialScale,
+  drawLength,
+  percentile,
+  replayRun,
+  seededRandom,
+  weightedSummary,
+} from "../../src/sizing/replay.js";
 import { bindPrecision, lookupPrecision } from "../../src/sizing/weights.js";
 
 // Llama 3.1 8B bf16 on one H100, with round constants (see perf.test.ts).
@@ -173,6 +180,19 @@ describe("replay of a finite run, pass by pass", () => {
     const mean = e.reduce((s, v) => s + v, 0) / e.length;
     expect(mean).toBeGreaterThan(90);
     expect(mean).toBeLessThan(110);
+    // answers that stop at EOS but never past max_tokens 200, with mean 134 (gpustack's gpt-oss-120b
+    // random 4K run: 67205 tokens over 500 requests): s·(1 − e^(−200/s)) = 134 at s ≈ 231
+    // (231 × (1 − e^(−0.8658)) = 231 × 0.5793 = 133.8)
+    expect(cappedExponentialScale(134, 200)).toBeGreaterThan(229);
+    expect(cappedExponentialScale(134, 200)).toBeLessThan(233);
+    expect(cappedExponentialScale(200, 200)).toBe(Infinity);
+    const c = Array.from({ length: 4000 }, () => drawLength({ exponentialUpTo: 200 }, 134, rnd));
+    expect(Math.max(...c)).toBe(200);
+    const cm = c.reduce((s, v) => s + v, 0) / c.length;
+    expect(cm).toBeGreaterThan(128);
+    expect(cm).toBeLessThan(140);
+    // every answer ran to its cap (DeepSeek-R1: 100000 tokens over 500 requests of at most 200)
+    expect(drawLength({ exponentialUpTo: 200 }, 200, rnd)).toBe(200);
     // nearest rank: p50 of 1..10 is the 5th value, p90 the 9th, p99 the 10th
     const ten = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     expect([percentile(ten, 0.5), percentile(ten, 0.9), percentile(ten, 0.99)]).toEqual([5, 9, 10]);
