@@ -59,6 +59,7 @@ export interface EngineShares {
   compute: number;
   stepOverheadMs: number;
   requestOverheadMs: number;
+  requestLayerOverheadUs: number;
   seqOverheadUs: number;
   allReduce: AllReduceKernel;
 }
@@ -69,6 +70,7 @@ export const VLLM_SHARES: EngineShares = {
   compute: 0.342,
   stepOverheadMs: 2.714,
   requestOverheadMs: 0.559,
+  requestLayerOverheadUs: 0,
   seqOverheadUs: 1.787,
   allReduce: "vllm",
 };
@@ -78,6 +80,7 @@ export const SGLANG_SHARES: EngineShares = {
   compute: 0.742,
   stepOverheadMs: 1.016,
   requestOverheadMs: 82.847,
+  requestLayerOverheadUs: 0,
   seqOverheadUs: 47.996,
   allReduce: "sglang",
 };
@@ -90,6 +93,7 @@ export const LLAMACPP_SHARES: EngineShares = {
   compute: 0.674,
   stepOverheadMs: 2.025,
   requestOverheadMs: 0,
+  requestLayerOverheadUs: 0,
   seqOverheadUs: 0,
   allReduce: "nccl",
 };

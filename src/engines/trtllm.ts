@@ -172,6 +172,7 @@ const TRTLLM_SHARES: EngineShares = {
   compute: 0.799,
   stepOverheadMs: 3.994,
   requestOverheadMs: 0.559,
+  requestLayerOverheadUs: 0,
   seqOverheadUs: 2.346,
   allReduce: "trtllm",
 };

@@ -15,7 +15,7 @@
  */
 import type { ReplaySummary } from "../contract/plan.js";
 import { UserError } from "../errors.js";
-import { passTime, preparePass } from "./pass.js";
+import { passTime, preparePass, requestOverheadOf } from "./pass.js";
 import type { PerfConstants } from "./perf-constants.js";
 import type { PerfInput } from "./perf.js";
 
@@ -161,7 +161,7 @@ export function replayRun(
   const users = rate === null ? Math.max(1, Math.ceil((inp.workload.concurrency ?? 1) / replicas)) : 0;
   const budget = pr.eff.prefillChunk ?? inp.maxNumBatchedTokens;
   const slots = Math.max(1, Math.min(inp.maxNumSeqs, Math.floor(inp.kvCacheTokens / Math.max(1, I + O))));
-  const overhead = inp.throughApi === false ? 0 : pr.eff.requestOverheadMs;
+  const overhead = requestOverheadOf(inp.arch, pr.eff, inp.throughApi);
 
   // Arrival times (ms), kept sorted; the closed loop adds one when an answer ends.
   const arrivals: number[] = [];

@@ -48,6 +48,7 @@ const K: PerfConstants = {
     stepOverheadMs: 1,
     layerOverheadUs: 10,
     requestOverheadMs: 30,
+    requestLayerOverheadUs: 0,
     seqOverheadUs: 0,
   },
 };
