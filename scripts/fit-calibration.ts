@@ -205,12 +205,19 @@ function searchKnob(k: Knob, current: number): number {
   return NaN;
 }
 
-// `npm run calibrate:fit -- ROUNDS [START.json]`: START sets knobs by name before the search (a
-// restart from another point; the fit keeps whichever ends with the lower fit-side loss).
+// `npm run calibrate:fit -- ROUNDS [START.json] [KNOB,KNOB…]`: START sets knobs by name before the
+// search (a restart from another point; the fit keeps whichever ends with the lower fit-side loss;
+// "-" for none); the list, when given, searches only those knobs and keeps the others as committed.
 const rounds = Number(process.argv[2] ?? 3);
-if (process.argv[3]) {
+if (process.argv[3] && process.argv[3] !== "-") {
   const start = JSON.parse(readFileSync(process.argv[3], "utf8")) as Record<string, number>;
   for (const k of knobs) if (start[k.name] !== undefined) k.set(start[k.name]!);
+}
+if (process.argv[4]) {
+  const only = new Set(process.argv[4].split(","));
+  const unknown = [...only].filter((n) => !knobs.some((k) => k.name === n));
+  if (unknown.length) throw new Error(`no such knob: ${unknown.join(", ")}`);
+  knobs.splice(0, knobs.length, ...knobs.filter((k) => only.has(k.name)));
 }
 let best = loss();
 console.log(`fit side: ${prepared.length} figures; start loss ${best.toFixed(4)}`);
