@@ -8,16 +8,16 @@
  */
 import { createHash } from "node:crypto";
 import type { DeviceEntry, ModelEntry } from "../catalog/types.js";
-export { findRecordGpu, findRecordModel } from "./calibration-match.js";
+export { findRecordGpu, findRecordModel, recordSettings, recordVersion } from "./calibration-match.js";
 import { engineModule, isEngineName } from "../engines/index.js";
-import type { EngineModule, SettingsOverrides } from "../engines/types.js";
+import type { EngineModule } from "../engines/types.js";
 import { parseHfConfig } from "../models/hfconfig.js";
 import type { KvCacheDtype } from "./kv.js";
 import { perfConstantsFor, type PerfConstants } from "./perf-constants.js";
 import { type PerfInput, predictPerformance, staticBatch } from "./perf.js";
 import { type LengthDist, replayRun } from "./replay.js";
 import { type PlacementRequest, perfInputOf, prepareModel, servePrecision, sizePlacement } from "./size.js";
-import { findRecordGpu, findRecordModel, norm, precisionFor } from "./calibration-match.js";
+import { findRecordGpu, findRecordModel, norm, precisionFor, recordSettings } from "./calibration-match.js";
 
 export interface CalibrationRecord {
   id: string;
@@ -99,38 +99,6 @@ export interface Residual {
 export interface Skipped {
   id: string;
   reason: string;
-}
-
-/** The first X.Y or X.Y.Z in a record's engine version ("v0.11.0", "0.9.1 (rocm/vllm:…)"), or null. */
-export function recordVersion(text: string | undefined): string | null {
-  const m = /(?:^|[^\d.])v?(\d+\.\d+(?:\.\d+)?)/.exec(text ?? "");
-  return m ? m[1]! : null;
-}
-
-/**
- * The settings a record's run had, as the engine module derives its defaults: the engine release the
- * record states when the module models it (vLLM's batch defaults and memory share changed between
- * releases), else the pinned one; the run's TP × PP (SGLang's memory share and prefill chunk depend on
- * the split) and context; vLLM's Python LLM class for in-process runs (benchmark_throughput /
- * benchmark_latency), which has its own batch defaults.
- */
-export function recordSettings(
-  r: CalibrationRecord,
-  engine: EngineModule,
-  tp: number,
-  pp: number,
-  maxModelLen: number,
-): SettingsOverrides {
-  const asked = recordVersion(r.engineVersion);
-  let engineVersion: string | undefined;
-  if (asked) {
-    try {
-      engineVersion = engine.versions.resolve(asked);
-    } catch {
-      engineVersion = undefined; // outside the releases the module models: its pinned defaults
-    }
-  }
-  return { engineVersion, tp, pp, maxModelLen, entryPoint: r.api === false ? "llm" : "serve" };
 }
 
 /** Users of an offline run (every prompt submitted at once): far beyond any capacity. */

@@ -90,13 +90,7 @@ describe("calibration data", () => {
     expect(vllm.settings(findGpu("h100"), o).maxNumBatchedTokens).toBe(4096);
     expect(vllm.settings(findGpu("h100"), {}).maxNumBatchedTokens).toBe(8192);
     // a release outside what TensorRT-LLM's module models (it models its pinned image only)
-    const t = recordSettings(
-      { ...r, engine: "trtllm", engineVersion: "0.16.0", api: false },
-      engineModule("trtllm"),
-      8,
-      1,
-      4096,
-    );
+    const t = recordSettings({ engineVersion: "0.16.0", api: false }, engineModule("trtllm"), 8, 1, 4096);
     expect(t.engineVersion).toBeUndefined();
     // in-process runs (benchmark_throughput, trtllm-bench) are started as a library, not a server
     expect(t.entryPoint).toBe("llm");
