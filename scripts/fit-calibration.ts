@@ -58,6 +58,7 @@ interface Trial {
     moeLayerOverheadUs: number;
     mlaLayerOverheadUs: number;
     moeGemmEfficiency: number;
+    requestLayerOverheadUs: number;
   };
   amd: number;
   amdFixed: number;
@@ -77,6 +78,7 @@ const trial: Trial = {
     moeLayerOverheadUs: base("vllm").moeLayerOverheadUs,
     mlaLayerOverheadUs: base("vllm").mlaLayerOverheadUs,
     moeGemmEfficiency: base("vllm").moeGemmEfficiency,
+    requestLayerOverheadUs: base("vllm").requestLayerOverheadUs,
   },
   amd: perfConstantsFor([...engines.values()][0]!).vendor.AMD,
   amdFixed: perfConstantsFor([...engines.values()][0]!).vendorFixedCost.AMD,
@@ -105,6 +107,9 @@ function constantsFor(engine: EngineModule): PerfConstants {
     seqOverheadUs: own.seqOverheadUs,
     // TensorRT-LLM has no fit-side API measurement: vLLM's.
     requestOverheadMs: fam === "trtllm" ? trial.family.vllm.requestOverheadMs : own.requestOverheadMs,
+    // The prompt pass's per-layer dispatch: one value for the Python engines; llama.cpp's records
+    // are in-process (llama-bench), so it has none.
+    requestLayerOverheadUs: fam === "llamacpp" ? 0 : trial.shared.requestLayerOverheadUs,
   };
   return {
     ...c,
@@ -155,6 +160,7 @@ sharedKnob("layerOverheadUs", 0, 150);
 sharedKnob("moeLayerOverheadUs", 0, 300);
 sharedKnob("mlaLayerOverheadUs", 0, 300);
 sharedKnob("moeGemmEfficiency", 0.15, 1);
+sharedKnob("requestLayerOverheadUs", 0, 2000);
 knobs.push({ name: "AMD", get: () => trial.amd, set: (v) => (trial.amd = v), min: 0.3, max: 1 });
 knobs.push({
   name: "AMD fixed costs",
@@ -199,12 +205,19 @@ function searchKnob(k: Knob, current: number): number {
   return NaN;
 }
 
-// `npm run calibrate:fit -- ROUNDS [START.json]`: START sets knobs by name before the search (a
-// restart from another point; the fit keeps whichever ends with the lower fit-side loss).
+// `npm run calibrate:fit -- ROUNDS [START.json] [KNOB,KNOB…]`: START sets knobs by name before the
+// search (a restart from another point; the fit keeps whichever ends with the lower fit-side loss;
+// "-" for none); the list, when given, searches only those knobs and keeps the others as committed.
 const rounds = Number(process.argv[2] ?? 3);
-if (process.argv[3]) {
+if (process.argv[3] && process.argv[3] !== "-") {
   const start = JSON.parse(readFileSync(process.argv[3], "utf8")) as Record<string, number>;
   for (const k of knobs) if (start[k.name] !== undefined) k.set(start[k.name]!);
+}
+if (process.argv[4]) {
+  const only = new Set(process.argv[4].split(","));
+  const unknown = [...only].filter((n) => !knobs.some((k) => k.name === n));
+  if (unknown.length) throw new Error(`no such knob: ${unknown.join(", ")}`);
+  knobs.splice(0, knobs.length, ...knobs.filter((k) => only.has(k.name)));
 }
 let best = loss();
 console.log(`fit side: ${prepared.length} figures; start loss ${best.toFixed(4)}`);

@@ -220,6 +220,12 @@ export interface ReplaySummary {
   ttftMs: FigureSummary;
   tpotMs: FigureSummary;
   e2eLatencyMs: FigureSummary;
+  /**
+   * Inter-token latency: the gaps between consecutive tokens a client sees, over every token of every
+   * request (vLLM bench serve's ITL; its mean weighs long answers more than TPOT's mean over requests,
+   * its median is the common gap, without the passes that carry prompts).
+   */
+  itlMs?: FigureSummary;
 }
 
 export interface Cost {

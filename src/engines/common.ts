@@ -61,25 +61,28 @@ export interface EngineShares {
   compute: number;
   stepOverheadMs: number;
   requestOverheadMs: number;
+  requestLayerOverheadUs: number;
   seqOverheadUs: number;
   allReduce: AllReduceKernel;
 }
 
 /** vLLM (and TGI, too few records of its own); its custom all-reduce kernel under CUDA graphs. */
 export const VLLM_SHARES: EngineShares = {
-  bandwidth: 0.845,
-  compute: 0.342,
+  bandwidth: 0.857,
+  compute: 0.358,
   stepOverheadMs: 2.714,
-  requestOverheadMs: 0.559,
+  requestOverheadMs: 1.02,
+  requestLayerOverheadUs: 0,
   seqOverheadUs: 1.787,
   allReduce: "vllm",
 };
 /** SGLang: its own shares, API path and custom all-reduce. */
 export const SGLANG_SHARES: EngineShares = {
   bandwidth: 0.522,
-  compute: 0.742,
-  stepOverheadMs: 1.016,
-  requestOverheadMs: 82.847,
+  compute: 0.799,
+  stepOverheadMs: 1.003,
+  requestOverheadMs: 82.616,
+  requestLayerOverheadUs: 0,
   seqOverheadUs: 47.996,
   allReduce: "sglang",
 };
@@ -92,6 +95,7 @@ export const LLAMACPP_SHARES: EngineShares = {
   compute: 0.674,
   stepOverheadMs: 2.025,
   requestOverheadMs: 0,
+  requestLayerOverheadUs: 0,
   seqOverheadUs: 0,
   allReduce: "nccl",
 };

@@ -172,7 +172,8 @@ const TRTLLM_SHARES: EngineShares = {
   bandwidth: 0.516,
   compute: 0.799,
   stepOverheadMs: 3.994,
-  requestOverheadMs: 0.559,
+  requestOverheadMs: 1.02,
+  requestLayerOverheadUs: 0,
   seqOverheadUs: 2.346,
   allReduce: "trtllm",
 };

@@ -247,6 +247,13 @@ export interface EngineEfficiency {
    * (tokenisation, scheduling, detokenisation, streaming), ms: added to TTFT and end-to-end latency.
    */
   requestOverheadMs: number;
+  /**
+   * What a request's prompt adds per decoder layer of the model when served over the HTTP API, µs:
+   * the prompt's pass runs outside CUDA graphs (engines capture graphs for decode batches), so its
+   * kernels are dispatched layer by layer from Python. Added to TTFT and end-to-end latency with
+   * requestOverheadMs (src/sizing/pass.ts, requestOverheadOf).
+   */
+  requestLayerOverheadUs: number;
   /** The all-reduce implementation the engine runs under tensor parallelism (data/calibration/allreduce.json). */
   allReduce: AllReduceKernel;
   /** Sequences the engine runs at once by default (llama.cpp's slots, Ollama's NUM_PARALLEL). */

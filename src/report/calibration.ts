@@ -107,6 +107,11 @@ function builtInFactors(engine: string): [string, string, string][] {
     ["stepOverheadMs", String(e.stepOverheadMs), "fixed cost of one engine step, ms"],
     ["seqOverheadUs", String(e.seqOverheadUs), "cost per running sequence per step, µs"],
     ["requestOverheadMs", String(e.requestOverheadMs), "HTTP serving cost per request, ms"],
+    [
+      "requestLayerOverheadUs",
+      String(e.requestLayerOverheadUs),
+      "dispatch of a prompt's pass outside CUDA graphs, per layer of the model, µs",
+    ],
   ];
 }
 

@@ -1,8 +1,9 @@
 /**
  * Matching a calibration record's names (model, GPU, precision as its source writes them) to the
- * catalogs. Pure.
+ * catalogs, and its engine release to the settings the engine module derives. Pure.
  */
 import type { DeviceEntry, ModelEntry } from "../catalog/types.js";
+import type { EngineModule, SettingsOverrides } from "../engines/types.js";
 import type { ModelArch } from "../models/arch.js";
 import { bindPrecision, checkpointPrecision, lookupPrecision, type Precision } from "./weights.js";
 
@@ -88,4 +89,36 @@ export function precisionFor(name: string, arch: ModelArch): Precision | null {
   } catch {
     return null;
   }
+}
+
+/** The first X.Y or X.Y.Z in a record's engine version ("v0.11.0", "0.9.1 (rocm/vllm:…)"), or null. */
+export function recordVersion(text: string | undefined): string | null {
+  const m = /(?:^|[^\d.])v?(\d+\.\d+(?:\.\d+)?)/.exec(text ?? "");
+  return m ? m[1]! : null;
+}
+
+/**
+ * The settings a record's run had, as the engine module derives its defaults: the engine release the
+ * record states when the module models it (vLLM's batch defaults and memory share changed between
+ * releases), else the pinned one; the run's TP × PP (SGLang's memory share and prefill chunk depend on
+ * the split) and context; vLLM's Python LLM class for in-process runs (benchmark_throughput /
+ * benchmark_latency), which has its own batch defaults.
+ */
+export function recordSettings(
+  r: { engineVersion?: string; api?: boolean },
+  engine: EngineModule,
+  tp: number,
+  pp: number,
+  maxModelLen: number,
+): SettingsOverrides {
+  const asked = recordVersion(r.engineVersion);
+  let engineVersion: string | undefined;
+  if (asked) {
+    try {
+      engineVersion = engine.versions.resolve(asked);
+    } catch {
+      engineVersion = undefined; // outside the releases the module models: its pinned defaults
+    }
+  }
+  return { engineVersion, tp, pp, maxModelLen, entryPoint: r.api === false ? "llm" : "serve" };
 }

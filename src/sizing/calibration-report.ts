@@ -23,7 +23,26 @@ function cell(s: ErrorSummary): string {
   return `${pct(s.median)} / ${pct(s.p90)} (${signed(s.signedMedian)}, ${s.n})`;
 }
 
-export type GroupKey = "engine" | "gpu" | "kind" | "load" | "tp";
+export type GroupKey = "engine" | "gpu" | "kind" | "load" | "tp" | "document";
+
+/**
+ * A short name of a source document: `owner/repo …/folder/file` for a GitHub address (the commit and
+ * the folders above the last two parts dropped), else the host and the path's last part. The split is
+ * by document, so the gap between documents (not within one) is what the per-document rows show.
+ */
+export function documentLabel(url: string): string {
+  const m = /^https?:\/\/(?:www\.)?([^/]+)(\/[^?#]*)?/.exec(url);
+  if (!m) return url;
+  const parts = (m[2] ?? "").split("/").filter(Boolean);
+  if (m[1] === "github.com" && parts.length >= 2) {
+    const repo = `${parts[0]}/${parts[1]}`;
+    // blob/<commit>/…, tree/…, issues/N, pull/N: what follows the repository, its last two parts
+    const rest = parts.slice(parts[2] === "blob" || parts[2] === "tree" ? 4 : 2);
+    return rest.length ? `${repo} …/${rest.slice(-2).join("/")}` : repo;
+  }
+  const last = parts.pop();
+  return last ? `${m[1]} …/${last}` : m[1]!;
+}
 
 export const groupOf: Record<GroupKey, (r: Residual) => string> = {
   engine: (r) => r.engine,
@@ -31,6 +50,7 @@ export const groupOf: Record<GroupKey, (r: Residual) => string> = {
   kind: (r) => (r.moe ? "MoE" : "dense"),
   load: (r) => r.load,
   tp: (r) => `TP${r.tp}`,
+  document: (r) => r.source,
 };
 
 /** Error summaries of one side, per figure. */
@@ -58,6 +78,15 @@ export function reportTables(residuals: readonly Residual[], title: string): str
   const lines = [head, rule, row("**all**", byMetric(residuals))];
   for (const key of ["engine", "gpu", "kind", "load", "tp"] as GroupKey[]) {
     for (const g of byGroup(residuals, key)) lines.push(row(`${key}: ${g.group}`, g.metrics));
+  }
+  // One row per source document, by its short name (numbered when two addresses share one).
+  const seen = new Map<string, number>();
+  const docs = byGroup(residuals, "document").map((g) => ({ ...g, label: documentLabel(g.group) }));
+  docs.sort((a, b) => a.label.localeCompare(b.label));
+  for (const g of docs) {
+    const n = (seen.get(g.label) ?? 0) + 1;
+    seen.set(g.label, n);
+    lines.push(row(`document: ${g.label}${n > 1 ? ` (${n})` : ""}`, g.metrics));
   }
   return lines.join("\n");
 }

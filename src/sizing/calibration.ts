@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { DeviceEntry, ModelEntry } from "../catalog/types.js";
-export { findRecordGpu, findRecordModel } from "./calibration-match.js";
+export { findRecordGpu, findRecordModel, recordSettings, recordVersion } from "./calibration-match.js";
 import { engineModule, isEngineName } from "../engines/index.js";
 import type { EngineModule } from "../engines/types.js";
 import { parseHfConfig } from "../models/hfconfig.js";
@@ -17,7 +17,7 @@ import { perfConstantsFor, type PerfConstants } from "./perf-constants.js";
 import { type PerfInput, predictPerformance, staticBatch } from "./perf.js";
 import { type LengthDist, replayRun } from "./replay.js";
 import { type PlacementRequest, perfInputOf, prepareModel, servePrecision, sizePlacement } from "./size.js";
-import { findRecordGpu, findRecordModel, norm, precisionFor } from "./calibration-match.js";
+import { findRecordGpu, findRecordModel, norm, precisionFor, recordSettings } from "./calibration-match.js";
 
 export interface CalibrationRecord {
   id: string;
@@ -49,6 +49,8 @@ export interface CalibrationRecord {
   kvCacheDtype?: KvCacheDtype;
   /** Requests in the benchmark run, when the source says: the run is replayed pass by pass. */
   numRequests?: number | null;
+  /** The engine release the source states (free text: "0.11.0", "v0.5.3", "not stated"). */
+  engineVersion?: string;
   /** How the run's lengths vary around inputTokens / outputTokens (the replay draws them). */
   lengths?: { input: LengthDist; output: LengthDist } | null;
 }
@@ -161,8 +163,9 @@ export function prepareRecord(
     pp,
     kvCacheDtype: r.kvCacheDtype ?? "auto",
     maxModelLen,
-    // The engine's defaults for a benchmark run (llama.cpp: its default slots).
-    settings: engine.settings(gpu, {}),
+    // The engine's defaults for this run: its release where the module models it, its split, its
+    // context and how it was started (llama.cpp: its default slots).
+    settings: engine.settings(gpu, recordSettings(r, engine, tp, pp, maxModelLen)),
     workload: {
       inputTokens: Math.max(1, r.inputTokens),
       outputTokens: Math.max(1, r.outputTokens),
@@ -237,8 +240,11 @@ export function predictPrepared(
       case "ttftMs":
         return { predicted: stat(run.ttftMs) };
       case "tpotMs":
-      case "itlMs":
         return { predicted: stat(run.tpotMs) };
+      case "itlMs":
+        // ITL is over every gap between tokens, not per request (vLLM bench serve): its median is the
+        // common gap, without the passes that carry prompts; its mean weighs long answers more.
+        return { predicted: stat(run.itlMs ?? run.tpotMs) };
       case "e2eLatencyMs":
         return { predicted: stat(run.e2eLatencyMs) };
       case "outputTokensPerSec":

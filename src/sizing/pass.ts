@@ -170,6 +170,25 @@ export function preparePass(inp: PassPlacement, k: PerfConstants) {
 export type PreparedPass = ReturnType<typeof preparePass>;
 
 /**
+ * Latency a request pays outside the GPU passes when served over the engine's HTTP API, ms: the
+ * engine's fixed cost (HTTP, tokenisation, detokenisation, streaming) plus, per decoder layer of the
+ * model, the dispatch of its prompt's pass, which runs outside the CUDA graphs the engines capture for
+ * decode batches. None for in-process benchmarks (`throughApi: false`). NVIDIA aiconfigurator models
+ * the second part for vLLM the same way ("CPU-side dispatch overhead scales with layer count and is
+ * not captured in silicon benchmarks", `return model._num_layers * 0.8`,
+ * aic-core/src/aiconfigurator_core/sdk/backends/vllm_backend.py at 095f58a); llmdeploy fits its own
+ * value on the fit side of the calibration set (src/engines/common.ts).
+ */
+export function requestOverheadOf(
+  arch: ModelArch,
+  eff: PerfConstants["engine"],
+  throughApi?: boolean,
+): number {
+  if (throughApi === false) return 0;
+  return eff.requestOverheadMs + (arch.numLayers * eff.requestLayerOverheadUs) / MS;
+}
+
+/**
  * One pass of `tokens` tokens through every pipeline stage, of which `decodeSeqs` are decodes at
  * mean context `context` and the rest prompt tokens attending, on average, to `prefillContext`
  * tokens each (a whole prompt of n tokens: n/2). ms.

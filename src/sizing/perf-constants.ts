@@ -70,10 +70,10 @@ export interface ErrorBands {
  * the widest. Copied from `npm run calibrate` (docs/performance.md, "Error bands").
  */
 export const ERROR_BANDS: Readonly<Record<string, ErrorBands>> = {
-  default: { overall: 0.95, ttft: 0.85, tpot: 0.95, throughput: 0.45 },
+  default: { overall: 0.95, ttft: 0.85, tpot: 0.95, throughput: 0.5 },
   sglang: { overall: 0.95, ttft: 0.95, tpot: 0.95, throughput: 0.5 },
   trtllm: { overall: 1.2, ttft: 0.9, tpot: 1.2, throughput: 0.45 },
-  vllm: { overall: 0.75, ttft: 0.75, tpot: 0.45, throughput: 0.4 },
+  vllm: { overall: 0.7, ttft: 0.7, tpot: 0.45, throughput: 0.45 },
 };
 
 /** The bands of an engine's predictions. */

@@ -19,7 +19,7 @@
  * the batch slots (B / time in batch) or the step budget (prompts it can absorb) allow.
  */
 import type { Performance } from "../contract/plan.js";
-import { type PassPlacement, passTime, preparePass, type PreparedPass } from "./pass.js";
+import { type PassPlacement, passTime, preparePass, type PreparedPass, requestOverheadOf } from "./pass.js";
 import type { PerfConstants } from "./perf-constants.js";
 import { replayRun } from "./replay.js";
 import { type TtftParts, ttftMean, ttftQuantile } from "./ttft-distribution.js";
@@ -193,9 +193,8 @@ export function mixture(inp: PerfInput, pr: PreparedPass, running: number): Mixt
   };
 }
 
-/** Fixed per-request latency through the HTTP API. ms */
-const overheadOf = (inp: PerfInput, pr: PreparedPass) =>
-  inp.throughApi === false ? 0 : pr.eff.requestOverheadMs;
+/** Per-request latency through the HTTP API (src/sizing/pass.ts, requestOverheadOf). ms */
+const overheadOf = (inp: PerfInput, pr: PreparedPass) => requestOverheadOf(inp.arch, pr.eff, inp.throughApi);
 
 /**
  * A static batch of `sequences` prompts submitted together (benchmark_latency, gptSessionBenchmark):

@@ -15,7 +15,7 @@
  */
 import type { ReplaySummary } from "../contract/plan.js";
 import { UserError } from "../errors.js";
-import { passTime, preparePass } from "./pass.js";
+import { passTime, preparePass, requestOverheadOf } from "./pass.js";
 import type { PerfConstants } from "./perf-constants.js";
 import type { PerfInput } from "./perf.js";
 
@@ -49,15 +49,38 @@ interface Req {
   generated: number;
   firstVisible: number;
   lastVisible: number;
+  /** When the client saw this request's latest token (for the gaps between tokens). */
+  prevVisible: number;
 }
 
 /**
  * How request lengths vary around the workload's means: fixed (llmdeploy bench: synthetic prompts,
- * ignore_eos), uniform within ±spread of the mean (SGLang's random dataset: spread 1), or
- * exponential (conversation datasets such as ShareGPT, and answers that stop at EOS: a long tail),
- * capped at 10× the mean. Drawn from a seeded generator.
+ * ignore_eos), uniform within ±spread of the mean (SGLang's random dataset: spread 1), exponential
+ * (conversation datasets such as ShareGPT, and answers that stop at EOS: a long tail), capped at 10×
+ * the mean, or an answer that stops at EOS but never runs past its max_tokens (`exponentialUpTo`: a
+ * random dataset without --ignore-eos, `--random-output-len` = the cap). Drawn from a seeded
+ * generator.
  */
-export type LengthDist = "fixed" | "exponential" | { uniform: number };
+export type LengthDist = "fixed" | "exponential" | { uniform: number } | { exponentialUpTo: number };
+
+/**
+ * Scale s of an exponential whose draws, cut at `cap`, have mean `mean`: E[min(X, cap)] =
+ * s·(1 − e^(−cap/s)) for X ~ Exp(mean s), which grows from 0 to cap with s; solved by bisection.
+ * Infinity when mean ≥ cap (every answer runs to its cap).
+ */
+export function cappedExponentialScale(mean: number, cap: number): number {
+  if (mean >= cap) return Infinity;
+  const m = (s: number) => s * (1 - Math.exp(-cap / s));
+  let lo = mean;
+  let hi = mean;
+  while (m(hi) < mean) hi *= 2;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (m(mid) < mean) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
 
 export interface ReplayOptions {
   seed?: number;
@@ -68,6 +91,11 @@ export interface ReplayOptions {
 export function drawLength(d: LengthDist, mean: number, rnd: () => number): number {
   if (d === "fixed") return mean;
   if (d === "exponential") return Math.max(1, Math.min(10 * mean, Math.round(-Math.log(1 - rnd()) * mean)));
+  if ("exponentialUpTo" in d) {
+    const scale = cappedExponentialScale(mean, d.exponentialUpTo);
+    if (!Number.isFinite(scale)) return d.exponentialUpTo;
+    return Math.max(1, Math.min(d.exponentialUpTo, Math.round(-Math.log(1 - rnd()) * scale)));
+  }
   const s = Math.min(1, Math.max(0, d.uniform));
   return Math.max(1, Math.round(mean * (1 - s + 2 * s * rnd())));
 }
@@ -84,6 +112,24 @@ function summary(values: number[]) {
     p95: r2(percentile(s, 0.95)),
     p99: r2(percentile(s, 0.99)),
   };
+}
+
+/**
+ * Mean and nearest-rank percentiles of values given with their counts ([value, count] pairs): the
+ * summary of the list in which each value appears `count` times. Zeros when empty.
+ */
+export function weightedSummary(pairs: readonly (readonly [number, number])[]) {
+  const s = [...pairs].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
+  const total = s.reduce((a, [, n]) => a + n, 0);
+  if (!total) return { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0 };
+  const at = (p: number) => {
+    const rank = Math.min(total, Math.max(1, Math.ceil(p * total)));
+    let acc = 0;
+    for (const [v, n] of s) if ((acc += n) >= rank) return v;
+    return s[s.length - 1]![0];
+  };
+  const mean = s.reduce((a, [v, n]) => a + v * n, 0) / total;
+  return { mean: r2(mean), p50: r2(at(0.5)), p90: r2(at(0.9)), p95: r2(at(0.95)), p99: r2(at(0.99)) };
 }
 
 /**
@@ -115,7 +161,7 @@ export function replayRun(
   const users = rate === null ? Math.max(1, Math.ceil((inp.workload.concurrency ?? 1) / replicas)) : 0;
   const budget = pr.eff.prefillChunk ?? inp.maxNumBatchedTokens;
   const slots = Math.max(1, Math.min(inp.maxNumSeqs, Math.floor(inp.kvCacheTokens / Math.max(1, I + O))));
-  const overhead = inp.throughApi === false ? 0 : pr.eff.requestOverheadMs;
+  const overhead = requestOverheadOf(inp.arch, pr.eff, inp.throughApi);
 
   // Arrival times (ms), kept sorted; the closed loop adds one when an answer ends.
   const arrivals: number[] = [];
@@ -142,9 +188,25 @@ export function replayRun(
   let lastDt = 0;
   let now = 0;
   let passes = 0;
+  // Gaps between consecutive tokens a client sees, over every request (vLLM bench serve's ITL
+  // samples): [gap ms, how many tokens had it], equal gaps of one pass counted together.
+  const gaps: [number, number][] = [];
   const see = (at: number) => {
+    const seen = at + overhead;
+    let gap = -1;
+    let count = 0;
     for (const p of pending) {
-      if (p.first) p.r.firstVisible = at + overhead;
+      if (p.first) p.r.firstVisible = seen;
+      else {
+        const g = seen - p.r.prevVisible;
+        if (g !== gap && count) {
+          gaps.push([gap, count]);
+          count = 0;
+        }
+        gap = g;
+        count++;
+      }
+      p.r.prevVisible = seen;
       if (p.last) {
         p.r.lastVisible = at + overhead;
         done.push(p.r);
@@ -154,6 +216,7 @@ export function replayRun(
         }
       }
     }
+    if (count) gaps.push([gap, count]);
     pending = [];
   };
 
@@ -167,6 +230,7 @@ export function replayRun(
         generated: 0,
         firstVisible: 0,
         lastVisible: 0,
+        prevVisible: 0,
       });
     }
     while (waiting.length && running.length < slots) running.push(waiting.shift()!);
@@ -257,5 +321,6 @@ export function replayRun(
     ttftMs: summary(ttft),
     tpotMs: summary(tpot),
     e2eLatencyMs: summary(e2e),
+    itlMs: weightedSummary(gaps),
   };
 }

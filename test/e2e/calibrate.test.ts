@@ -92,7 +92,7 @@ describe("calibrate against a fake streaming server with known delays", () => {
     ]);
     expect(c.exitCode, c.stderr).toBe(0);
     expect(c.stdout.split("\n")[0]).toMatch(
-      /^NVIDIA A100 SXM4 80GB \/ vLLM 0\.28\.0: decode bandwidth share 0\.845 → 0\.\d+, prefill compute share 0\.342 → 0\.\d+; fitted on 1 run, residual (\d+|\d\.\d|< 0\.1) %$/,
+      /^NVIDIA A100 SXM4 80GB \/ vLLM 0\.28\.0: decode bandwidth share 0\.857 → 0\.\d+, prefill compute share 0\.358 → 0\.\d+; fitted on 1 run, residual (\d+|\d\.\d|< 0\.1) %$/,
     );
     expect(c.stdout).toMatch(
       /step overhead .* not fitted .* needs TPOT at two or more workloads \(1 given\)/,
@@ -122,7 +122,7 @@ describe("calibrate against a fake streaming server with known delays", () => {
       fittedOn: 1,
     });
     expect(after.stderr).toContain(
-      `calibration: ${profile} (--calibration), a100-80g / vllm 0.28.0: decode bandwidth share 0.845 → `,
+      `calibration: ${profile} (--calibration), a100-80g / vllm 0.28.0: decode bandwidth share 0.857 → `,
     );
 
     // At 8× the load the calibrated model moves as the model does: TPOT and TTFT rise, as uncalibrated.

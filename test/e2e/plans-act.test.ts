@@ -18,7 +18,7 @@ describe("plans a team can act on", () => {
     expect(table.stderr).toMatch(/note: datacenter GPUs only: .*--allow-consumer-gpus/);
     expect(table.stderr).toMatch(/note: priced as whole on-demand instances: .*AWS, Google Cloud, Azure/);
     // the margin of each target, in the lines and in the table
-    // (each at its own band: vLLM's TTFT ±75 %, TPOT ±45 %; docs/performance.md)
+    // (each at its own band: vLLM's TTFT ±70 %, TPOT ±45 %; docs/performance.md)
     expect(table.stdout).toMatch(
       /targets: TTFT .* margin \+\d+ %, .* at \+\d+ %; TPOT .* margin \+\d+ %, .* at \+\d+ %/,
     );

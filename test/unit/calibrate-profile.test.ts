@@ -77,7 +77,7 @@ describe("the calibration profile", () => {
     });
     expect(Object.keys(PROFILE.factors).sort()).toEqual(["bandwidth", "compute"]);
     expect(PROFILE.factors.bandwidth).toMatchObject({
-      default: 0.845,
+      default: 0.857,
       from: "bench",
       bounds: [0.3, 0.95],
       atBound: false,
@@ -94,7 +94,7 @@ describe("the calibration profile", () => {
     expect(PROFILE.residual).toBeLessThan(0.005);
     expect(PROFILE.residualBefore).toBeGreaterThan(0.1);
     expect(made.summary).toMatch(
-      /^NVIDIA A100 SXM4 80GB \/ vLLM 0\.28\.0: decode bandwidth share 0\.845 → 0\.6\d*, prefill compute share 0\.342 → 0\.5\d*; fitted on 1 run, residual (< )?0\.\d %$/,
+      /^NVIDIA A100 SXM4 80GB \/ vLLM 0\.28\.0: decode bandwidth share 0\.857 → 0\.6\d*, prefill compute share 0\.358 → 0\.5\d*; fitted on 1 run, residual (< )?0\.\d %$/,
     );
   });
 
@@ -153,7 +153,7 @@ describe("applying a profile", () => {
     expect(c.use.factors.bandwidth).toEqual({
       label: "decode bandwidth share",
       value: PROFILE.factors.bandwidth!.value,
-      default: 0.845,
+      default: 0.857,
       unit: "share",
     });
   });

@@ -6,10 +6,14 @@ import {
   calibrate,
   DOCUMENT_CAP,
   prepareRecord,
+  recordSettings,
+  recordVersion,
   splitOf,
   weightedQuantile,
 } from "../../src/sizing/calibration.js";
-import { byMetric, errorBands } from "../../src/sizing/calibration-report.js";
+import { byMetric, documentLabel, errorBands } from "../../src/sizing/calibration-report.js";
+import { engineModule } from "../../src/engines/index.js";
+import { findGpu } from "../../src/catalog/index.js";
 import { ERROR_BANDS } from "../../src/sizing/perf-constants.js";
 
 // The calibration set: published measurements, each with its URL and a verbatim quote
@@ -67,6 +71,44 @@ describe("calibration data", () => {
     const p16 = prepareRecord({ ...r, kvCacheDtype: "auto" }, models, devices);
     if ("skipped" in p16) throw new Error(p16.skipped);
     expect(p.input.kvCacheTokens / p16.input.kvCacheTokens).toBeCloseTo(2, 1);
+  });
+
+  it("a record is replayed with its own engine release, split, context and entry point", () => {
+    // the release the source states, where the engine module models it; else the pinned defaults
+    expect(recordVersion("v0.11.0")).toBe("0.11.0");
+    expect(recordVersion("0.9.1 (rocm/vllm:rocm6.4.1_vllm_0.9.1_20250715)")).toBe("0.9.1");
+    expect(recordVersion("1.2.0rc6.post3")).toBe("1.2.0");
+    expect(recordVersion("vllm-dev:20250112 (ROCm docker image)")).toBeNull();
+    expect(recordVersion("not stated in the row")).toBeNull();
+    const vllm = engineModule("vllm");
+    const r = records.find((x) => x.engine === "vllm" && x.engineVersion === "0.6.0")!;
+    const o = recordSettings(r, vllm, 1, 1, 4096);
+    expect(o).toMatchObject({ engineVersion: "0.6.0", tp: 1, pp: 1, maxModelLen: 4096 });
+    // vLLM 0.6.0 is V0: without chunked prefill a step takes max(max_model_len, 2048) tokens
+    // (vllm/config.py at 0.6: "max_num_batched_tokens = max(max_model_len, 2048)"); the pinned V1
+    // release on an H100 takes 8192 through `vllm serve`
+    expect(vllm.settings(findGpu("h100"), o).maxNumBatchedTokens).toBe(4096);
+    expect(vllm.settings(findGpu("h100"), {}).maxNumBatchedTokens).toBe(8192);
+    // a release outside what TensorRT-LLM's module models (it models its pinned image only)
+    const t = recordSettings({ engineVersion: "0.16.0", api: false }, engineModule("trtllm"), 8, 1, 4096);
+    expect(t.engineVersion).toBeUndefined();
+    // in-process runs (benchmark_throughput, trtllm-bench) are started as a library, not a server
+    expect(t.entryPoint).toBe("llm");
+  });
+
+  it("documents are named short in the report: the repository and the last two parts of the path", () => {
+    expect(
+      documentLabel(
+        "https://github.com/ROCm/rocm-blogs/blob/11235ac299a174b730d359a6b3d9eab85a520f59/blogs/artificial-intelligence/LLM_Inference/README.md",
+      ),
+    ).toBe("ROCm/rocm-blogs …/LLM_Inference/README.md");
+    expect(documentLabel("https://github.com/vllm-project/vllm/issues/12315")).toBe(
+      "vllm-project/vllm …/issues/12315",
+    );
+    expect(
+      documentLabel("https://www.amd.com/en/developer/resources/rocm-hub/dev-ai/performance-results.html"),
+    ).toBe("amd.com …/performance-results.html");
+    expect(documentLabel("https://ahelpme.com/?p=6685")).toBe("ahelpme.com");
   });
 
   it("weighted quantiles: the smallest value whose cumulative weight reaches q", () => {

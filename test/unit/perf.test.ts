@@ -16,6 +16,7 @@ import {
   preparePass,
   staticBatch,
 } from "../../src/sizing/perf.js";
+import { requestOverheadOf } from "../../src/sizing/pass.js";
 import { weightsPerStage } from "../../src/sizing/placement.js";
 import { bindPrecision, lookupPrecision } from "../../src/sizing/weights.js";
 
@@ -66,6 +67,7 @@ const K: PerfConstants = {
     mlaLayerOverheadUs: 20,
     moeGemmEfficiency: 1,
     requestOverheadMs: 30,
+    requestLayerOverheadUs: 0,
     seqOverheadUs: 0,
     allReduce: "vllm",
   },
@@ -190,6 +192,21 @@ describe("serving dynamics, worked by hand", () => {
     // e2e = TTFT + 255 more tokens
     expect(r.e2eLatencyMs).toBeCloseTo(65.277 + 255 * 7.9132, 0);
     expect(r.bottleneck).toBe("memory-bandwidth");
+  });
+
+  it("the prompt pass's per-layer dispatch adds to TTFT through the API, not to TPOT or in-process runs", () => {
+    // 500 µs per decoder layer: Llama 3.1 8B has 32 layers, so 32 × 0.5 ms = 16 ms more than the
+    // 30 ms fixed cost: TTFT 65.277 + 16 = 81.277 ms; e2e by the same 16 ms; TPOT unchanged.
+    const KL: PerfConstants = { ...K, engine: { ...K.engine, requestLayerOverheadUs: 500 } };
+    expect(requestOverheadOf(s8.arch, KL.engine)).toBeCloseTo(46, 9);
+    const r = predictPerformance(base(s8, {}), KL);
+    expect(r.ttftMs).toBeCloseTo(81.28, 1);
+    expect(r.tpotMs).toBeCloseTo(7.91, 2);
+    expect(r.e2eLatencyMs).toBeCloseTo(81.277 + 255 * 7.9132, 0);
+    // an in-process benchmark (benchmark_latency, trtllm-bench) pays neither part
+    expect(requestOverheadOf(s8.arch, KL.engine, false)).toBe(0);
+    const inProcess = predictPerformance({ ...base(s8, {}), throughApi: false }, KL);
+    expect(inProcess.ttftMs).toBeCloseTo(65.277 - 30, 1);
   });
 
   it("the pass mixture: TPOT is the Poisson-weighted mean of decode-only and prompt-carrying passes", () => {
