@@ -30,9 +30,14 @@ export function compareVersions(a: Version, b: Version): number {
   return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 }
 
+/** Parsed rule bounds, kept: ruleFor runs for every GPU × shape a plan tries. */
+const parsedBounds = new Map<string, Version>();
 const must = (s: string): Version => {
-  const v = parseVersion(s);
+  let v = parsedBounds.get(s);
+  if (v) return v;
+  v = parseVersion(s) ?? undefined;
   if (!v) throw new Error(`not a version: ${s}`);
+  parsedBounds.set(s, v);
   return v;
 };
 
