@@ -176,7 +176,11 @@ export function allFailed(r: BenchResult): string | null {
   return `every request failed (${kinds.map((k) => `${k} ${r.errors[k]}`).join(", ")})${first ? `; ${first[0]}: ${first[1]}` : ""}`;
 }
 
-export async function runBench(flags: BenchFlags): Promise<void> {
+/**
+ * Exit code: 0 done; 130 interrupted (the partial result printed); 4 every request failed; 3 with
+ * --fail-on-miss when a figure is outside its band; 1 bad input (thrown as a UserError).
+ */
+export async function runBench(flags: BenchFlags): Promise<number> {
   if (!flags.url)
     throw new UserError(
       "--url is required",
@@ -324,13 +328,15 @@ export async function runBench(flags: BenchFlags): Promise<void> {
     if (comparison) printComparison(comparison);
   }
   const failed = allFailed(result);
-  if (result.partial) process.exitCode = 130;
-  else if (failed) {
+  if (result.partial) return 130;
+  if (failed) {
     process.stderr.write(`${ce.red("error:")} ${failed}\n`);
-    process.exitCode = EXIT_ALL_FAILED;
-  } else if (comparison && flags.failOnMiss && comparison.miss) process.exitCode = 3;
-  else if (result.requests === 0)
+    return EXIT_ALL_FAILED;
+  }
+  if (comparison && flags.failOnMiss && comparison.miss) return 3;
+  if (result.requests === 0)
     process.stderr.write(
       `${ce.red("warning:")} no request completed${result.cutByDeadline ? " before the --duration deadline" : ""}\n`,
     );
+  return 0;
 }
