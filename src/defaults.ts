@@ -6,6 +6,9 @@ export const DEFAULTS = {
   /** Typical request the predictions assume when none is given: prompt and completion tokens. */
   inputTokens: 1024,
   outputTokens: 256,
+  /** `bench` without --plan: its synthetic prompt and answer lengths, tokens (short: a quick probe). */
+  benchInputTokens: 256,
+  benchOutputTokens: 128,
   /** Requests in flight at once for `plan` when no load is given. */
   concurrency: 16,
   /** Latency targets of `plan --defaults`, ms. */

@@ -15,6 +15,7 @@ import {
 import { discoverModel, MODELS_TIMEOUT_MS } from "../bench/discover.js";
 import { parsePrompts } from "../bench/prompts.js";
 import { type BenchResult, MAX_CONCURRENCY, MAX_DURATION_S, MAX_REQUESTS, runLoad } from "../bench/run.js";
+import { DEFAULTS } from "../defaults.js";
 import { UserError } from "../errors.js";
 import { readTextFile } from "./read-file.js";
 import { redact } from "../redact.js";
@@ -221,11 +222,14 @@ export async function runBench(flags: BenchFlags): Promise<number> {
   const requests = requestsFlag ?? (duration === null ? 100 : null);
   const timeoutMs = (num("--timeout", flags.timeout, false, MAX_DURATION_S) ?? 300) * 1000;
   const inputTokens =
-    num("--input-tokens", flags.inputTokens, true, 1_000_000) ?? planShape?.inputTokens ?? 256;
+    num("--input-tokens", flags.inputTokens, true, 1_000_000) ??
+    planShape?.inputTokens ??
+    DEFAULTS.benchInputTokens;
   const outputTokensFlag =
     num("--output-tokens", flags.outputTokens, true, 1_000_000) ?? planShape?.outputTokens ?? null;
   // With --prompts and no --output-tokens, the server decides when each answer ends.
-  const maxTokens = flags.prompts && outputTokensFlag === null ? null : (outputTokensFlag ?? 128);
+  const maxTokens =
+    flags.prompts && outputTokensFlag === null ? null : (outputTokensFlag ?? DEFAULTS.benchOutputTokens);
   const seed = num("--seed", flags.seed, true) ?? 1;
   const apiKey = flags.apiKey ?? process.env.LLMDEPLOY_API_KEY ?? null;
   // Masked wherever the server's words are printed (a server may echo the key back).
