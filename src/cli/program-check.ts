@@ -14,7 +14,7 @@ export function addCheckCommands(program: Command, d: Dispatch, run: (p: Code) =
       "--deployment DIR: read the files themselves (launch script arguments, compose and Kubernetes env\n" +
         "and args, the image), find the checkpoint they load, re-size that exact configuration on the\n" +
         "planned GPU and compare it with plan.yaml: same weights, fits, KV cache within 1 %. Exit 0 when\n" +
-        "consistent, 1 with one line per mismatch.\n" +
+        "consistent, 1 with one line per mismatch.\n\n" +
         "--log FILE: read the memory figures vLLM prints at start-up (weights, activation peak, non-torch\n" +
         "memory, CUDA graphs, KV cache in GiB and tokens, maximum concurrency) and compare each with the\n" +
         "plan's ledger, or with the ledger computed for --model on --gpu; explain the differences and the\n" +

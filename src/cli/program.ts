@@ -381,5 +381,8 @@ export function createProgram(d: Dispatch, exit: (p: Code) => Code): Command {
     .action((opts: Raw) => run(d.bench(opts)));
 
   addCheckCommands(program, d, run);
+  // Descriptions are written as paragraphs; commander wraps them to the terminal, so a line break
+  // inside a paragraph would break a line in the middle (a blank line still separates paragraphs).
+  for (const cmd of program.commands) cmd.description(cmd.description().replace(/([^\n])\n(?!\n)/g, "$1 "));
   return program;
 }

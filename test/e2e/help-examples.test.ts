@@ -35,6 +35,19 @@ describe("--help examples run as written", async () => {
     }
   });
 
+  it("descriptions wrap as paragraphs: no line breaks mid-sentence at 80 columns", async () => {
+    for (const c of commands) {
+      const h = (await cli([c, "--help"])).stdout;
+      const end = [h.indexOf("\nArguments:"), h.indexOf("\nOptions:")].filter((i) => i >= 0);
+      const description = h.slice(h.indexOf("\n\n") + 2, Math.min(...end));
+      for (const paragraph of description.trim().split(/\n\n/)) {
+        const lines = paragraph.split("\n");
+        // every line but a paragraph's last fills most of the width (commander wraps at 80)
+        for (const l of lines.slice(0, -1)) expect(l.length, `${c}: "${l}"`).toBeGreaterThan(60);
+      }
+    }
+  });
+
   // bench needs a running server: its examples are exercised by test/e2e/bench.test.ts
   for (const c of ["estimate", "plan", "models", "gpus", "render", "verify", "calibrate"]) {
     it(`${c}`, async () => {
