@@ -1,6 +1,7 @@
 /**
- * The engine's launch script, the Ray worker script of multi-node vLLM, and the Dockerfile that runs
- * them. Plan strings reach bash only as single-quoted words (shellQuote) and the Dockerfile only as
+ * The engine's launch script (on several nodes, the same script with each node's rank: the engines' own
+ * multi-node launchers, no Ray), and the Dockerfile that runs it. Plan strings reach bash only as
+ * single-quoted words (shellQuote) and the Dockerfile only as
  * JSON strings in exec form.
  */
 import { type Ctx, type RenderedFile, tpl } from "./context.js";
