@@ -15,7 +15,7 @@ const GiB = 1024 ** 3;
 /** What engines' budgets are a share of: the total the device's runtime reports. */
 const VISIBLE = ["cuda", "rocm", "hpu"];
 /** GPUs for which no device-visible total, nor a figure to derive one from, was found (data/README.md). */
-const MARKETED_ONLY = ["gaudi2", "gaudi3", "h20", "rtx-4080"];
+const MARKETED_ONLY = ["gaudi3"];
 
 const vllmOn = (gpu: DeviceEntry) => {
   const e = models.find((m) => m.id === "qwen2.5-0.5b") ?? models.find((m) => m.id === "llama-3.1-8b")!;
@@ -51,14 +51,15 @@ describe("the basis of each device's memory total", () => {
     for (const id of MARKETED_ONLY) expect(findGpu(id).memoryBytes.basis, id).toBe("marketed");
     // no GPU is left on a management tool's figure
     expect(gpus.filter((g) => /smi$/.test(g.memoryBytes.basis)).map((g) => g.id)).toEqual([]);
-    // NVIDIA GPUs report to CUDA, AMD ones to HIP
+    // NVIDIA GPUs report to CUDA, AMD ones to HIP, Intel Gaudi to the HPU runtime
+    const runtimeOf: Record<string, string> = { AMD: "rocm", Intel: "hpu" };
     for (const g of gpus.filter((x) => VISIBLE.includes(x.memoryBytes.basis)))
-      expect(g.memoryBytes.basis, g.id).toBe(g.vendor === "AMD" ? "rocm" : "cuda");
+      expect(g.memoryBytes.basis, g.id).toBe(runtimeOf[g.vendor] ?? "cuda");
   });
 
   it("a derived total says what it came from, and the reserve it takes off is a measured one's size", () => {
     const derived = gpus.filter((g) => g.memoryBytes.derived);
-    // the 11 GPUs whose device-visible total is worked out rather than published
+    // the 12 GPUs whose device-visible total is worked out rather than published
     expect(derived.map((g) => g.id).sort()).toEqual(
       [
         "a10g",
@@ -70,6 +71,7 @@ describe("the basis of each device's memory total", () => {
         "l40",
         "mi300x",
         "mi355x",
+        "rtx-4080",
         "rtx-6000-ada",
         "v100",
       ].sort(),
@@ -106,6 +108,29 @@ describe("the basis of each device's memory total", () => {
     expect(findGpu("v100").memoryBytes.value).toBe(32528 * MiB);
     // MI355X: 288 GiB − 16 MiB = 309,220,868,096 B.
     expect(findGpu("mi355x").memoryBytes.value).toBe(309_220_868_096);
+    // RTX 4080: 16376 MiB (nvidia-smi, the 4080 SUPER's AD103 16 GB) less the RTX 4090's reserve,
+    // 24564 MiB − round(23.6 × 2^30) = 25,757,220,864 − 25,340,307,046 = 416,913,818 B (397.6 MiB):
+    // 17,171,480,576 − 416,913,818 = 16,754,566,758 B (15.60 GiB).
+    const reserve4090 = 24564 * MiB - findGpu("rtx-4090").memoryBytes.value;
+    expect(reserve4090).toBe(416_913_818);
+    expect(findGpu("rtx-4080").memoryBytes.value).toBe(16376 * MiB - reserve4090);
+    expect(findGpu("rtx-4080").memoryBytes.value).toBe(16_754_566_758);
+  });
+
+  it("worked by hand: the totals read from rounded runtime logs (H20 96 GB, Gaudi 2)", () => {
+    // H20 96 GB: torch's "total capacity of 95.00 GiB" = round(95.00 × 2^30) = 102,005,473,280 B
+    // (97280 MiB), 591 MiB under the 97871 MiB nvidia-smi shows on the GH200 96 GB with the same total.
+    expect(findGpu("h20").memoryBytes.value).toBe(102_005_473_280);
+    expect(97871 - findGpu("h20").memoryBytes.value / MiB).toBe(591);
+    // Gaudi 2: vLLM-HPU's "X GiB/94.62 GiB used" (torch.hpu.mem_get_info()[1]) =
+    // round(94.62 × 2^30) = 101,597,451,387 B, 96 GiB − 94.62 GiB ≈ 1413 MiB under hl-smi's 98304 MiB.
+    const gaudi2 = findGpu("gaudi2").memoryBytes;
+    expect(gaudi2.basis).toBe("hpu");
+    expect(gaudi2.value).toBe(101_597_451_387);
+    expect(Math.round(98304 - gaudi2.value / MiB)).toBe(1413);
+    // each is below its marketed size read as GiB, the figure it replaced
+    expect(findGpu("h20").memoryBytes.value).toBeLessThan(96 * GiB);
+    expect(gaudi2.value).toBeLessThan(96 * GiB);
   });
 
   it("vLLM's budget is gpu_memory_utilization × the device-visible total on every GPU it runs on", () => {
