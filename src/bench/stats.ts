@@ -33,17 +33,8 @@ export function summarize(samples: readonly number[]): Summary {
   };
 }
 
-/** A seeded generator (mulberry32) so an open-loop run's arrival times can be replayed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator so an open-loop run's arrival times can be replayed (src/random.ts). */
+export { seededRandom as rng } from "../random.js";
 
 /** Exponential inter-arrival time (seconds) of a Poisson process at `rate` per second. */
 export function exponential(random: () => number, rate: number): number {

@@ -15,6 +15,7 @@
  */
 import type { ReplaySummary } from "../contract/plan.js";
 import { UserError } from "../errors.js";
+import { seededRandom } from "../random.js";
 import { passTime, preparePass, requestOverheadOf } from "./pass.js";
 import type { PerfConstants } from "./perf-constants.js";
 import type { PerfInput } from "./perf.js";
@@ -22,18 +23,6 @@ import type { PerfInput } from "./perf.js";
 /** Most requests one replay runs (each replica), and most passes (a guard against endless runs). */
 export const MAX_REPLAY_REQUESTS = 100_000;
 const MAX_PASSES = 20_000_000;
-
-/** mulberry32: a small seeded generator (uniform in [0, 1)). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Nearest-rank percentile of sorted values. */
 export function percentile(sorted: readonly number[], p: number): number {

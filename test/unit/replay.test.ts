@@ -11,9 +11,9 @@ import {
   drawLength,
   percentile,
   replayRun,
-  seededRandom,
   weightedSummary,
 } from "../../src/sizing/replay.js";
+import { seededRandom } from "../../src/random.js";
 import { bindPrecision, lookupPrecision } from "../../src/sizing/weights.js";
 
 // Llama 3.1 8B bf16 on one H100, with round constants (see perf.test.ts).
