@@ -5,7 +5,7 @@
  * target checks and the report do; a plan written before the per-figure bands: the overall one).
  * Pure: the plan document in, checked whole against the plan schema first, verdicts out.
  */
-import type { Plan } from "../contract/plan.js";
+import { figureBands, type Plan } from "../contract/plan.js";
 import { planProblem, shownValue } from "../contract/plan-schema.js";
 import type { BenchResult } from "./run.js";
 
@@ -91,11 +91,11 @@ function plannedModel(plan: Plan): PlannedModel {
 /** The band a plan's error bands give a figure (`ttftMs.p95` is judged as TTFT). */
 export function bandOf(perf: Plan["recommendation"]["performance"], figure: string): number {
   const kind = figure.split(".")[0];
-  if (kind === "ttftMs") return perf.errorBandTtft ?? perf.errorBand;
-  if (kind === "tpotMs") return perf.errorBandTpot ?? perf.errorBand;
-  if (kind === "outputTokensPerSec") return perf.errorBandThroughput ?? perf.errorBand;
-  // End-to-end latency adds TTFT and every TPOT: the overall (widest) band, as the planner's e2e target check.
-  return perf.errorBand;
+  const b = figureBands(perf);
+  if (kind === "ttftMs") return b.ttft;
+  if (kind === "tpotMs") return b.tpot;
+  if (kind === "outputTokensPerSec") return b.throughput;
+  return b.overall;
 }
 
 const MAIN = ["ttftMs", "tpotMs", "e2eLatencyMs", "outputTokensPerSec"] as const;

@@ -2,6 +2,7 @@
  * `llmdeploy estimate`: parse options with one zod schema, resolve the model and GPU, call the
  * engine, print the result (table, or the same object as JSON).
  */
+import { bandsText } from "../contract/plan.js";
 import { describeUse } from "../calibrate/apply.js";
 import { findGpu, gpus as gpuCatalog } from "../catalog/index.js";
 import { ENGINE_NAMES } from "../engines/index.js";
@@ -290,11 +291,7 @@ function printPerformance(r: EstimateResult): void {
       (r.calibration && r.calibration.gpu === p.gpu ? c.dim(` calibrated: ${r.calibration.path}`) : ""),
   );
   const bands =
-    p.errorBandTtft !== undefined
-      ? c.dim(
-          `  error bands (validation set): TTFT ±${Math.round(p.errorBandTtft * 100)} %, TPOT ±${Math.round((p.errorBandTpot ?? p.errorBand) * 100)} %, throughput ±${Math.round((p.errorBandThroughput ?? p.errorBand) * 100)} %`,
-        )
-      : null;
+    p.errorBandTtft !== undefined ? c.dim(`  error bands (validation set): ${bandsText(p)}`) : null;
   if (bands) out(bands);
   if (p.percentiles && !p.replay)
     out(

@@ -4,7 +4,7 @@
  * of the alternatives table that show them. The JSON carries the same figures
  * (recommendation.targets, recommendation.instance).
  */
-import type { Deployment, Plan, TargetCheck } from "../contract/plan.js";
+import { bandsText, type Deployment, type Plan, type TargetCheck } from "../contract/plan.js";
 import { c, gib, info, out, params } from "./output.js";
 import { describeFactors } from "../calibrate/apply.js";
 import { renderTable } from "./table.js";
@@ -101,12 +101,7 @@ export function printPlan(plan: Plan): void {
       `e2e ${ms(p.e2eLatencyMs)}; ${Math.round(p.outputTokensPerSec)} output tok/s, ${p.requestsPerSec} req/s ` +
       c.dim(`(±${Math.round(p.errorBand * 100)} %, ${p.bottleneck}-bound)`),
   );
-  if (p.errorBandTtft !== undefined)
-    out(
-      c.dim(
-        `  error bands (validation set): TTFT ±${Math.round(p.errorBandTtft * 100)} %, TPOT ±${Math.round((p.errorBandTpot ?? p.errorBand) * 100)} %, throughput ±${Math.round((p.errorBandThroughput ?? p.errorBand) * 100)} %`,
-      ),
-    );
+  if (p.errorBandTtft !== undefined) out(c.dim(`  error bands (validation set): ${bandsText(p)}`));
   if (plan.calibration && plan.calibration.gpu === d.gpu)
     out(c.dim(`  calibrated: ${plan.calibration.path} (${describeFactors(plan.calibration.factors)})`));
   if (p.percentiles) {

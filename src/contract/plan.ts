@@ -406,3 +406,35 @@ export interface PlanCalibration {
   /** Why only some of its factors apply (fitted on another engine release), or null. */
   note: string | null;
 }
+
+/** Each figure's error band, as fractions (0.45 = ±45 %). */
+export interface FigureBands {
+  overall: number;
+  ttft: number;
+  tpot: number;
+  throughput: number;
+}
+
+/**
+ * The band each figure of a prediction is judged and shown by: its own band, or the overall one for
+ * a plan written before the per-figure bands. End-to-end latency adds TTFT and every TPOT: the
+ * overall (widest) band. The one place the fallback is decided (planner targets, bench --plan,
+ * README, alerts, report, terminal output).
+ */
+export function figureBands(
+  p: Pick<Performance, "errorBand" | "errorBandTtft" | "errorBandTpot" | "errorBandThroughput">,
+): FigureBands {
+  return {
+    overall: p.errorBand,
+    ttft: p.errorBandTtft ?? p.errorBand,
+    tpot: p.errorBandTpot ?? p.errorBand,
+    throughput: p.errorBandThroughput ?? p.errorBand,
+  };
+}
+
+/** "TTFT ±70 %, TPOT ±45 %, throughput ±45 %": a prediction's bands as people read them. */
+export function bandsText(p: Parameters<typeof figureBands>[0]): string {
+  const b = figureBands(p);
+  const pct = (v: number) => `±${Math.round(v * 100)} %`;
+  return `TTFT ${pct(b.ttft)}, TPOT ${pct(b.tpot)}, throughput ${pct(b.throughput)}`;
+}

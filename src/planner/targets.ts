@@ -5,7 +5,7 @@
  * existed) when the prediction is. Either way each check carries its margin and whether the target
  * lies inside the band (it may well miss).
  */
-import type { Performance, PlanSpec, TargetCheck } from "../contract/plan.js";
+import { figureBands, type Performance, type PlanSpec, type TargetCheck } from "../contract/plan.js";
 
 /** Per-figure bands, when the performance model gives them (else the overall errorBand). */
 type Banded = Performance & { errorBandTtft?: number; errorBandTpot?: number };
@@ -23,11 +23,12 @@ export function targetChecks(
   perf: Performance,
 ): TargetCheck[] {
   const p = perf as Banded;
+  const band = figureBands(p);
   const confidence = spec.targetConfidence ?? "median";
   const rows: [TargetCheck["metric"], number, number | null, number][] = [
-    ["ttft", p.percentiles?.ttftP95Ms ?? p.ttftMs, spec.targets.ttftMs, p.errorBandTtft ?? p.errorBand],
-    ["tpot", p.tpotMs, spec.targets.tpotMs, p.errorBandTpot ?? p.errorBand],
-    ["e2e", p.percentiles?.e2eP95Ms ?? p.e2eLatencyMs, spec.targets.e2eMs, p.errorBand],
+    ["ttft", p.percentiles?.ttftP95Ms ?? p.ttftMs, spec.targets.ttftMs, band.ttft],
+    ["tpot", p.tpotMs, spec.targets.tpotMs, band.tpot],
+    ["e2e", p.percentiles?.e2eP95Ms ?? p.e2eLatencyMs, spec.targets.e2eMs, band.overall],
   ];
   const out: TargetCheck[] = [];
   for (const [metric, predicted, target, band] of rows) {

@@ -2,6 +2,7 @@
  * Prometheus: a scrape configuration for the engine's /metrics and alert rules on the engine's own
  * metric names (queue growing, KV cache nearly full, TTFT p95 over the target, engine down).
  */
+import { figureBands } from "../contract/plan.js";
 import { type Ctx, type RenderedFile } from "./context.js";
 import { composeEngineNames } from "./nginx.js";
 import { yamlDoc } from "./yaml.js";
@@ -84,7 +85,7 @@ export function monitoringFiles(ctx: Ctx): RenderedFile[] {
       annotations: {
         summary: `TTFT p95 over ${targetMs} ms`,
         // TTFT's own band (plans written before the per-figure bands: the overall one).
-        description: `The plan predicted ${d.performance.ttftMs} ms (±${Math.round((d.performance.errorBandTtft ?? d.performance.errorBand) * 100)} %).`,
+        description: `The plan predicted ${d.performance.ttftMs} ms (±${Math.round(figureBands(d.performance).ttft * 100)} %).`,
       },
     });
   }

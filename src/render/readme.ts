@@ -2,6 +2,7 @@
  * README.md of the output folder: the plan in a table, how to start it, what each file is. Plan
  * strings appear only inside Markdown inline code (mdCode), on one line.
  */
+import { figureBands } from "../contract/plan.js";
 import { type Ctx, type RenderedFile, tpl } from "./context.js";
 import { METRIC_NAME } from "../planner/targets.js";
 import { PROMETHEUS_NAMESPACE, PROMETHEUS_URL } from "./k8s.js";
@@ -124,9 +125,9 @@ export function readme(ctx: Ctx, files: RenderedFile[]): RenderedFile {
     tpot: p.tpotMs.toFixed(1),
     throughput: Math.round(p.outputTokensPerSec),
     // Each figure with its own band (plans written before the per-figure bands: the overall one).
-    ttftBand: Math.round((p.errorBandTtft ?? p.errorBand) * 100),
-    tpotBand: Math.round((p.errorBandTpot ?? p.errorBand) * 100),
-    throughputBand: Math.round((p.errorBandThroughput ?? p.errorBand) * 100),
+    ttftBand: Math.round(figureBands(p).ttft * 100),
+    tpotBand: Math.round(figureBands(p).tpot * 100),
+    throughputBand: Math.round(figureBands(p).throughput * 100),
     cost:
       d.cost.perHourUsd === null
         ? "no price"

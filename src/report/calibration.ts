@@ -5,6 +5,7 @@
  * efficiencies and the error bands measured on the validation side of the published measurements
  * (src/sizing/perf-constants.ts ERROR_BANDS; docs/performance.md).
  */
+import { figureBands } from "../contract/plan.js";
 import { engineModule, isEngineName } from "../engines/index.js";
 import { type ErrorBands, errorBandsFor } from "../sizing/perf-constants.js";
 import { code, facts, para, table } from "./html.js";
@@ -83,18 +84,12 @@ function fmtFactor(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
-/** The bands a prediction carries, or the engine's built-in ones where it carries none. */
-export function bandsOf(
-  engine: string,
-  p: { errorBand: number; errorBandTtft?: number; errorBandTpot?: number; errorBandThroughput?: number },
-): ErrorBands {
-  const builtIn = errorBandsFor(engine);
-  return {
-    overall: p.errorBand,
-    ttft: p.errorBandTtft ?? builtIn.ttft,
-    tpot: p.errorBandTpot ?? builtIn.tpot,
-    throughput: p.errorBandThroughput ?? builtIn.throughput,
-  };
+/**
+ * The bands a prediction is judged by (contract figureBands: its own, or its overall band for an old
+ * plan); without a prediction, the engine's built-in bands.
+ */
+export function bandsOf(engine: string, p?: Parameters<typeof figureBands>[0]): ErrorBands {
+  return p ? figureBands(p) : errorBandsFor(engine);
 }
 
 /** The engine module's fitted efficiencies, as [name, value, meaning] rows (none for an unknown engine). */

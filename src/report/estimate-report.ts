@@ -295,12 +295,7 @@ export function estimateReport(r: EstimateResult, generator: string): string {
     section(
       "calibration",
       "Calibration used",
-      ...calibrationBody(
-        r,
-        r.engine.name,
-        gpu,
-        r.performance ? bandsOf(r.engine.name, r.performance) : bandsOf(r.engine.name, { errorBand: 0 }),
-      ),
+      ...calibrationBody(r, r.engine.name, gpu, bandsOf(r.engine.name, r.performance ?? undefined)),
     ),
     r.notes.length
       ? section("notes", "Notes", el("ul", { class: "notes" }, ...r.notes.map((n) => el("li", {}, text(n)))))

@@ -3,6 +3,7 @@
  * throughput), not the overall (widest) one; a plan written before the per-figure bands: the overall.
  */
 import { describe, expect, it } from "vitest";
+import { bandsText, figureBands } from "../../src/contract/plan.js";
 import { loadFixture, renderPlan, variant } from "../tools/render.js";
 
 const fileOf = (files: { path: string; content: string }[], path: string) =>
@@ -31,6 +32,23 @@ describe("each figure with its own band in the rendered files", () => {
     const files = renderPlan(loadFixture("standalone"));
     expect(fileOf(files, "README.md")).toContain(
       "| predicted | TTFT 215 ms (±35 %), TPOT 79.6 ms (±35 %), 50 output tokens/s (±35 %) |",
+    );
+  });
+});
+
+describe("figureBands: the one rule for each figure's band", () => {
+  it("takes each figure's own band, and the overall one for a plan written before them", () => {
+    expect(
+      figureBands({ errorBand: 0.7, errorBandTtft: 0.7, errorBandTpot: 0.45, errorBandThroughput: 0.4 }),
+    ).toEqual({ overall: 0.7, ttft: 0.7, tpot: 0.45, throughput: 0.4 });
+    expect(figureBands({ errorBand: 0.25 })).toEqual({
+      overall: 0.25,
+      ttft: 0.25,
+      tpot: 0.25,
+      throughput: 0.25,
+    });
+    expect(bandsText({ errorBand: 0.7, errorBandTpot: 0.45 })).toBe(
+      "TTFT ±70 %, TPOT ±45 %, throughput ±70 %",
     );
   });
 });
